@@ -1,0 +1,48 @@
+/* buf.h -- growable byte buffers and a request-lifetime arena. */
+#ifndef BUF_H
+#define BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* A growable, always NUL-terminated byte string.  Init with buf_init(),
+ * release with buf_free(). */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+/* Forget the contents but keep the memory. */
+void buf_reset(struct buf *b);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* Append s as a quoted JSON string, escaping as RFC 8259 requires. */
+void buf_add_json_string(struct buf *b, const char *s);
+
+/* A bump allocator for data that lives as long as one request.  Everything
+ * it returns is released at once by arena_reset() or arena_free(). */
+struct arena_chunk;
+struct arena {
+	struct arena_chunk	*head;
+};
+
+void arena_init(struct arena *a);
+/* Release every allocation; keep the first chunk for reuse. */
+void arena_reset(struct arena *a);
+void arena_free(struct arena *a);
+/* Allocate n bytes aligned for any type.  Owned by the arena. */
+void *arena_alloc(struct arena *a, size_t n);
+/* Copy n bytes of s and NUL-terminate.  Owned by the arena. */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Copy s.  Owned by the arena. */
+char *arena_strdup(struct arena *a, const char *s);
+
+#endif

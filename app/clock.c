@@ -1,0 +1,52 @@
+/* clock.c -- monotonic and wall-clock time. */
+#include "config.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "clock.h"
+
+int64_t
+clock_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+clock_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+clock_iso8601(char *out, size_t outlen)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[24];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, outlen, "%s.%03ldZ", base, ts.tv_nsec / 1000000);
+}
+
+static int64_t clock_start_us;
+
+void
+clock_mark_start(void)
+{
+	clock_start_us = clock_mono_us();
+}
+
+long
+clock_uptime_s(void)
+{
+	return (long)((clock_mono_us() - clock_start_us) / 1000000);
+}

@@ -1,0 +1,380 @@
+/* conf.c -- the settings table, its parsers and printers. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "xmalloc.h"
+
+const struct conf *conf;
+
+enum conf_type {
+	CONF_STR = 1,
+	CONF_URL,	/* a string that may hold a password: printed redacted */
+	CONF_INT,
+	CONF_BOOL,
+	CONF_ENUM,
+	CONF_CIDRS
+};
+
+static const char *const conf_levels[] = { "error", "warn", "info", "debug", NULL };
+static const char *const conf_envs[] = { "development", "staging", "production", NULL };
+
+struct conf_row {
+	const char		*name;
+	enum conf_type		 type;
+	size_t			 off;
+	const char		*def;
+	long			 min, max;	/* CONF_INT bounds */
+	const char *const	*names;		/* CONF_ENUM values */
+	const char		*help;
+};
+
+#define OFF(f)	offsetof(struct conf, f)
+
+static const struct conf_row conf_rows[] = {
+	{ "APP_ENV", CONF_ENUM, OFF(app_env), "development", 0, 0, conf_envs,
+	  "Deployment environment: development, staging or production." },
+	{ "DATABASE_URL", CONF_URL, OFF(database_url), "postgresql:///exodrive", 0, 0, NULL,
+	  "libpq connection URI or key=value string of the primary database." },
+	{ "DATABASE_CONNECT_TIMEOUT", CONF_INT, OFF(database_connect_timeout), "3", 1, 60, NULL,
+	  "Seconds to wait for a PostgreSQL connection." },
+	{ "DATABASE_STATEMENT_TIMEOUT", CONF_INT, OFF(database_statement_timeout), "5000", 100, 600000, NULL,
+	  "Milliseconds after which PostgreSQL cancels a statement." },
+	{ "REDIS_URL", CONF_URL, OFF(redis_url), "redis://127.0.0.1:6379/0", 0, 0, NULL,
+	  "redis://[:password@]host:port/db or unix:///path/to/redis.sock?db=N." },
+	{ "REDIS_CONNECT_TIMEOUT", CONF_INT, OFF(redis_connect_timeout), "200", 10, 10000, NULL,
+	  "Milliseconds to wait for a Redis connection." },
+	{ "REDIS_COMMAND_TIMEOUT", CONF_INT, OFF(redis_command_timeout), "250", 10, 60000, NULL,
+	  "Milliseconds to wait for a Redis reply." },
+	{ "REDIS_RETRY_INTERVAL", CONF_INT, OFF(redis_retry_interval), "1000", 0, 60000, NULL,
+	  "Milliseconds a process waits before reconnecting after a failed Redis connect." },
+	{ "REDIS_CACHE_ENABLED", CONF_BOOL, OFF(redis_cache_enabled), "true", 0, 0, NULL,
+	  "Use the Redis cache; false answers every read with X-Cache: BYPASS." },
+	{ "REDIS_CACHE_TTL_DEFAULT", CONF_INT, OFF(redis_cache_ttl_default), "300", 1, 86400, NULL,
+	  "Seconds a cache entry lives when its family sets no TTL." },
+	{ "RATE_LIMIT_ENABLED", CONF_BOOL, OFF(rate_limit_enabled), "true", 0, 0, NULL,
+	  "Apply the rate-limit tiers of the route table." },
+	{ "ERROR_LOGGING_LEVEL", CONF_ENUM, OFF(log_level), "info", 0, 0, conf_levels,
+	  "Least severe log level written: error, warn, info (one line per request) or debug." },
+	{ "MAX_BODY_BYTES", CONF_INT, OFF(max_body_bytes), "1048576", 1024, 67108864, NULL,
+	  "Largest request body accepted; larger ones get 413 PAYLOAD_TOO_LARGE." },
+	{ "TRUSTED_PROXIES", CONF_CIDRS, OFF(trusted_proxies), "127.0.0.1,::1", 0, 0, NULL,
+	  "Addresses/CIDRs whose X-Forwarded-For is believed; empty trusts no one." },
+	{ "CORS_ORIGINS", CONF_STR, OFF(cors_origins), "", 0, 0, NULL,
+	  "Comma-separated origins allowed by CORS (exact, e.g. https://exodrive.example); * allows any." },
+	{ "CORS_MAX_AGE", CONF_INT, OFF(cors_max_age), "600", 0, 86400, NULL,
+	  "Seconds a browser may cache a CORS preflight answer." },
+	{ "SHUTDOWN_GRACE", CONF_INT, OFF(shutdown_grace), "30", 1, 3600, NULL,
+	  "Seconds the master waits for responders to finish on stop or reload before SIGKILL." },
+};
+
+#define CONF_NROWS	(sizeof conf_rows / sizeof conf_rows[0])
+
+static const struct conf_row *
+conf_find(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < CONF_NROWS; i++) {
+		if (strlen(conf_rows[i].name) == len &&
+		    strncmp(conf_rows[i].name, name, len) == 0)
+			return &conf_rows[i];
+	}
+	return NULL;
+}
+
+static int
+conf_parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on", NULL };
+	static const char *const no[] = { "0", "false", "no", "off", NULL };
+	size_t i;
+
+	for (i = 0; yes[i] != NULL; i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return *out = true, 0;
+	}
+	for (i = 0; no[i] != NULL; i++) {
+		if (strcasecmp(v, no[i]) == 0)
+			return *out = false, 0;
+	}
+	return -1;
+}
+
+static int
+conf_parse_long(const char *v, long min, long max, long *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+conf_parse_enum(const char *v, const char *const *names, long *out)
+{
+	long i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcasecmp(v, names[i]) == 0)
+			return *out = i, 0;
+	}
+	return -1;
+}
+
+/* Store value v of row r into c.  Returns 0, or -1 with err filled. */
+static int
+conf_set(struct conf *c, const struct conf_row *r, const char *v,
+    const char *origin, char *err, size_t errlen)
+{
+	char *field = (char *)c + r->off;
+	struct cidr_list l;
+	const char *bad = NULL;
+	int rc = 0;
+
+	switch (r->type) {
+	case CONF_STR:
+	case CONF_URL:
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		break;
+	case CONF_INT:
+		rc = conf_parse_long(v, r->min, r->max, (long *)field);
+		if (rc != 0)
+			snprintf(err, errlen, "%s (%s): '%s' is not an integer "
+			    "from %ld to %ld", r->name, origin, v, r->min, r->max);
+		return rc;
+	case CONF_BOOL:
+		rc = conf_parse_bool(v, (bool *)field);
+		if (rc != 0)
+			snprintf(err, errlen, "%s (%s): '%s' is not a boolean "
+			    "(true/false, 1/0, yes/no, on/off)", r->name, origin, v);
+		return rc;
+	case CONF_ENUM:
+		rc = conf_parse_enum(v, r->names, (long *)field);
+		if (rc != 0)
+			snprintf(err, errlen, "%s (%s): '%s' is not one of the "
+			    "allowed values", r->name, origin, v);
+		return rc;
+	case CONF_CIDRS:
+		if (cidr_list_parse(v, &l, &bad) != 0) {
+			snprintf(err, errlen, "%s (%s): '%s' is not an IP "
+			    "address or CIDR", r->name, origin, bad);
+			return -1;
+		}
+		cidr_list_free((struct cidr_list *)field);
+		*(struct cidr_list *)field = l;
+		break;
+	}
+	return 0;
+}
+
+/* Strip surrounding blanks and one pair of matching quotes, in place. */
+static char *
+conf_trim(char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0]) {
+		s[n - 1] = '\0';
+		s++;
+	}
+	return s;
+}
+
+/* Apply one "KEY=VALUE" line of the file; unknown keys are left to other
+ * programs sharing the file (libpq's PG* variables, say). */
+static int
+conf_file_line(struct conf *c, char *line, const char *path, int lineno,
+    char *err, size_t errlen)
+{
+	char origin[512], *eq, *key, *val;
+	const struct conf_row *r;
+
+	key = conf_trim(line);
+	if (*key == '\0' || *key == '#')
+		return 0;
+	if (strncmp(key, "export ", 7) == 0)
+		key = conf_trim(key + 7);
+	if ((eq = strchr(key, '=')) == NULL) {
+		snprintf(err, errlen, "%s:%d: expected KEY=VALUE", path, lineno);
+		return -1;
+	}
+	*eq = '\0';
+	key = conf_trim(key);
+	val = conf_trim(eq + 1);
+	if ((r = conf_find(key, strlen(key))) == NULL || getenv(key) != NULL)
+		return 0;
+	snprintf(origin, sizeof origin, "%s:%d", path, lineno);
+	return conf_set(c, r, val, origin, err, errlen);
+}
+
+static int
+conf_load_file(struct conf *c, const char *path, char *err, size_t errlen)
+{
+	char line[4096];
+	int lineno = 0, rc = 0;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		rc = conf_file_line(c, line, path, lineno, err, errlen);
+	}
+	fclose(f);
+	return rc;
+}
+
+int
+conf_load(struct conf *c, const char *path, char *err, size_t errlen)
+{
+	const char *v;
+	size_t i;
+
+	memset(c, 0, sizeof *c);
+	for (i = 0; i < CONF_NROWS; i++) {
+		if (conf_set(c, &conf_rows[i], conf_rows[i].def, "default",
+		    err, errlen) != 0)
+			return -1;
+	}
+	if (path != NULL && conf_load_file(c, path, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < CONF_NROWS; i++) {
+		if ((v = getenv(conf_rows[i].name)) == NULL)
+			continue;
+		if (conf_set(c, &conf_rows[i], v, "environment", err,
+		    errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t i;
+	char *field;
+
+	for (i = 0; i < CONF_NROWS; i++) {
+		field = (char *)c + conf_rows[i].off;
+		if (conf_rows[i].type == CONF_STR || conf_rows[i].type == CONF_URL) {
+			free(*(char **)field);
+			*(char **)field = NULL;
+		} else if (conf_rows[i].type == CONF_CIDRS)
+			cidr_list_free((struct cidr_list *)field);
+	}
+}
+
+void
+conf_redact_url(const char *url, char *out, size_t outlen)
+{
+	const char *scheme = strstr(url, "://"), *at, *colon, *start;
+
+	start = scheme ? scheme + 3 : url;
+	at = strchr(start, '@');
+	colon = at ? memchr(start, ':', (size_t)(at - start)) : NULL;
+	if (colon == NULL) {
+		/* key=value strings may carry password=... */
+		if (strstr(url, "password") != NULL)
+			snprintf(out, outlen, "(connection string with password)");
+		else
+			snprintf(out, outlen, "%s", url);
+		return;
+	}
+	snprintf(out, outlen, "%.*s***%s", (int)(colon + 1 - url), url, at);
+}
+
+/* Render the current value of row r. */
+static void
+conf_value(const struct conf *c, const struct conf_row *r, struct buf *b)
+{
+	const char *field = (const char *)c + r->off;
+	const struct cidr_list *l;
+	char tmp[1024];
+
+	switch (r->type) {
+	case CONF_STR:
+		buf_adds(b, *(char *const *)field);
+		break;
+	case CONF_URL:
+		conf_redact_url(*(char *const *)field, tmp, sizeof tmp);
+		buf_adds(b, tmp);
+		break;
+	case CONF_INT:
+		buf_printf(b, "%ld", *(const long *)field);
+		break;
+	case CONF_BOOL:
+		buf_adds(b, *(const bool *)field ? "true" : "false");
+		break;
+	case CONF_ENUM:
+		buf_adds(b, r->names[*(const long *)field]);
+		break;
+	case CONF_CIDRS:
+		l = (const struct cidr_list *)field;
+		buf_printf(b, "(%zu entries)", l->n);
+		break;
+	}
+}
+
+void
+conf_print(const struct conf *c, bool markdown)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	if (markdown)
+		printf("| Variable | Default | Meaning |\n|---|---|---|\n");
+	for (i = 0; i < CONF_NROWS; i++) {
+		buf_reset(&b);
+		if (markdown) {
+			printf("| `%s` | `%s` | %s |\n", conf_rows[i].name,
+			    conf_rows[i].def, conf_rows[i].help);
+			continue;
+		}
+		conf_value(c, &conf_rows[i], &b);
+		printf("%s=%s\n", conf_rows[i].name, b.data ? b.data : "");
+	}
+	buf_free(&b);
+}
+
+bool
+conf_cors_allowed(const struct conf *c, const char *origin)
+{
+	const char *p = c->cors_origins, *end;
+	size_t n = strlen(origin), len;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		end = p + strcspn(p, ",");
+		len = (size_t)(end - p);
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		if ((len == 1 && *p == '*') || (len == n && len > 0 &&
+		    strncmp(p, origin, n) == 0))
+			return true;
+		p = end;
+	}
+	return false;
+}

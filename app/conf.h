@@ -1,0 +1,64 @@
+/* conf.h -- settings from the environment and an optional key=value file.
+ *
+ * Every setting is one row of the table in conf.c: name, type, default,
+ * bounds and a description; the README's table is printed from it
+ * (`exodrive config --markdown`).  The environment wins over the file.
+ * (Named conf, not config, because config.h is autoconf's.) */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cidr.h"
+
+enum log_level {
+	LOG_LEVEL_ERROR = 0,
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG
+};
+
+enum app_env {
+	APP_ENV_DEVELOPMENT = 0,
+	APP_ENV_STAGING,
+	APP_ENV_PRODUCTION
+};
+
+struct conf {
+	long		 app_env;			/* enum app_env */
+	char		*database_url;
+	long		 database_connect_timeout;	/* seconds */
+	long		 database_statement_timeout;	/* milliseconds */
+	char		*redis_url;
+	long		 redis_connect_timeout;		/* milliseconds */
+	long		 redis_command_timeout;		/* milliseconds */
+	long		 redis_retry_interval;		/* milliseconds */
+	bool		 redis_cache_enabled;
+	long		 redis_cache_ttl_default;	/* seconds */
+	bool		 rate_limit_enabled;
+	long		 log_level;			/* enum log_level */
+	long		 max_body_bytes;
+	struct cidr_list trusted_proxies;
+	char		*cors_origins;			/* comma-separated */
+	long		 cors_max_age;			/* seconds */
+	long		 shutdown_grace;		/* seconds */
+};
+
+/* The settings of this process, loaded by conf_load() in main. */
+extern const struct conf *conf;
+
+/* Load defaults, then the file at path (may be NULL), then the environment
+ * into c.  Returns 0, or -1 with a message for the operator in err. */
+int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+/* Release what conf_load() allocated. */
+void conf_free(struct conf *c);
+/* Print every setting with its effective value (secrets masked), or the
+ * table of settings as Markdown when markdown is true. */
+void conf_print(const struct conf *c, bool markdown);
+/* True if origin is in CORS_ORIGINS (exact match, or "*"). */
+bool conf_cors_allowed(const struct conf *c, const char *origin);
+/* Copy url to out with any password replaced by "***". */
+void conf_redact_url(const char *url, char *out, size_t outlen);
+
+#endif

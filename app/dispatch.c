@@ -1,0 +1,152 @@
+/* dispatch.c -- the one place where route policy is applied and where an
+ * error value becomes an HTTP response. */
+#include "config.h"
+
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "dispatch.h"
+#include "log.h"
+#include "request.h"
+#include "response.h"
+
+#define CORS_ALLOW_HEADERS \
+	"Authorization, Content-Type, Idempotency-Key, X-Trace-Id, X-Request-Id"
+#define CORS_EXPOSE_HEADERS \
+	"X-Trace-Id, X-Response-Time, X-Cache, X-RateLimit-Limit, " \
+	"X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After"
+
+/* Write the methods of mask as "GET, HEAD, OPTIONS" into b. */
+static void
+dispatch_allow_list(unsigned mask, struct buf *b)
+{
+	enum http_method m;
+
+	for (m = METHOD_GET; m < METHOD_OTHER; m++) {
+		if (!(mask & (1u << m)))
+			continue;
+		if (b->len > 0)
+			buf_adds(b, ", ");
+		buf_adds(b, route_method_name(m));
+	}
+}
+
+/* Add the CORS headers of an allowed Origin to any response. */
+static void
+dispatch_cors(struct req *r, struct resp *s)
+{
+	const char *origin = request_header(r, "Origin");
+
+	if (origin == NULL || !conf_cors_allowed(conf, origin))
+		return;
+	response_header(s, "Access-Control-Allow-Origin", "%s", origin);
+	response_header(s, "Vary", "Origin");
+	response_header(s, "Access-Control-Expose-Headers", "%s",
+	    CORS_EXPOSE_HEADERS);
+}
+
+/* Answer OPTIONS on a known path: Allow, and a CORS preflight answer when
+ * the Origin is allowed. */
+static void
+dispatch_options(struct req *r, struct resp *s, const char *allow)
+{
+	const char *origin = request_header(r, "Origin");
+
+	response_header(s, "Allow", "%s", allow);
+	if (origin != NULL && conf_cors_allowed(conf, origin)) {
+		response_header(s, "Access-Control-Allow-Methods", "%s", allow);
+		response_header(s, "Access-Control-Allow-Headers", "%s",
+		    CORS_ALLOW_HEADERS);
+		response_header(s, "Access-Control-Max-Age", "%ld",
+		    conf->cors_max_age);
+	}
+	response_empty(s, 204);
+}
+
+/* Deny by default: a route is reachable without credentials only if it
+ * says AUTH_NONE.  Credential checks for the other levels belong here and
+ * nowhere else. */
+static enum api_err
+dispatch_auth(struct call *c)
+{
+	switch (c->route->auth) {
+	case AUTH_NONE:
+	case AUTH_OPTIONAL:
+		return API_OK;
+	case AUTH_CUSTOMER:
+	case AUTH_ADMIN:
+	case AUTH_CRON:
+	case AUTH_INTERNAL:
+	case AUTH_SIGNATURE:
+	case AUTH__UNSET:
+		break;
+	}
+	return API_AUTH_REQUIRED;
+}
+
+/* Route, apply policy, run the handler.  Returns the error to render. */
+static enum api_err
+dispatch_call(struct call *c, struct buf *allow)
+{
+	struct req *r = c->req;
+	enum route_match m;
+	enum api_err err;
+	unsigned mask;
+	char *scratch;
+
+	if (r->body_too_large) {
+		c->err_message = "Request body too large";
+		return API_PAYLOAD_TOO_LARGE;
+	}
+	scratch = arena_alloc(&r->arena, strlen(r->path) + 1);
+	m = routes_match(r->method, r->path, scratch, &c->route, r->params,
+	    &r->nparams, &mask);
+	if (m == ROUTE_NO_PATH)
+		return API_NOT_FOUND;
+	dispatch_allow_list(mask, allow);
+	if (m == ROUTE_NO_METHOD && r->method == METHOD_OPTIONS) {
+		dispatch_options(r, c->resp, allow->data);
+		return API_OK;
+	}
+	if (m == ROUTE_NO_METHOD) {
+		response_header(c->resp, "Allow", "%s", allow->data);
+		return API_METHOD_NOT_ALLOWED;
+	}
+	if ((err = dispatch_auth(c)) != API_OK)
+		return err;
+	if ((err = request_parse_body(r, c->route->input,
+	    &c->err_message)) != API_OK)
+		return err;
+	if ((err = request_validate(r, c->route, &c->err_details)) != API_OK)
+		return err;
+	c->resp->cache = c->route->cache;
+	return c->route->handler(c);
+}
+
+void
+dispatch_run(struct req *r, struct resp *s, enum api_err early)
+{
+	struct call c = { .req = r, .resp = s };
+	struct buf allow;
+	enum api_err err = early;
+
+	buf_init(&allow);
+	log_set_trace(r->trace_id);
+	if (err == API_OK)
+		err = dispatch_call(&c, &allow);
+	if (err != API_OK) {
+		if (apierr_status(err) >= 500)
+			LOG_ERR("%s %s failed: %s", r->method_name, r->path,
+			    apierr_code(err));
+		response_error(s, r, err, c.err_message, c.err_details,
+		    c.retry_after);
+		c.err_details = NULL;
+	}
+	if (c.err_details != NULL)
+		json_object_put(c.err_details);
+	dispatch_cors(r, s);
+	buf_free(&allow);
+}

@@ -1,0 +1,134 @@
+/* main.c -- the exodrive command: subcommands and their options. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "prefork.h"
+#include "responder.h"
+#include "version.h"
+#include "xmalloc.h"
+
+static const char usage[] =
+"usage: exodrive [--config FILE] COMMAND [OPTIONS]\n"
+"\n"
+"Commands:\n"
+"  fcgi      serve the API over FastCGI\n"
+"            --listen PATH|HOST:PORT  run a master with preforked responders\n"
+"            --workers N              responders (default: 2 per CPU core)\n"
+"            --max-requests N         recycle a responder after N requests\n"
+"            --socket-mode MODE       unix socket permissions (default 0660)\n"
+"            --pid-file PATH          write the master's pid\n"
+"            Without --listen, stdin must be a FastCGI socket passed by\n"
+"            mod_fcgid, lighttpd bin-path or spawn-fcgi; no forking then.\n"
+"  config    print the effective settings (--markdown: the settings table)\n"
+"\n"
+"Settings come from the environment and from --config FILE or\n"
+"$EXODRIVE_CONFIG (KEY=VALUE lines); the environment wins.\n"
+"  -h, --help      this text\n"
+"  -V, --version   the version\n";
+
+static long
+main_number(const char *opt, const char *v, long min, long max, int base)
+{
+	char *end;
+	long n = strtol(v, &end, base);
+
+	if (*v == '\0' || *end != '\0' || n < min || n > max) {
+		fprintf(stderr, "exodrive: %s wants a number from %ld to %ld\n",
+		    opt, min, max);
+		exit(2);
+	}
+	return n;
+}
+
+static int
+main_fcgi(int argc, char **argv, const char *config_path)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "max-requests", required_argument, NULL, 'm' },
+		{ "socket-mode", required_argument, NULL, 's' },
+		{ "pid-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct prefork_opts o = { .socket_mode = 0660,
+	    .config_path = config_path };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int c;
+
+	o.workers = (int)(cores > 0 ? cores * 2 : 2);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o.listen = optarg; break;
+		case 'w': o.workers = (int)main_number("--workers", optarg, 1, 256, 10); break;
+		case 'm': o.max_requests = main_number("--max-requests", optarg, 0, 1L << 40, 10); break;
+		case 's': o.socket_mode = main_number("--socket-mode", optarg, 0, 0777, 8); break;
+		case 'p': o.pid_file = optarg; break;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (o.listen != NULL)
+		return prefork_run(&o);
+	if (!responder_inherited_socket()) {
+		fprintf(stderr, "exodrive fcgi: no --listen given and stdin is not "
+		    "a FastCGI socket (run under mod_fcgid, lighttpd bin-path or "
+		    "spawn-fcgi, or pass --listen)\n");
+		return 2;
+	}
+	return responder_run(0, o.max_requests);
+}
+
+/* Load the settings or exit with the reason. */
+static void
+main_conf(const char *path)
+{
+	struct conf *c = xcalloc(1, sizeof *c);
+	char err[512];
+
+	if (conf_load(c, path, err, sizeof err) != 0) {
+		fprintf(stderr, "exodrive: invalid setting: %s\n", err);
+		exit(2);
+	}
+	conf = c;
+	log_set_level(c->log_level);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *config_path = getenv("EXODRIVE_CONFIG");
+	int i = 1;
+
+	if (i + 1 < argc && strcmp(argv[i], "--config") == 0) {
+		config_path = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc || strcmp(argv[i], "-h") == 0 ||
+	    strcmp(argv[i], "--help") == 0) {
+		fputs(usage, i >= argc ? stderr : stdout);
+		return i >= argc ? 2 : 0;
+	}
+	if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
+		printf("exodrive %s\n", version_string());
+		return 0;
+	}
+	if (config_path != NULL && *config_path == '\0')
+		config_path = NULL;
+	main_conf(config_path);
+	if (strcmp(argv[i], "fcgi") == 0)
+		return main_fcgi(argc - i, argv + i, config_path);
+	if (strcmp(argv[i], "config") == 0) {
+		conf_print(conf, i + 1 < argc &&
+		    strcmp(argv[i + 1], "--markdown") == 0);
+		return 0;
+	}
+	fprintf(stderr, "exodrive: unknown command '%s'\n%s", argv[i], usage);
+	return 2;
+}

@@ -1,0 +1,185 @@
+/* redis.c -- Redis through hiredis, one connection per process. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+
+#include <hiredis/hiredis.h>
+
+#include "clock.h"
+#include "conf.h"
+#include "log.h"
+#include "redis.h"
+
+static redisContext	*redis_ctx;
+static int64_t		 redis_retry_at;
+
+static struct timeval
+redis_tv(long ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	return tv;
+}
+
+/* Copy src into dst of size n.  Returns 0, or -1 if it does not fit. */
+static int
+redis_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= n)
+		return -1;
+	memcpy(dst, src, len + 1);
+	return 0;
+}
+
+/* Parse the "?db=N&password=P" part of a unix:// URL. */
+static int
+redis_parse_query(char *q, struct redis_addr *a)
+{
+	char *pair, *save = NULL;
+
+	for (pair = strtok_r(q, "&", &save); pair != NULL;
+	    pair = strtok_r(NULL, "&", &save)) {
+		if (strncmp(pair, "db=", 3) == 0)
+			a->db = atoi(pair + 3);
+		else if (strncmp(pair, "password=", 9) != 0 ||
+		    redis_copy(a->password, sizeof a->password, pair + 9) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+redis_parse_url(const char *url, struct redis_addr *a)
+{
+	char tmp[1024], *p, *at, *slash, *colon, *q;
+
+	memset(a, 0, sizeof *a);
+	a->port = 6379;
+	if (strlen(url) >= sizeof tmp)
+		return -1;
+	strcpy(tmp, url);
+	if (strncmp(tmp, "unix://", 7) == 0) {
+		if ((q = strchr(tmp + 7, '?')) != NULL)
+			*q++ = '\0';
+		if (redis_copy(a->path, sizeof a->path, tmp + 7) != 0)
+			return -1;
+		return a->path[0] == '/' && (q == NULL ||
+		    redis_parse_query(q, a) == 0) ? 0 : -1;
+	}
+	if (strncmp(tmp, "redis://", 8) != 0)
+		return -1;
+	p = tmp + 8;
+	if ((at = strrchr(p, '@')) != NULL) {
+		*at = '\0';
+		colon = strchr(p, ':');
+		if (redis_copy(a->password, sizeof a->password,
+		    colon ? colon + 1 : p) != 0)
+			return -1;
+		p = at + 1;
+	}
+	if ((slash = strchr(p, '/')) != NULL) {
+		*slash++ = '\0';
+		a->db = *slash ? atoi(slash) : 0;
+	}
+	if ((colon = strrchr(p, ':')) != NULL) {
+		*colon++ = '\0';
+		a->port = atoi(colon);
+	}
+	if (redis_copy(a->host, sizeof a->host, p) != 0)
+		return -1;
+	return a->host[0] != '\0' && a->port > 0 && a->port < 65536 ? 0 : -1;
+}
+
+/* Run a command during connection setup; returns 0 if it did not fail. */
+static int
+redis_setup(redisContext *c, const char *fmt, const char *arg)
+{
+	redisReply *r = redisCommand(c, fmt, arg);
+	int ok = r != NULL && r->type != REDIS_REPLY_ERROR;
+
+	if (r != NULL && !ok)
+		LOG_ERR("redis: setup failed: %s", r->str);
+	freeReplyObject(r);
+	return ok ? 0 : -1;
+}
+
+static redisContext *
+redis_connect(void)
+{
+	struct redis_addr a;
+	redisContext *c;
+	char db[16];
+
+	if (redis_parse_url(conf->redis_url, &a) != 0) {
+		LOG_ERR("redis: REDIS_URL is not a redis:// or unix:// URL");
+		return NULL;
+	}
+	c = a.path[0] ? redisConnectUnixWithTimeout(a.path,
+	    redis_tv(conf->redis_connect_timeout)) :
+	    redisConnectWithTimeout(a.host, a.port,
+	    redis_tv(conf->redis_connect_timeout));
+	if (c == NULL || c->err) {
+		LOG_ERR("redis: connect failed: %s", c ? c->errstr : "no memory");
+		redisFree(c);
+		return NULL;
+	}
+	redisSetTimeout(c, redis_tv(conf->redis_command_timeout));
+	snprintf(db, sizeof db, "%d", a.db);
+	if ((a.password[0] && redis_setup(c, "AUTH %s", a.password) != 0) ||
+	    (a.db != 0 && redis_setup(c, "SELECT %s", db) != 0)) {
+		redisFree(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The live context, (re)connecting if due, or NULL. */
+static redisContext *
+redis_get(void)
+{
+	int64_t now = clock_mono_us();
+
+	if (redis_ctx != NULL && redis_ctx->err == 0)
+		return redis_ctx;
+	redis_close();
+	if (now < redis_retry_at)
+		return NULL;
+	if ((redis_ctx = redis_connect()) == NULL)
+		redis_retry_at = now + conf->redis_retry_interval * 1000;
+	return redis_ctx;
+}
+
+int
+redis_ping(double *ms)
+{
+	int64_t t0 = clock_mono_us();
+	redisContext *c = redis_get();
+	redisReply *r;
+	int ok;
+
+	if (c == NULL)
+		return -1;
+	r = redisCommand(c, "PING");
+	ok = r != NULL && r->type == REDIS_REPLY_STATUS;
+	if (r == NULL) {
+		LOG_ERR("redis: PING failed: %s", c->errstr);
+		redis_retry_at = clock_mono_us() + conf->redis_retry_interval * 1000;
+	}
+	freeReplyObject(r);
+	*ms = (double)(clock_mono_us() - t0) / 1000.0;
+	return ok ? 0 : -1;
+}
+
+void
+redis_close(void)
+{
+	if (redis_ctx != NULL)
+		redisFree(redis_ctx);
+	redis_ctx = NULL;
+}

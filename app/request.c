@@ -1,0 +1,528 @@
+/* request.c -- parse and validate one request.
+ *
+ * The only module that reads FastCGI params or parses request JSON. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <fcgiapp.h>
+#include <json-c/json.h>
+
+#include "cidr.h"
+#include "clock.h"
+#include "conf.h"
+#include "log.h"
+#include "request.h"
+#include "rng.h"
+
+void
+request_init(struct req *r)
+{
+	memset(r, 0, sizeof *r);
+	arena_init(&r->arena);
+}
+
+void
+request_reset(struct req *r)
+{
+	struct arena a = r->arena;
+
+	if (r->json != NULL)
+		json_object_put(r->json);
+	arena_reset(&a);
+	memset(r, 0, sizeof *r);
+	r->arena = a;
+}
+
+void
+request_free(struct req *r)
+{
+	request_reset(r);
+	arena_free(&r->arena);
+}
+
+/* The value of environment variable name in env, or NULL. */
+static const char *
+request_env(char *const *env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; env != NULL && *env != NULL; env++) {
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return *env + n + 1;
+	}
+	return NULL;
+}
+
+const char *
+request_header(const struct req *r, const char *name)
+{
+	char var[128] = "HTTP_";
+	size_t i;
+
+	if (strlen(name) + 6 > sizeof var)
+		return NULL;
+	for (i = 0; name[i] != '\0'; i++)
+		var[5 + i] = name[i] == '-' ? '_' :
+		    (char)toupper((unsigned char)name[i]);
+	var[5 + i] = '\0';
+	if (strcasecmp(name, "Content-Type") == 0)
+		return request_env(r->env, "CONTENT_TYPE");
+	return request_env(r->env, var);
+}
+
+const char *
+request_query(const struct req *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nquery; i++) {
+		if (strcmp(r->query[i].name, name) == 0)
+			return r->query[i].value;
+	}
+	return NULL;
+}
+
+static int
+request_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int
+request_percent_decode(char *s, bool plus)
+{
+	char *w = s;
+	int hi, lo;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+' && plus) {
+			*w++ = ' ';
+		} else if (*s == '%') {
+			if ((hi = request_hexval((unsigned char)s[1])) < 0 ||
+			    (lo = request_hexval((unsigned char)s[2])) < 0 ||
+			    (hi == 0 && lo == 0))
+				return -1;
+			*w++ = (char)(hi * 16 + lo);
+			s += 2;
+		} else
+			*w++ = *s;
+	}
+	*w = '\0';
+	return 0;
+}
+
+bool
+request_trace_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n < 8 || n > REQ_TRACE_LEN)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return false;
+	}
+	return true;
+}
+
+static enum http_method
+request_method(const char *m)
+{
+	static const struct { const char *name; enum http_method m; } tbl[] = {
+		{ "GET", METHOD_GET }, { "HEAD", METHOD_HEAD },
+		{ "POST", METHOD_POST }, { "PUT", METHOD_PUT },
+		{ "PATCH", METHOD_PATCH }, { "DELETE", METHOD_DELETE },
+		{ "OPTIONS", METHOD_OPTIONS },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof tbl / sizeof tbl[0]; i++) {
+		if (strcmp(m, tbl[i].name) == 0)
+			return tbl[i].m;
+	}
+	return METHOD_OTHER;
+}
+
+/* Split and decode the query string q (an arena copy) into r->query. */
+static enum api_err
+request_parse_query(struct req *r, char *q)
+{
+	char *pair, *eq, *save = NULL;
+
+	for (pair = strtok_r(q, "&", &save); pair != NULL;
+	    pair = strtok_r(NULL, "&", &save)) {
+		if (r->nquery == REQ_MAX_QUERY)
+			return API_INVALID_REQUEST;
+		if ((eq = strchr(pair, '=')) != NULL)
+			*eq++ = '\0';
+		if (request_percent_decode(pair, true) != 0 ||
+		    (eq != NULL && request_percent_decode(eq, true) != 0))
+			return API_INVALID_REQUEST;
+		r->query[r->nquery].name = pair;
+		r->query[r->nquery].value = eq != NULL ? eq : "";
+		r->nquery++;
+	}
+	return API_OK;
+}
+
+/* The client address: REMOTE_ADDR, unless that is a trusted proxy; then
+ * X-Forwarded-For is walked from the right and the first hop that is not
+ * itself a trusted proxy is the client.  A malformed hop ends the walk at
+ * the last address a trusted proxy vouched for. */
+static const char *
+request_client_ip(struct req *r)
+{
+	const char *xff = request_header(r, "X-Forwarded-For");
+	const char *client = r->remote_addr;
+	char *hops[16], *copy, *tok, *save = NULL;
+	int n = 0, i;
+
+	if (client == NULL)
+		return "unknown";
+	if (xff == NULL || !cidr_list_contains(&conf->trusted_proxies, client))
+		return client;
+	copy = arena_strdup(&r->arena, xff);
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL && n < 16;
+	    tok = strtok_r(NULL, ", ", &save))
+		hops[n++] = tok;
+	for (i = n - 1; i >= 0; i--) {
+		if (!cidr_is_ip(hops[i]))
+			return client;
+		client = hops[i];
+		if (!cidr_list_contains(&conf->trusted_proxies, client))
+			return client;
+	}
+	return client;
+}
+
+static void
+request_trace(struct req *r)
+{
+	const char *in = request_header(r, "X-Trace-Id");
+
+	if (in == NULL || !request_trace_ok(in))
+		in = request_header(r, "X-Request-Id");
+	if (in != NULL && request_trace_ok(in))
+		snprintf(r->trace_id, sizeof r->trace_id, "%s", in);
+	else
+		rng_hex(r->trace_id, 16);
+}
+
+enum api_err
+request_begin(struct req *r, char *const *env)
+{
+	const char *uri, *m, *cl;
+	char *path, *q;
+
+	r->env = env;
+	r->start_us = clock_mono_us();
+	request_trace(r);
+	m = request_env(env, "REQUEST_METHOD");
+	r->method_name = m != NULL ? m : "GET";
+	r->method = request_method(r->method_name);
+	r->remote_addr = request_env(env, "REMOTE_ADDR");
+	r->client_ip = request_client_ip(r);
+	r->content_type = request_env(env, "CONTENT_TYPE");
+	cl = request_env(env, "CONTENT_LENGTH");
+	r->content_length = cl != NULL && *cl != '\0' ? strtoll(cl, NULL, 10) : 0;
+	if ((uri = request_env(env, "REQUEST_URI")) == NULL)
+		uri = "/";
+	path = arena_strdup(&r->arena, uri);
+	r->path = path;
+	if ((q = strchr(path, '?')) != NULL)
+		*q++ = '\0';
+	if ((q = strchr(path, '#')) != NULL)
+		*q = '\0';
+	if (request_percent_decode(path, false) != 0 || path[0] != '/')
+		return API_INVALID_REQUEST;
+	if ((q = strchr(uri, '?')) != NULL)
+		return request_parse_query(r, arena_strdup(&r->arena, q + 1));
+	return API_OK;
+}
+
+/* True if the Content-Type ct names media type mt (parameters ignored). */
+static bool
+request_media_is(const char *ct, const char *mt)
+{
+	size_t n = strlen(mt);
+
+	if (ct == NULL)
+		return false;
+	while (*ct == ' ')
+		ct++;
+	return strncasecmp(ct, mt, n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+enum api_err
+request_parse_body(struct req *r, const struct input *in, const char **why)
+{
+	struct json_tokener *tok;
+	enum json_tokener_error jerr;
+
+	if (r->body_len == 0)
+		return API_OK;
+	switch (in->body) {
+	case BODY_JSON:
+		if (!request_media_is(r->content_type, "application/json")) {
+			*why = "Content-Type must be application/json";
+			return API_UNSUPPORTED_MEDIA_TYPE;
+		}
+		break;
+	case BODY_MULTIPART:
+		if (!request_media_is(r->content_type, "multipart/form-data")) {
+			*why = "Content-Type must be multipart/form-data";
+			return API_UNSUPPORTED_MEDIA_TYPE;
+		}
+		return API_OK;
+	case BODY_NONE:
+	case BODY__UNSET:
+		*why = "This endpoint does not accept a request body";
+		return API_UNSUPPORTED_MEDIA_TYPE;
+	}
+	tok = json_tokener_new_ex(32);
+	r->json = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_success &&
+	    json_tokener_get_parse_end(tok) != r->body_len)
+		jerr = json_tokener_error_parse_unexpected;
+	json_tokener_free(tok);
+	if (jerr != json_tokener_success || r->json == NULL) {
+		if (r->json != NULL)
+			json_object_put(r->json);
+		r->json = NULL;
+		*why = "Malformed JSON body";
+		return API_INVALID_REQUEST;
+	}
+	return API_OK;
+}
+
+/* Index of {name} among the params of pattern, or -1. */
+static int
+request_param_index(const char *pattern, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+	int i = 0;
+
+	for (p = strchr(pattern, '{'); p != NULL; p = strchr(p + 1, '{'), i++) {
+		if (strncmp(p + 1, name, n) == 0 && p[n + 1] == '}')
+			return i;
+	}
+	return -1;
+}
+
+/* Number of code points in s, or -1 if s is not valid UTF-8. */
+static long
+request_utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long n = 0;
+	int extra, i;
+
+	while (*p != '\0') {
+		if (*p < 0x80)
+			extra = 0;
+		else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
+			extra = 1;
+		else if ((*p & 0xf0) == 0xe0)
+			extra = 2;
+		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
+			extra = 3;
+		else
+			return -1;
+		for (i = 1; i <= extra; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return -1;
+		}
+		p += extra + 1;
+		n++;
+	}
+	return n;
+}
+
+static bool
+request_is_uuid(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool
+request_is_date(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, n = 0;
+
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
+	    n != 10 || s[4] != '-' || s[7] != '-' || !isdigit((unsigned char)s[5]) ||
+	    !isdigit((unsigned char)s[8]))
+		return false;
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+}
+
+/* Check v against k.  Returns NULL, or a message for the field. */
+static const char *
+request_check(const struct key *k, const char *v)
+{
+	long long n;
+	long len;
+	char *end;
+
+	switch (k->type) {
+	case KEY_STRING:
+		if ((len = request_utf8_len(v)) < 0)
+			return "Must be valid UTF-8 text";
+		if (len < k->min)
+			return "Is too short";
+		if (k->max > 0 && len > k->max)
+			return "Is too long";
+		return NULL;
+	case KEY_UUID:
+		return request_is_uuid(v) ? NULL : "Must be a UUID";
+	case KEY_DATE:
+		return request_is_date(v) ? NULL : "Must be a date (YYYY-MM-DD)";
+	case KEY_INT:
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0')
+			return "Must be an integer";
+		if ((k->min != 0 || k->max != 0) && (n < k->min || n > k->max))
+			return "Is out of range";
+		return NULL;
+	case KEY_BOOL:
+		return strcmp(v, "true") == 0 || strcmp(v, "false") == 0 ?
+		    NULL : "Must be true or false";
+	}
+	return "Unknown type";
+}
+
+/* The raw value of k in r as a string (arena storage), or NULL. */
+static const char *
+request_raw(struct req *r, const struct route *rt, const struct key *k,
+    const char **why)
+{
+	struct json_object *v;
+	int i;
+
+	switch (k->src) {
+	case KEY_PATH:
+		i = request_param_index(rt->path, k->name);
+		return i >= 0 && (size_t)i < r->nparams ? r->params[i] : NULL;
+	case KEY_QUERY:
+		return request_query(r, k->name);
+	case KEY_BODY:
+		if (r->json == NULL ||
+		    !json_object_object_get_ex(r->json, k->name, &v) ||
+		    json_object_is_type(v, json_type_null))
+			return NULL;
+		if ((k->type == KEY_STRING || k->type == KEY_UUID ||
+		    k->type == KEY_DATE) && !json_object_is_type(v, json_type_string))
+			return *why = "Must be a string", NULL;
+		if (k->type == KEY_INT && !json_object_is_type(v, json_type_int))
+			return *why = "Must be an integer", NULL;
+		if (k->type == KEY_BOOL && !json_object_is_type(v, json_type_boolean))
+			return *why = "Must be true or false", NULL;
+		return arena_strdup(&r->arena, json_object_get_string(v));
+	}
+	return NULL;
+}
+
+static void
+request_field_error(struct json_object **details, const char *name,
+    const char *msg)
+{
+	struct json_object *fields, *list;
+
+	if (*details == NULL) {
+		*details = json_object_new_object();
+		json_object_object_add(*details, "formErrors",
+		    json_object_new_array());
+		json_object_object_add(*details, "fieldErrors",
+		    json_object_new_object());
+	}
+	json_object_object_get_ex(*details, "fieldErrors", &fields);
+	if (!json_object_object_get_ex(fields, name, &list)) {
+		list = json_object_new_array();
+		json_object_object_add(fields, name, list);
+	}
+	json_object_array_add(list, json_object_new_string(msg));
+}
+
+enum api_err
+request_validate(struct req *r, const struct route *rt,
+    struct json_object **details)
+{
+	const struct input *in = rt->input;
+	const char *v, *why;
+	size_t i;
+
+	*details = NULL;
+	if (in->body == BODY_JSON && r->json != NULL &&
+	    !json_object_is_type(r->json, json_type_object)) {
+		request_field_error(details, "body", "Must be a JSON object");
+		return API_VALIDATION_ERROR;
+	}
+	for (i = 0; i < in->nkeys && i < REQ_MAX_KEYS; i++) {
+		why = NULL;
+		v = request_raw(r, rt, &in->keys[i], &why);
+		if (v == NULL && why == NULL && in->keys[i].required)
+			why = "Required";
+		if (v != NULL && why == NULL)
+			why = request_check(&in->keys[i], v);
+		if (why != NULL)
+			request_field_error(details, in->keys[i].name, why);
+		else
+			r->field[i] = v;
+	}
+	return *details == NULL ? API_OK : API_VALIDATION_ERROR;
+}
+
+void
+request_read_body(struct req *r, void *fr)
+{
+	FCGX_Request *q = fr;
+	char *p, sink[8192];
+	size_t want;
+	int got;
+
+	if (r->content_length <= 0)
+		return;
+	if (r->content_length > conf->max_body_bytes) {
+		/* Drain, so the web server is not cut off mid-body and our
+		 * 413 reaches the client; the web server caps the size. */
+		r->body_too_large = true;
+		while (FCGX_GetStr(sink, sizeof sink, q->in) > 0)
+			;
+		return;
+	}
+	want = (size_t)r->content_length;
+	p = arena_alloc(&r->arena, want + 1);
+	got = FCGX_GetStr(p, (int)want, q->in);
+	r->body_len = got > 0 ? (size_t)got : 0;
+	p[r->body_len] = '\0';
+	r->body = p;
+}

@@ -1,0 +1,142 @@
+/* response.c -- the one place that writes status lines and serialises
+ * JSON bodies. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <fcgiapp.h>
+#include <json-c/json.h>
+
+#include "clock.h"
+#include "log.h"
+#include "request.h"
+#include "response.h"
+
+void
+response_init(struct resp *s)
+{
+	memset(s, 0, sizeof *s);
+	buf_init(&s->headers);
+	buf_init(&s->body);
+	response_reset(s);
+}
+
+void
+response_reset(struct resp *s)
+{
+	buf_reset(&s->headers);
+	buf_reset(&s->body);
+	s->status = 200;
+	s->content_type = "application/json";
+	s->cache = CACHE_NONE;
+}
+
+void
+response_free(struct resp *s)
+{
+	buf_free(&s->headers);
+	buf_free(&s->body);
+}
+
+void
+response_header(struct resp *s, const char *name, const char *fmt, ...)
+{
+	struct buf v;
+	va_list ap;
+
+	buf_init(&v);
+	va_start(ap, fmt);
+	buf_vprintf(&v, fmt, ap);
+	va_end(ap);
+	if (v.data != NULL && strpbrk(v.data, "\r\n") != NULL)
+		LOG_ERR("refused header %s with a line break", name);
+	else
+		buf_printf(&s->headers, "%s: %s\r\n", name, v.data ? v.data : "");
+	buf_free(&v);
+}
+
+void
+response_json(struct resp *s, int status, struct json_object *obj)
+{
+	size_t len;
+	const char *txt;
+
+	txt = json_object_to_json_string_length(obj,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	s->status = status;
+	s->content_type = "application/json";
+	buf_reset(&s->body);
+	buf_add(&s->body, txt, len);
+	json_object_put(obj);
+}
+
+void
+response_empty(struct resp *s, int status)
+{
+	s->status = status;
+	buf_reset(&s->body);
+}
+
+void
+response_error(struct resp *s, const struct req *r, enum api_err err,
+    const char *message, struct json_object *details, long retry_after)
+{
+	struct json_object *root = json_object_new_object(), *e;
+	char ts[40];
+	int status = apierr_status(err);
+
+	clock_iso8601(ts, sizeof ts);
+	e = json_object_new_object();
+	json_object_object_add(e, "code", json_object_new_string(apierr_code(err)));
+	json_object_object_add(e, "message", json_object_new_string(
+	    message != NULL ? message : apierr_message(err)));
+	if (details != NULL)
+		json_object_object_add(e, "details", details);
+	json_object_object_add(e, "timestamp", json_object_new_string(ts));
+	json_object_object_add(e, "traceId", json_object_new_string(r->trace_id));
+	if (retry_after > 0) {
+		json_object_object_add(e, "retryAfter",
+		    json_object_new_int64(retry_after));
+		response_header(s, "Retry-After", "%ld", retry_after);
+	}
+	json_object_object_add(root, "error", e);
+	json_object_object_add(root, "status", json_object_new_int(status));
+	s->cache = CACHE_NONE;
+	response_json(s, status, root);
+}
+
+void
+response_render(const struct resp *s, const struct req *r, struct buf *out)
+{
+	double ms = (double)(clock_mono_us() - r->start_us) / 1000.0;
+
+	buf_printf(out, "Status: %d %s\r\n", s->status, apierr_reason(s->status));
+	if (s->status != 204 && s->status != 304) {
+		buf_printf(out, "Content-Type: %s\r\n", s->content_type);
+		buf_printf(out, "Content-Length: %zu\r\n", s->body.len);
+	}
+	buf_adds(out, "X-Content-Type-Options: nosniff\r\n");
+	buf_printf(out, "Cache-Control: %s\r\n", route_cache_control(s->cache));
+	buf_printf(out, "X-Trace-Id: %s\r\n", r->trace_id);
+	buf_printf(out, "X-Response-Time: %.3fms\r\n", ms);
+	if (s->headers.len > 0)
+		buf_add(out, s->headers.data, s->headers.len);
+	buf_adds(out, "\r\n");
+	if (r->method != METHOD_HEAD && s->body.len > 0)
+		buf_add(out, s->body.data, s->body.len);
+}
+
+size_t
+response_send(const struct resp *s, const struct req *r, void *out)
+{
+	struct buf b;
+
+	buf_init(&b);
+	response_render(s, r, &b);
+	if (FCGX_PutStr(b.data, (int)b.len, out) < 0)
+		LOG_WARN("client went away before the response was written");
+	buf_free(&b);
+	return r->method == METHOD_HEAD ? 0 : s->body.len;
+}

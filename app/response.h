@@ -1,0 +1,49 @@
+/* response.h -- build and send one response.  The only writer of Status.
+ *
+ * A response is assembled in memory, so every response carries an exact
+ * Content-Length, then sent at once by response_send(). */
+#ifndef RESPONSE_H
+#define RESPONSE_H
+
+#include <stddef.h>
+
+#include "apierr.h"
+#include "buf.h"
+#include "route.h"
+
+struct json_object;
+struct req;
+
+struct resp {
+	int			 status;
+	const char		*content_type;
+	enum cache_policy	 cache;
+	struct buf		 headers;	/* "Name: value\r\n" lines */
+	struct buf		 body;
+};
+
+void response_init(struct resp *s);
+/* Forget the response; s is ready for the next request. */
+void response_reset(struct resp *s);
+void response_free(struct resp *s);
+/* Add a header.  Values with CR or LF are refused (logged, not added). */
+void response_header(struct resp *s, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Set a JSON body.  Takes over the reference to obj. */
+void response_json(struct resp *s, int status, struct json_object *obj);
+/* Set an empty body with status. */
+void response_empty(struct resp *s, int status);
+/* Replace the response with the error envelope of err: message NULL means
+ * the code's default; details (may be NULL) is taken over; retry_after > 0
+ * adds retryAfter and a Retry-After header. */
+void response_error(struct resp *s, const struct req *r, enum api_err err,
+    const char *message, struct json_object *details, long retry_after);
+/* Render the whole FastCGI response (headers and, except for HEAD, the
+ * body) into out. */
+void response_render(const struct resp *s, const struct req *r,
+    struct buf *out);
+/* Render and write to the FastCGI stream out (an FCGX_Stream).  Returns the
+ * number of body bytes sent. */
+size_t response_send(const struct resp *s, const struct req *r, void *out);
+
+#endif
