@@ -147,6 +147,11 @@ const struct route *routes_table(size_t *n);
 enum route_match routes_match(enum http_method method, const char *path,
     char *scratch, const struct route **found, const char **params,
     size_t *nparams, unsigned *allow);
+/* routes_match() over any table t of n routes (for tests). */
+enum route_match routes_match_in(const struct route *t, size_t n,
+    enum http_method method, const char *path, char *scratch,
+    const struct route **found, const char **params, size_t *nparams,
+    unsigned *allow);
 /* The name of a method, e.g. "GET". */
 const char *route_method_name(enum http_method m);
 /* The Cache-Control header value of a cache policy. */

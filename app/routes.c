@@ -120,9 +120,18 @@ routes_match(enum http_method method, const char *path, char *scratch,
     const struct route **found, const char **params, size_t *nparams,
     unsigned *allow)
 {
+	return routes_match_in(routes, sizeof routes / sizeof routes[0], method,
+	    path, scratch, found, params, nparams, allow);
+}
+
+enum route_match
+routes_match_in(const struct route *t, size_t n, enum http_method method,
+    const char *path, char *scratch, const struct route **found,
+    const char **params, size_t *nparams, unsigned *allow)
+{
 	const enum http_method want = method == METHOD_HEAD ? METHOD_GET : method;
 	char *seg[ROUTE_MAX_SEGMENTS];
-	size_t i, n = sizeof routes / sizeof routes[0];
+	size_t i;
 	long best = -1, s;
 	int nseg;
 
@@ -134,19 +143,19 @@ routes_match(enum http_method method, const char *path, char *scratch,
 	if ((nseg = routes_split(scratch, seg)) < 0)
 		return ROUTE_NO_PATH;
 	for (i = 0; i < n; i++) {
-		s = routes_score(routes[i].path, seg, nseg, NULL, NULL);
+		s = routes_score(t[i].path, seg, nseg, NULL, NULL);
 		if (s > best)
 			best = s;
 	}
 	if (best < 0)
 		return ROUTE_NO_PATH;
 	for (i = 0; i < n; i++) {
-		if (routes_score(routes[i].path, seg, nseg, NULL, NULL) != best)
+		if (routes_score(t[i].path, seg, nseg, NULL, NULL) != best)
 			continue;
-		*allow |= 1u << routes[i].method;
-		if (routes[i].method == want && *found == NULL) {
-			*found = &routes[i];
-			routes_score(routes[i].path, seg, nseg, params, nparams);
+		*allow |= 1u << t[i].method;
+		if (t[i].method == want && *found == NULL) {
+			*found = &t[i];
+			routes_score(t[i].path, seg, nseg, params, nparams);
 		}
 	}
 	if (*allow & (1u << METHOD_GET))

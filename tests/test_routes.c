@@ -1,1 +1,169 @@
-int main(void){return 0;}
+/* test_routes.c -- the route table declares every policy; matching. */
+#include "config.h"
+
+#include "test_common.h"
+
+#include "route.h"
+
+static void
+routes__every_entry__declares_auth_rate_and_cache(void **state)
+{
+	const struct route *t;
+	size_t n, i, j;
+
+	(void)state;
+	t = routes_table(&n);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		assert_true(t[i].method != METHOD__UNSET && t[i].method != METHOD_OTHER &&
+		    t[i].method != METHOD_HEAD && t[i].method != METHOD_OPTIONS);
+		assert_non_null(t[i].path);
+		assert_int_equal(t[i].path[0], '/');
+		assert_non_null(t[i].handler);
+		assert_int_not_equal(t[i].auth, AUTH__UNSET);
+		assert_int_not_equal(t[i].rate, RATE__UNSET);
+		assert_int_not_equal(t[i].cache, CACHE__UNSET);
+		assert_non_null(t[i].input);
+		assert_int_not_equal(t[i].input->body, BODY__UNSET);
+		assert_non_null(t[i].summary);
+		for (j = 0; j < t[i].input->nkeys; j++)
+			assert_true(t[i].input->keys[j].src != KEY_PATH ||
+			    strstr(t[i].path, t[i].input->keys[j].name) != NULL);
+		for (j = i + 1; j < n; j++)
+			assert_false(t[i].method == t[j].method &&
+			    strcmp(t[i].path, t[j].path) == 0);
+	}
+}
+
+static enum route_match
+match(enum http_method m, const char *path, const struct route **r,
+    unsigned *allow)
+{
+	char scratch[256];
+	const char *params[ROUTE_MAX_PARAMS];
+	size_t np;
+
+	return routes_match(m, path, scratch, r, params, &np, allow);
+}
+
+static void
+routes_match__known_path__finds_route(void **state)
+{
+	const struct route *r;
+	unsigned allow;
+
+	(void)state;
+	assert_int_equal(match(METHOD_GET, "/api/health", &r, &allow), ROUTE_FOUND);
+	assert_string_equal(r->path, "/api/health");
+	assert_int_equal(match(METHOD_HEAD, "/api/health/ready", &r, &allow), ROUTE_FOUND);
+	assert_string_equal(r->path, "/api/health/ready");
+}
+
+static void
+routes_match__unknown_path__is_no_path(void **state)
+{
+	const struct route *r;
+	unsigned allow;
+
+	(void)state;
+	assert_int_equal(match(METHOD_GET, "/api/nothing", &r, &allow), ROUTE_NO_PATH);
+	assert_int_equal(match(METHOD_GET, "/api/health/", &r, &allow), ROUTE_NO_PATH);
+	assert_int_equal(match(METHOD_GET, "/api", &r, &allow), ROUTE_NO_PATH);
+	assert_int_equal(match(METHOD_GET, "/api/health/ready/x", &r, &allow), ROUTE_NO_PATH);
+	assert_int_equal(match(METHOD_GET, "", &r, &allow), ROUTE_NO_PATH);
+	assert_int_equal(match(METHOD_GET, "/a/b/c/d/e/f/g/h/i/j/k/l/m/n", &r, &allow), ROUTE_NO_PATH);
+}
+
+static void
+routes_match__wrong_method__lists_allowed(void **state)
+{
+	const struct route *r;
+	unsigned allow;
+
+	(void)state;
+	assert_int_equal(match(METHOD_DELETE, "/api/health", &r, &allow), ROUTE_NO_METHOD);
+	assert_null(r);
+	assert_true(allow & (1u << METHOD_GET));
+	assert_true(allow & (1u << METHOD_HEAD));
+	assert_true(allow & (1u << METHOD_OPTIONS));
+	assert_false(allow & (1u << METHOD_DELETE));
+	assert_int_equal(match(METHOD_OTHER, "/api/health", &r, &allow), ROUTE_NO_METHOD);
+}
+
+static enum api_err
+nop(struct call *c)
+{
+	(void)c;
+	return API_OK;
+}
+
+static const struct input none = { .body = BODY_NONE };
+static const struct route fake[] = {
+	{ .method = METHOD_GET, .path = "/api/cars/{carId}", .handler = nop, .input = &none },
+	{ .method = METHOD_GET, .path = "/api/cars/availability", .handler = nop, .input = &none },
+	{ .method = METHOD_POST, .path = "/api/cars/upload", .handler = nop, .input = &none },
+	{ .method = METHOD_PATCH, .path = "/api/admin/bookings/{id}/status", .handler = nop, .input = &none },
+	{ .method = METHOD_GET, .path = "/", .handler = nop, .input = &none },
+};
+
+static void
+routes_match_in__literal_and_param__literal_wins(void **state)
+{
+	const struct route *r;
+	const char *params[ROUTE_MAX_PARAMS];
+	char scratch[256];
+	size_t np = 0;
+	unsigned allow;
+
+	(void)state;
+	assert_int_equal(routes_match_in(fake, 5, METHOD_GET, "/api/cars/availability",
+	    scratch, &r, params, &np, &allow), ROUTE_FOUND);
+	assert_ptr_equal(r, &fake[1]);
+	assert_int_equal(routes_match_in(fake, 5, METHOD_GET, "/api/cars/abc",
+	    scratch, &r, params, &np, &allow), ROUTE_FOUND);
+	assert_ptr_equal(r, &fake[0]);
+	assert_int_equal(np, 1);
+	assert_string_equal(params[0], "abc");
+	/* The literal path exists with POST only: 405, not the {carId} GET. */
+	assert_int_equal(routes_match_in(fake, 5, METHOD_GET, "/api/cars/upload",
+	    scratch, &r, params, &np, &allow), ROUTE_NO_METHOD);
+	assert_true(allow & (1u << METHOD_POST));
+	assert_false(allow & (1u << METHOD_GET));
+}
+
+static void
+routes_match_in__inner_param__is_captured(void **state)
+{
+	const struct route *r;
+	const char *params[ROUTE_MAX_PARAMS];
+	char scratch[256];
+	size_t np = 0;
+	unsigned allow;
+
+	(void)state;
+	assert_int_equal(routes_match_in(fake, 5, METHOD_PATCH,
+	    "/api/admin/bookings/42/status", scratch, &r, params, &np, &allow),
+	    ROUTE_FOUND);
+	assert_string_equal(params[0], "42");
+	assert_int_equal(routes_match_in(fake, 5, METHOD_PATCH,
+	    "/api/admin/bookings//status", scratch, &r, params, &np, &allow),
+	    ROUTE_NO_PATH);
+	assert_int_equal(routes_match_in(fake, 5, METHOD_GET, "/", scratch, &r,
+	    params, &np, &allow), ROUTE_FOUND);
+	assert_ptr_equal(r, &fake[4]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(routes__every_entry__declares_auth_rate_and_cache),
+		cmocka_unit_test(routes_match__known_path__finds_route),
+		cmocka_unit_test(routes_match__unknown_path__is_no_path),
+		cmocka_unit_test(routes_match__wrong_method__lists_allowed),
+		cmocka_unit_test(routes_match_in__literal_and_param__literal_wins),
+		cmocka_unit_test(routes_match_in__inner_param__is_captured),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,54 @@
+# lib.sh -- helpers for the integration tests (sourced).
+#
+# Environment: BASE (server URL), SERVER (lighttpd|apache), VAR, DEV, BIN.
+# Each check prints "ok - ..." or "not ok - ..."; run counts them.
+
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+ok()   { printf 'ok - [%s] %s\n' "$SERVER" "$1"; }
+nok()  { printf 'not ok - [%s] %s\n' "$SERVER" "$1"; [ -n "${2:-}" ] && printf '#   %s\n' "$2"; return 0; }
+
+# check DESCRIPTION COMMAND...: ok when the command succeeds.
+check() {
+	local d=$1; shift
+	if "$@"; then ok "$d"; else nok "$d" "failed: $*"; fi
+}
+
+# req METHOD PATH [curl args...]: fills $STATUS, $OUT/body, $OUT/headers.
+req() {
+	local m=$1 p=$2; shift 2
+	STATUS=$(curl -s -o "$OUT/body" -D "$OUT/headers" -w '%{http_code}' \
+		--max-time 30 -X "$m" "$@" "$BASE$p") || STATUS=000
+}
+
+# hdr NAME: the value of response header NAME (case-insensitive).
+hdr() { grep -i "^$1:" "$OUT/headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
+
+# js FILTER: jq over the last body.
+js() { jq -r "$1" < "$OUT/body" 2>/dev/null; }
+
+eq() { [ "$1" = "$2" ] || { echo "#   expected '$2', got '$1'" >&2; return 1; }; }
+
+only_on() {	# only_on lighttpd: skip the rest of the file on other servers
+	[ "$SERVER" = "$1" ] || { echo "# skip ($SERVER): needs $1"; exit 0; }
+}
+
+master_pid() { cat "$VAR/run/exodrive.pid"; }
+responders() { pgrep -P "$(master_pid)" | sort; }
+
+# wrk_run SECONDS CONNECTIONS PATH: run wrk; sets WRK_NON2XX, WRK_ERRORS, WRK_RPS.
+wrk_run() {
+	wrk -t2 -c"$2" -d"$1"s --timeout 10s "$BASE$3" > "$OUT/wrk" 2>&1
+	WRK_NON2XX=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk"); WRK_NON2XX=${WRK_NON2XX:-0}
+	WRK_ERRORS=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' "$OUT/wrk")
+	WRK_ERRORS=${WRK_ERRORS:-0}
+	WRK_RPS=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk")
+}
+
+# until_ok TENTHS COMMAND...: retry until the command succeeds.
+until_ok() {
+	local n=$1; shift
+	while [ "$n" -gt 0 ]; do "$@" && return 0; sleep 0.1; n=$((n - 1)); done
+	return 1
+}
