@@ -27,14 +27,21 @@ clock_wall_ms(void)
 void
 clock_iso8601(char *out, size_t outlen)
 {
+	static time_t last;		/* the second base[] holds */
+	static char base[24];
 	struct timespec ts;
 	struct tm tm;
-	char base[24];
+	long ms;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, outlen, "%s.%03ldZ", base, ts.tv_nsec / 1000000);
+	if (ts.tv_sec != last) {
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+		last = ts.tv_sec;
+	}
+	ms = ts.tv_nsec / 1000000;
+	snprintf(out, outlen, "%s.%c%c%cZ", base, (char)('0' + ms / 100),
+	    (char)('0' + ms / 10 % 10), (char)('0' + ms % 10));
 }
 
 static int64_t clock_start_us;

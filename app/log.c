@@ -13,6 +13,15 @@
 static long log_level = LOG_LEVEL_INFO;
 static char log_trace[65];
 static const char *log_role = "cli";
+static long log_pid;
+
+/* Access lines wait here until log_flush(), so a busy responder writes
+ * many lines per write(2); always whole lines, so processes sharing the
+ * file never interleave within a line. */
+#define LOG_PENDING_MAX	8192
+#define LOG_PENDING_US	1000000
+static struct buf log_pending;
+static int64_t log_pending_since;
 
 static const char *const log_names[] = { "error", "warn", "info", "debug" };
 
@@ -32,6 +41,24 @@ void
 log_set_role(const char *role)
 {
 	log_role = role;
+	log_pid = (long)getpid();
+}
+
+/* Write b (whole lines) to stderr. */
+static void
+log_write(const struct buf *b)
+{
+	if (b->len > 0 && write(STDERR_FILENO, b->data, b->len) < 0) {
+		/* nowhere left to report it */
+	}
+}
+
+void
+log_flush(void)
+{
+	log_write(&log_pending);
+	buf_reset(&log_pending);
+	log_pending_since = 0;
 }
 
 int
@@ -47,22 +74,22 @@ log_open(struct buf *b, long level)
 	char ts[40];
 
 	clock_iso8601(ts, sizeof ts);
+	if (log_pid == 0)
+		log_pid = (long)getpid();
 	buf_printf(b, "{\"time\":\"%s\",\"level\":\"%s\",\"pid\":%ld,"
-	    "\"role\":\"%s\"", ts, log_names[level], (long)getpid(), log_role);
+	    "\"role\":\"%s\"", ts, log_names[level], log_pid, log_role);
 	if (log_trace[0] != '\0')
 		buf_printf(b, ",\"traceId\":\"%s\"", log_trace);
 }
 
-/* End the line and write it with one write(2), so lines from several
- * processes sharing the file never interleave. */
+/* End the line and write it, after any pending access lines. */
 static void
 log_close(struct buf *b)
 {
 	buf_adds(b, "}\n");
-	if (write(STDERR_FILENO, b->data, b->len) < 0) {
-		/* nowhere left to report it */
-	}
+	buf_add(&log_pending, b->data, b->len);
 	buf_free(b);
+	log_flush();
 }
 
 void
@@ -90,11 +117,11 @@ log_msg(long level, const char *file, int line, const char *fmt, ...)
 void
 log_access(const struct log_access *a)
 {
-	struct buf b;
+	static struct buf b;	/* reused line buffer */
 
 	if (!log_enabled(LOG_LEVEL_INFO))
 		return;
-	buf_init(&b);
+	buf_reset(&b);
 	log_open(&b, LOG_LEVEL_INFO);
 	buf_adds(&b, ",\"msg\":\"request\",\"method\":");
 	buf_add_json_string(&b, a->method);
@@ -106,7 +133,12 @@ log_access(const struct log_access *a)
 	}
 	buf_adds(&b, ",\"client\":");
 	buf_add_json_string(&b, a->client);
-	buf_printf(&b, ",\"status\":%d,\"durationMs\":%.3f,\"bytes\":%zu",
-	    a->status, a->duration_ms, a->bytes);
-	log_close(&b);
+	buf_printf(&b, ",\"status\":%d,\"durationMs\":%lld.%03lld,\"bytes\":%zu}\n",
+	    a->status, a->duration_us / 1000, a->duration_us % 1000, a->bytes);
+	buf_add(&log_pending, b.data, b.len);
+	if (log_pending_since == 0)
+		log_pending_since = clock_mono_us();
+	if (log_pending.len >= LOG_PENDING_MAX ||
+	    clock_mono_us() - log_pending_since >= LOG_PENDING_US)
+		log_flush();
 }

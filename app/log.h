@@ -19,7 +19,7 @@ struct log_access {
 	const char	*route;		/* pattern matched, or NULL */
 	const char	*client;
 	int		 status;
-	double		 duration_ms;
+	long long	 duration_us;
 	size_t		 bytes;
 };
 
@@ -32,8 +32,11 @@ void log_set_role(const char *role);
 /* Write one message line if level is enabled. */
 void log_msg(long level, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Write the access line of one request (level info). */
+/* Queue the access line of one request (level info).  Lines are written
+ * by log_flush(), by any other log line, or once 8 KiB or 1 s pile up. */
 void log_access(const struct log_access *a);
+/* Write the queued access lines now.  Call before blocking or exiting. */
+void log_flush(void);
 /* True if level would be written. */
 int log_enabled(long level);
 

@@ -46,6 +46,44 @@ request_free(struct req *r)
 	arena_free(&r->arena);
 }
 
+#define REQ_VAR(n)	{ n, sizeof n - 1 }
+static const struct { const char *name; size_t len; } request_vars[REQ_VAR__MAX] = {
+	[REQ_VAR_METHOD] = REQ_VAR("REQUEST_METHOD"),
+	[REQ_VAR_URI] = REQ_VAR("REQUEST_URI"),
+	[REQ_VAR_REMOTE_ADDR] = REQ_VAR("REMOTE_ADDR"),
+	[REQ_VAR_CONTENT_TYPE] = REQ_VAR("CONTENT_TYPE"),
+	[REQ_VAR_CONTENT_LENGTH] = REQ_VAR("CONTENT_LENGTH"),
+	[REQ_VAR_TRACE_ID] = REQ_VAR("HTTP_X_TRACE_ID"),
+	[REQ_VAR_REQUEST_ID] = REQ_VAR("HTTP_X_REQUEST_ID"),
+	[REQ_VAR_FORWARDED_FOR] = REQ_VAR("HTTP_X_FORWARDED_FOR"),
+	[REQ_VAR_ORIGIN] = REQ_VAR("HTTP_ORIGIN"),
+	[REQ_VAR_AUTHORIZATION] = REQ_VAR("HTTP_AUTHORIZATION"),
+	[REQ_VAR_CACHE_CONTROL] = REQ_VAR("HTTP_CACHE_CONTROL"),
+};
+
+/* One pass over env: keep the params of enum req_var. */
+static void
+request_scan(struct req *r)
+{
+	char *const *e;
+	const char *eq;
+	size_t len;
+	int v;
+
+	for (e = r->env; e != NULL && *e != NULL; e++) {
+		if ((eq = strchr(*e, '=')) == NULL)
+			continue;
+		len = (size_t)(eq - *e);
+		for (v = 0; v < REQ_VAR__MAX; v++) {
+			if (request_vars[v].len == len &&
+			    memcmp(*e, request_vars[v].name, len) == 0) {
+				r->var[v] = eq + 1;
+				break;
+			}
+		}
+	}
+}
+
 /* The value of environment variable name in env, or NULL. */
 static const char *
 request_env(char *const *env, const char *name)
@@ -64,6 +102,7 @@ request_header(const struct req *r, const char *name)
 {
 	char var[128] = "HTTP_";
 	size_t i;
+	int v;
 
 	if (strlen(name) + 6 > sizeof var)
 		return NULL;
@@ -71,8 +110,12 @@ request_header(const struct req *r, const char *name)
 		var[5 + i] = name[i] == '-' ? '_' :
 		    (char)toupper((unsigned char)name[i]);
 	var[5 + i] = '\0';
-	if (strcasecmp(name, "Content-Type") == 0)
-		return request_env(r->env, "CONTENT_TYPE");
+	if (strcmp(var, "HTTP_CONTENT_TYPE") == 0)
+		return r->var[REQ_VAR_CONTENT_TYPE];
+	for (v = 0; v < REQ_VAR__MAX; v++) {
+		if (strcmp(var, request_vars[v].name) == 0)
+			return r->var[v];
+	}
 	return request_env(r->env, var);
 }
 
@@ -183,7 +226,7 @@ request_parse_query(struct req *r, char *q)
 static const char *
 request_client_ip(struct req *r)
 {
-	const char *xff = request_header(r, "X-Forwarded-For");
+	const char *xff = r->var[REQ_VAR_FORWARDED_FOR];
 	const char *client = r->remote_addr;
 	char *hops[16], *copy, *tok, *save = NULL;
 	int n = 0, i;
@@ -209,14 +252,14 @@ request_client_ip(struct req *r)
 static void
 request_trace(struct req *r)
 {
-	const char *in = request_header(r, "X-Trace-Id");
+	const char *in = r->var[REQ_VAR_TRACE_ID];
 
 	if (in == NULL || !request_trace_ok(in))
-		in = request_header(r, "X-Request-Id");
+		in = r->var[REQ_VAR_REQUEST_ID];
 	if (in != NULL && request_trace_ok(in))
 		snprintf(r->trace_id, sizeof r->trace_id, "%s", in);
 	else
-		rng_hex(r->trace_id, 16);
+		rng_id_hex(r->trace_id);
 }
 
 enum api_err
@@ -227,16 +270,17 @@ request_begin(struct req *r, char *const *env)
 
 	r->env = env;
 	r->start_us = clock_mono_us();
+	request_scan(r);
 	request_trace(r);
-	m = request_env(env, "REQUEST_METHOD");
+	m = r->var[REQ_VAR_METHOD];
 	r->method_name = m != NULL ? m : "GET";
 	r->method = request_method(r->method_name);
-	r->remote_addr = request_env(env, "REMOTE_ADDR");
+	r->remote_addr = r->var[REQ_VAR_REMOTE_ADDR];
 	r->client_ip = request_client_ip(r);
-	r->content_type = request_env(env, "CONTENT_TYPE");
-	cl = request_env(env, "CONTENT_LENGTH");
+	r->content_type = r->var[REQ_VAR_CONTENT_TYPE];
+	cl = r->var[REQ_VAR_CONTENT_LENGTH];
 	r->content_length = cl != NULL && *cl != '\0' ? strtoll(cl, NULL, 10) : 0;
-	if ((uri = request_env(env, "REQUEST_URI")) == NULL)
+	if ((uri = r->var[REQ_VAR_URI]) == NULL)
 		uri = "/";
 	path = arena_strdup(&r->arena, uri);
 	r->path = path;

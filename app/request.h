@@ -26,9 +26,26 @@ struct kv {
 	const char	*value;
 };
 
+/* FastCGI params read on every request, picked out in one pass. */
+enum req_var {
+	REQ_VAR_METHOD,			/* REQUEST_METHOD */
+	REQ_VAR_URI,			/* REQUEST_URI */
+	REQ_VAR_REMOTE_ADDR,		/* REMOTE_ADDR */
+	REQ_VAR_CONTENT_TYPE,		/* CONTENT_TYPE */
+	REQ_VAR_CONTENT_LENGTH,		/* CONTENT_LENGTH */
+	REQ_VAR_TRACE_ID,		/* HTTP_X_TRACE_ID */
+	REQ_VAR_REQUEST_ID,		/* HTTP_X_REQUEST_ID */
+	REQ_VAR_FORWARDED_FOR,		/* HTTP_X_FORWARDED_FOR */
+	REQ_VAR_ORIGIN,			/* HTTP_ORIGIN */
+	REQ_VAR_AUTHORIZATION,		/* HTTP_AUTHORIZATION */
+	REQ_VAR_CACHE_CONTROL,		/* HTTP_CACHE_CONTROL */
+	REQ_VAR__MAX
+};
+
 struct req {
 	struct arena		 arena;
 	char *const		*env;		/* "NAME=value" strings */
+	const char		*var[REQ_VAR__MAX];	/* NULL = absent */
 	int64_t			 start_us;	/* monotonic */
 	enum http_method	 method;
 	const char		*method_name;

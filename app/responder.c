@@ -1,11 +1,18 @@
 /* responder.c -- accept, parse, dispatch, respond, log; repeat.
  *
- * SIGTERM and SIGINT are blocked while a request is served, so no system
- * call of a request is interrupted, and unblocked around FCGX_Accept_r(),
- * where the handler also calls FCGX_ShutdownPending(): without that,
- * libfcgi retries accept() on EINTR and the process never leaves. */
+ * SIGTERM and SIGINT stay blocked except inside ppoll() on the listening
+ * socket, so no system call of a request is ever interrupted (libfcgi
+ * treats EINTR while reading a request as a failed request), and a stop
+ * signal is acted on only between requests.  The socket is non-blocking:
+ * when another responder wins the race for a connection, FCGX_Accept_r()
+ * returns -EAGAIN and we wait again.  The handler also calls
+ * FCGX_ShutdownPending(), as libfcgi expects. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 
@@ -18,6 +25,7 @@
 #include "redis.h"
 #include "request.h"
 #include "responder.h"
+#include "rng.h"
 #include "response.h"
 
 static volatile sig_atomic_t responder_stop;
@@ -68,11 +76,43 @@ responder_serve(FCGX_Request *fr, struct req *r, struct resp *s)
 	a.route = NULL;
 	a.client = r->client_ip != NULL ? r->client_ip : "unknown";
 	a.status = s->status;
-	a.duration_ms = (double)(clock_mono_us() - r->start_us) / 1000.0;
+	a.duration_us = clock_mono_us() - r->start_us;
 	log_access(&a);
 	log_set_trace(NULL);
 	response_reset(s);
 	request_reset(r);
+}
+
+/* Wait until listen_fd has a connection or a stop signal arrives, with
+ * the stop signals unblocked only meanwhile.  Queued log lines are written
+ * after a second without connections.  Returns 1 when a connection is
+ * waiting, 0 when the responder should stop. */
+static int
+responder_wait(int listen_fd, const sigset_t *open)
+{
+	struct pollfd p = { .fd = listen_fd, .events = POLLIN };
+	struct timespec second = { 1, 0 };
+	sigset_t pending;
+	int rc;
+
+	for (;;) {
+		if (responder_stop)
+			return 0;
+		rc = ppoll(&p, 1, &second, open);
+		if (rc > 0) {
+			/* ppoll() reports a ready socket without delivering a
+			 * signal that is pending; under steady load it always
+			 * is ready, so look for a stop signal ourselves. */
+			sigpending(&pending);
+			if (sigismember(&pending, SIGTERM) ||
+			    sigismember(&pending, SIGINT))
+				responder_stop = 1;
+			return !responder_stop;
+		}
+		if (rc < 0 && errno != EINTR)
+			return 0;
+		log_flush();
+	}
 }
 
 int
@@ -81,24 +121,33 @@ responder_run(int listen_fd, long max_requests)
 	FCGX_Request fr;
 	struct req r;
 	struct resp s;
-	sigset_t term;
+	sigset_t term, open;
 	long served = 0;
 	int rc;
 
 	clock_mark_start();
+	rng_reseed();
+	/* No fastbins: libfcgi's per-connection 8 KiB buffers would otherwise
+	 * make malloc consolidate every small chunk a request freed. */
+	mallopt(M_MXFAST, 0);
 	log_set_role("responder");
 	responder_signals(&term);
-	sigprocmask(SIG_BLOCK, &term, NULL);
+	sigprocmask(SIG_BLOCK, &term, &open);
+	sigdelset(&open, SIGTERM);
+	sigdelset(&open, SIGINT);
+	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
 		LOG_ERR("libfcgi initialisation failed");
 		return 1;
 	}
 	request_init(&r);
 	response_init(&s);
-	while (!responder_stop && (max_requests == 0 || served < max_requests)) {
-		sigprocmask(SIG_UNBLOCK, &term, NULL);
-		rc = responder_stop ? -1 : FCGX_Accept_r(&fr);
-		sigprocmask(SIG_BLOCK, &term, NULL);
+	while (max_requests == 0 || served < max_requests) {
+		if (!responder_wait(listen_fd, &open))
+			break;
+		rc = FCGX_Accept_r(&fr);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
+			continue;	/* another responder took it */
 		if (rc < 0)
 			break;
 		responder_serve(&fr, &r, &s);
@@ -106,6 +155,7 @@ responder_run(int listen_fd, long max_requests)
 		served++;
 	}
 	LOG_DEBUG("responder exits after %ld requests", served);
+	log_flush();
 	FCGX_Free(&fr, 0);
 	request_free(&r);
 	response_free(&s);

@@ -110,17 +110,16 @@ response_error(struct resp *s, const struct req *r, enum api_err err,
 void
 response_render(const struct resp *s, const struct req *r, struct buf *out)
 {
-	double ms = (double)(clock_mono_us() - r->start_us) / 1000.0;
+	int64_t us = clock_mono_us() - r->start_us;
 
 	buf_printf(out, "Status: %d %s\r\n", s->status, apierr_reason(s->status));
-	if (s->status != 204 && s->status != 304) {
-		buf_printf(out, "Content-Type: %s\r\n", s->content_type);
-		buf_printf(out, "Content-Length: %zu\r\n", s->body.len);
-	}
-	buf_adds(out, "X-Content-Type-Options: nosniff\r\n");
-	buf_printf(out, "Cache-Control: %s\r\n", route_cache_control(s->cache));
-	buf_printf(out, "X-Trace-Id: %s\r\n", r->trace_id);
-	buf_printf(out, "X-Response-Time: %.3fms\r\n", ms);
+	if (s->status != 204 && s->status != 304)
+		buf_printf(out, "Content-Type: %s\r\nContent-Length: %zu\r\n",
+		    s->content_type, s->body.len);
+	buf_printf(out, "X-Content-Type-Options: nosniff\r\n"
+	    "Cache-Control: %s\r\nX-Trace-Id: %s\r\n"
+	    "X-Response-Time: %lld.%03lldms\r\n", route_cache_control(s->cache),
+	    r->trace_id, (long long)(us / 1000), (long long)(us % 1000));
 	if (s->headers.len > 0)
 		buf_add(out, s->headers.data, s->headers.len);
 	buf_adds(out, "\r\n");
@@ -131,12 +130,11 @@ response_render(const struct resp *s, const struct req *r, struct buf *out)
 size_t
 response_send(const struct resp *s, const struct req *r, void *out)
 {
-	struct buf b;
+	static struct buf b;	/* reused: one request at a time per process */
 
-	buf_init(&b);
+	buf_reset(&b);
 	response_render(s, r, &b);
 	if (FCGX_PutStr(b.data, (int)b.len, out) < 0)
 		LOG_WARN("client went away before the response was written");
-	buf_free(&b);
 	return r->method == METHOD_HEAD ? 0 : s->body.len;
 }

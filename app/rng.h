@@ -10,4 +10,11 @@ void rng_bytes(void *p, size_t n);
  * out (at least 2*n+1 bytes). */
 void rng_hex(char *out, size_t n);
 
+/* Seed the fast generator of rng_id_hex() from the kernel.  Call in every
+ * process after fork, so no two processes share a sequence. */
+void rng_reseed(void);
+/* Write 32 hex characters of a unique, unpredictable-enough identifier
+ * (trace ids; never secrets) and a NUL into out (33 bytes). */
+void rng_id_hex(char *out);
+
 #endif

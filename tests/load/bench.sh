@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# bench.sh -- baseline: the FastCGI ceiling versus GET /api/health.
+#
+# (a) tests/load/fcgi-hello (a bare libfcgi responder, same number of
+#     processes) behind the same lighttpd config, and (b) our stack
+#     (lighttpd -> exodrive master -> responders).  wrk at 10 and 100
+#     connections, ROUNDS rounds alternating a and b; medians are reported
+#     with the ratio b/a.  Expects the dev stack up (./dev bench does that).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+VAR=${DEV_VAR:-$ROOT/var}
+BUILD=${DEV_BUILD:-$ROOT}
+PORT=${DEV_PORT:-8080}
+WORKERS=${DEV_WORKERS:-4}
+ROUNDS=${BENCH_ROUNDS:-3}
+SECS=${BENCH_SECONDS:-5}
+OUTFILE=${BENCH_OUT:-$ROOT/tests/load/results-baseline.txt}
+HELLO_PORT=$((PORT + 100))
+tmp=$(mktemp -d)
+
+"$BUILD/tests/load/fcgi-hello" "$VAR/run/hello.sock" "$WORKERS" &
+hello=$!
+cleanup() {
+	DEV_PORT=$HELLO_PORT DEV_LIGHTTPD_NAME=lighttpd-hello "$ROOT/dev" lighttpd-stop || true
+	pkill -P "$hello" 2>/dev/null || true; kill "$hello" 2>/dev/null || true
+	rm -rf "$tmp" "$VAR/run/hello.sock"
+}
+trap cleanup EXIT
+for _ in $(seq 50); do [ -S "$VAR/run/hello.sock" ] && break; sleep 0.1; done
+DEV_PORT=$HELLO_PORT DEV_LIGHTTPD_NAME=lighttpd-hello DEV_FCGI_SOCKET=$VAR/run/hello.sock \
+	"$ROOT/dev" lighttpd-start
+
+# to_ms "1.23ms" | "450.00us" | "1.02s" -> milliseconds
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.3f", n }'; }
+
+run() {	# run NAME URL CONNS -> appends "rps p50 p99" to $tmp/NAME-CONNS
+	wrk -t2 -c"$3" -d"${SECS}s" --latency "$2" > "$tmp/out" 2>&1
+	local rps p50 p99 bad
+	rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/out")
+	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$tmp/out")")
+	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$tmp/out")")
+	bad=$(awk '/Non-2xx/ {print $NF}' "$tmp/out")
+	echo "$rps $p50 $p99 ${bad:-0}" >> "$tmp/$1-$3"
+}
+
+median() {	# median COLUMN FILE
+	cut -d' ' -f"$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+for c in 10 100; do
+	for r in $(seq "$ROUNDS"); do
+		run hello "http://127.0.0.1:$HELLO_PORT/api/health" "$c"
+		run health "http://127.0.0.1:$PORT/api/health" "$c"
+	done
+done
+
+{
+	echo "# baseline $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores; $WORKERS responders;" \
+		"wrk -t2 ${SECS}s x $ROUNDS rounds, medians"
+	printf '%-28s %6s %10s %9s %9s %7s\n' target conns req/s p50_ms p99_ms non2xx
+	for c in 10 100; do
+		for n in hello health; do
+			label=$([ $n = hello ] && echo "(a) fcgi-hello ceiling" || echo "(b) GET /api/health")
+			printf '%-28s %6s %10s %9s %9s %7s\n' "$label" "$c" \
+				"$(median 1 "$tmp/$n-$c")" "$(median 2 "$tmp/$n-$c")" \
+				"$(median 3 "$tmp/$n-$c")" "$(median 4 "$tmp/$n-$c")"
+		done
+		printf 'ratio b/a at %s connections: %s\n' "$c" \
+			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')"
+	done
+} | tee "$OUTFILE"
