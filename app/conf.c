@@ -56,7 +56,7 @@ static const struct conf_row conf_rows[] = {
 	{ "REDIS_RETRY_INTERVAL", CONF_INT, OFF(redis_retry_interval), "1000", 0, 60000, NULL,
 	  "Milliseconds a process waits before reconnecting after a failed Redis connect." },
 	{ "REDIS_CACHE_ENABLED", CONF_BOOL, OFF(redis_cache_enabled), "true", 0, 0, NULL,
-	  "Use the Redis cache; false answers every read with X-Cache: BYPASS." },
+	  "Use the Redis cache for cacheable routes (false: X-Cache: BYPASS everywhere)." },
 	{ "REDIS_CACHE_TTL_DEFAULT", CONF_INT, OFF(redis_cache_ttl_default), "300", 1, 86400, NULL,
 	  "Seconds a cache entry lives when its family sets no TTL." },
 	{ "RATE_LIMIT_ENABLED", CONF_BOOL, OFF(rate_limit_enabled), "true", 0, 0, NULL,
@@ -348,8 +348,10 @@ conf_print(const struct conf *c, bool markdown)
 	for (i = 0; i < CONF_NROWS; i++) {
 		buf_reset(&b);
 		if (markdown) {
-			printf("| `%s` | `%s` | %s |\n", conf_rows[i].name,
-			    conf_rows[i].def, conf_rows[i].help);
+			printf("| `%s` | %s%s%s | %s |\n", conf_rows[i].name,
+			    *conf_rows[i].def ? "`" : "",
+			    *conf_rows[i].def ? conf_rows[i].def : "(empty)",
+			    *conf_rows[i].def ? "`" : "", conf_rows[i].help);
 			continue;
 		}
 		conf_value(c, &conf_rows[i], &b);
