@@ -103,6 +103,36 @@ buf_printf(struct buf *b, const char *fmt, ...)
 }
 
 void
+buf_add_int(struct buf *b, long long n)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	unsigned long long u = n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (n < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+void
+buf_add_ms(struct buf *b, long long us)
+{
+	char frac[4];
+
+	if (us < 0)
+		us = 0;
+	buf_add_int(b, us / 1000);
+	frac[0] = '.';
+	frac[1] = (char)('0' + us / 100 % 10);
+	frac[2] = (char)('0' + us / 10 % 10);
+	frac[3] = (char)('0' + us % 10);
+	buf_add(b, frac, 4);
+}
+
+void
 buf_add_json_string(struct buf *b, const char *s)
 {
 	const unsigned char *p;

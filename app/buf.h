@@ -24,6 +24,10 @@ void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Append the decimal digits of n. */
+void buf_add_int(struct buf *b, long long n);
+/* Append microseconds us as milliseconds with three decimals ("1.234"). */
+void buf_add_ms(struct buf *b, long long us);
 /* Append s as a quoted JSON string, escaping as RFC 8259 requires. */
 void buf_add_json_string(struct buf *b, const char *s);
 

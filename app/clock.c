@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
@@ -40,8 +41,17 @@ clock_iso8601(char *out, size_t outlen)
 		last = ts.tv_sec;
 	}
 	ms = ts.tv_nsec / 1000000;
-	snprintf(out, outlen, "%s.%c%c%cZ", base, (char)('0' + ms / 100),
-	    (char)('0' + ms / 10 % 10), (char)('0' + ms % 10));
+	if (outlen < 25) {
+		out[0] = '\0';
+		return;
+	}
+	memcpy(out, base, 19);
+	out[19] = '.';
+	out[20] = (char)('0' + ms / 100);
+	out[21] = (char)('0' + ms / 10 % 10);
+	out[22] = (char)('0' + ms % 10);
+	out[23] = 'Z';
+	out[24] = '\0';
 }
 
 static int64_t clock_start_us;

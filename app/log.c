@@ -34,7 +34,10 @@ log_set_level(long level)
 void
 log_set_trace(const char *trace_id)
 {
-	snprintf(log_trace, sizeof log_trace, "%s", trace_id ? trace_id : "");
+	size_t n = trace_id != NULL ? strnlen(trace_id, sizeof log_trace - 1) : 0;
+
+	memcpy(log_trace, trace_id != NULL ? trace_id : "", n);
+	log_trace[n] = '\0';
 }
 
 void
@@ -76,10 +79,20 @@ log_open(struct buf *b, long level)
 	clock_iso8601(ts, sizeof ts);
 	if (log_pid == 0)
 		log_pid = (long)getpid();
-	buf_printf(b, "{\"time\":\"%s\",\"level\":\"%s\",\"pid\":%ld,"
-	    "\"role\":\"%s\"", ts, log_names[level], log_pid, log_role);
-	if (log_trace[0] != '\0')
-		buf_printf(b, ",\"traceId\":\"%s\"", log_trace);
+	buf_adds(b, "{\"time\":\"");
+	buf_adds(b, ts);
+	buf_adds(b, "\",\"level\":\"");
+	buf_adds(b, log_names[level]);
+	buf_adds(b, "\",\"pid\":");
+	buf_add_int(b, log_pid);
+	buf_adds(b, ",\"role\":\"");
+	buf_adds(b, log_role);
+	buf_addc(b, '"');
+	if (log_trace[0] != '\0') {	/* trace ids are [A-Za-z0-9_-] only */
+		buf_adds(b, ",\"traceId\":\"");
+		buf_adds(b, log_trace);
+		buf_addc(b, '"');
+	}
 }
 
 /* End the line and write it, after any pending access lines. */
@@ -133,8 +146,13 @@ log_access(const struct log_access *a)
 	}
 	buf_adds(&b, ",\"client\":");
 	buf_add_json_string(&b, a->client);
-	buf_printf(&b, ",\"status\":%d,\"durationMs\":%lld.%03lld,\"bytes\":%zu}\n",
-	    a->status, a->duration_us / 1000, a->duration_us % 1000, a->bytes);
+	buf_adds(&b, ",\"status\":");
+	buf_add_int(&b, a->status);
+	buf_adds(&b, ",\"durationMs\":");
+	buf_add_ms(&b, a->duration_us);
+	buf_adds(&b, ",\"bytes\":");
+	buf_add_int(&b, (long long)a->bytes);
+	buf_adds(&b, "}\n");
 	buf_add(&log_pending, b.data, b.len);
 	if (log_pending_since == 0)
 		log_pending_since = clock_mono_us();

@@ -11,10 +11,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include <fcgiapp.h>
 
@@ -83,26 +83,27 @@ responder_serve(FCGX_Request *fr, struct req *r, struct resp *s)
 	request_reset(r);
 }
 
-/* Wait until listen_fd has a connection or a stop signal arrives, with
- * the stop signals unblocked only meanwhile.  Queued log lines are written
- * after a second without connections.  Returns 1 when a connection is
- * waiting, 0 when the responder should stop. */
+/* Wait until the listening socket (registered in epoll instance ep with
+ * EPOLLEXCLUSIVE, so a connection wakes one idle responder, not all) has a
+ * connection or a stop signal arrives; the stop signals are unblocked only
+ * meanwhile.  Queued log lines are written after a second without
+ * connections.  Returns 1 when a connection is waiting, 0 when the
+ * responder should stop. */
 static int
-responder_wait(int listen_fd, const sigset_t *open)
+responder_wait(int ep, const sigset_t *open)
 {
-	struct pollfd p = { .fd = listen_fd, .events = POLLIN };
-	struct timespec second = { 1, 0 };
+	struct epoll_event ev;
 	sigset_t pending;
 	int rc;
 
 	for (;;) {
 		if (responder_stop)
 			return 0;
-		rc = ppoll(&p, 1, &second, open);
+		rc = epoll_pwait(ep, &ev, 1, 1000, open);
 		if (rc > 0) {
-			/* ppoll() reports a ready socket without delivering a
-			 * signal that is pending; under steady load it always
-			 * is ready, so look for a stop signal ourselves. */
+			/* A ready socket is reported without delivering a
+			 * pending signal; under steady load the socket is
+			 * always ready, so look for a stop signal ourselves. */
 			sigpending(&pending);
 			if (sigismember(&pending, SIGTERM) ||
 			    sigismember(&pending, SIGINT))
@@ -115,6 +116,23 @@ responder_wait(int listen_fd, const sigset_t *open)
 	}
 }
 
+/* An epoll instance watching listen_fd exclusively, or -1. */
+static int
+responder_epoll(int listen_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	ev.data.fd = listen_fd;
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) != 0) {
+		LOG_ERR("epoll on the listening socket failed: %s", strerror(errno));
+		if (ep >= 0)
+			close(ep);
+		return -1;
+	}
+	return ep;
+}
+
 int
 responder_run(int listen_fd, long max_requests)
 {
@@ -123,13 +141,10 @@ responder_run(int listen_fd, long max_requests)
 	struct resp s;
 	sigset_t term, open;
 	long served = 0;
-	int rc;
+	int rc, ep;
 
 	clock_mark_start();
 	rng_reseed();
-	/* No fastbins: libfcgi's per-connection 8 KiB buffers would otherwise
-	 * make malloc consolidate every small chunk a request freed. */
-	mallopt(M_MXFAST, 0);
 	log_set_role("responder");
 	responder_signals(&term);
 	sigprocmask(SIG_BLOCK, &term, &open);
@@ -140,10 +155,12 @@ responder_run(int listen_fd, long max_requests)
 		LOG_ERR("libfcgi initialisation failed");
 		return 1;
 	}
+	if ((ep = responder_epoll(listen_fd)) < 0)
+		return 1;
 	request_init(&r);
 	response_init(&s);
 	while (max_requests == 0 || served < max_requests) {
-		if (!responder_wait(listen_fd, &open))
+		if (!responder_wait(ep, &open))
 			break;
 		rc = FCGX_Accept_r(&fr);
 		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
@@ -156,6 +173,7 @@ responder_run(int listen_fd, long max_requests)
 	}
 	LOG_DEBUG("responder exits after %ld requests", served);
 	log_flush();
+	close(ep);
 	FCGX_Free(&fr, 0);
 	request_free(&r);
 	response_free(&s);

@@ -110,16 +110,23 @@ response_error(struct resp *s, const struct req *r, enum api_err err,
 void
 response_render(const struct resp *s, const struct req *r, struct buf *out)
 {
-	int64_t us = clock_mono_us() - r->start_us;
-
-	buf_printf(out, "Status: %d %s\r\n", s->status, apierr_reason(s->status));
-	if (s->status != 204 && s->status != 304)
-		buf_printf(out, "Content-Type: %s\r\nContent-Length: %zu\r\n",
-		    s->content_type, s->body.len);
-	buf_printf(out, "X-Content-Type-Options: nosniff\r\n"
-	    "Cache-Control: %s\r\nX-Trace-Id: %s\r\n"
-	    "X-Response-Time: %lld.%03lldms\r\n", route_cache_control(s->cache),
-	    r->trace_id, (long long)(us / 1000), (long long)(us % 1000));
+	buf_adds(out, "Status: ");
+	buf_add_int(out, s->status);
+	buf_addc(out, ' ');
+	buf_adds(out, apierr_reason(s->status));
+	if (s->status != 204 && s->status != 304) {
+		buf_adds(out, "\r\nContent-Type: ");
+		buf_adds(out, s->content_type);
+		buf_adds(out, "\r\nContent-Length: ");
+		buf_add_int(out, (long long)s->body.len);
+	}
+	buf_adds(out, "\r\nX-Content-Type-Options: nosniff\r\nCache-Control: ");
+	buf_adds(out, route_cache_control(s->cache));
+	buf_adds(out, "\r\nX-Trace-Id: ");
+	buf_adds(out, r->trace_id);
+	buf_adds(out, "\r\nX-Response-Time: ");
+	buf_add_ms(out, clock_mono_us() - r->start_us);
+	buf_adds(out, "ms\r\n");
 	if (s->headers.len > 0)
 		buf_add(out, s->headers.data, s->headers.len);
 	buf_adds(out, "\r\n");

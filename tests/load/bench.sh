@@ -2,7 +2,8 @@
 # bench.sh -- baseline: the FastCGI ceiling versus GET /api/health.
 #
 # (a) tests/load/fcgi-hello (a bare libfcgi responder, same number of
-#     processes) behind the same lighttpd config, and (b) our stack
+#     processes) behind the same lighttpd config, (a') the same responder
+#     sending a copy of our answer (our header set), and (b) our stack
 #     (lighttpd -> exodrive master -> responders).  wrk at 10 and 100
 #     connections, ROUNDS rounds alternating a and b; medians are reported
 #     with the ratio b/a.  Expects the dev stack up (./dev bench does that).
@@ -18,17 +19,25 @@ OUTFILE=${BENCH_OUT:-$ROOT/tests/load/results-baseline.txt}
 HELLO_PORT=$((PORT + 100))
 tmp=$(mktemp -d)
 
-"$BUILD/tests/load/fcgi-hello" "$VAR/run/hello.sock" "$WORKERS" &
-hello=$!
+HDRS_PORT=$((PORT + 101))
+pids=()
 cleanup() {
 	DEV_PORT=$HELLO_PORT DEV_LIGHTTPD_NAME=lighttpd-hello "$ROOT/dev" lighttpd-stop || true
-	pkill -P "$hello" 2>/dev/null || true; kill "$hello" 2>/dev/null || true
-	rm -rf "$tmp" "$VAR/run/hello.sock"
+	DEV_PORT=$HDRS_PORT DEV_LIGHTTPD_NAME=lighttpd-hdrs "$ROOT/dev" lighttpd-stop || true
+	for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
+	rm -rf "$tmp" "$VAR/run/hello.sock" "$VAR/run/hdrs.sock"
 }
 trap cleanup EXIT
-for _ in $(seq 50); do [ -S "$VAR/run/hello.sock" ] && break; sleep 0.1; done
-DEV_PORT=$HELLO_PORT DEV_LIGHTTPD_NAME=lighttpd-hello DEV_FCGI_SOCKET=$VAR/run/hello.sock \
-	"$ROOT/dev" lighttpd-start
+# start_hello NAME PORT [headers]: a fcgi-hello pool behind its own lighttpd
+start_hello() {
+	"$BUILD/tests/load/fcgi-hello" "$VAR/run/$1.sock" "$WORKERS" ${3:-} &
+	pids+=($!)
+	for _ in $(seq 50); do [ -S "$VAR/run/$1.sock" ] && break; sleep 0.1; done
+	DEV_PORT=$2 DEV_LIGHTTPD_NAME=lighttpd-$1 DEV_FCGI_SOCKET=$VAR/run/$1.sock \
+		"$ROOT/dev" lighttpd-start
+}
+start_hello hello "$HELLO_PORT"
+start_hello hdrs "$HDRS_PORT" headers
 
 # to_ms "1.23ms" | "450.00us" | "1.02s" -> milliseconds
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.3f", n }'; }
@@ -50,6 +59,7 @@ median() {	# median COLUMN FILE
 for c in 10 100; do
 	for r in $(seq "$ROUNDS"); do
 		run hello "http://127.0.0.1:$HELLO_PORT/api/health" "$c"
+		run hdrs "http://127.0.0.1:$HDRS_PORT/api/health" "$c"
 		run health "http://127.0.0.1:$PORT/api/health" "$c"
 	done
 done
@@ -59,13 +69,18 @@ done
 		"wrk -t2 ${SECS}s x $ROUNDS rounds, medians"
 	printf '%-28s %6s %10s %9s %9s %7s\n' target conns req/s p50_ms p99_ms non2xx
 	for c in 10 100; do
-		for n in hello health; do
-			label=$([ $n = hello ] && echo "(a) fcgi-hello ceiling" || echo "(b) GET /api/health")
+		for n in hello hdrs health; do
+			case $n in
+			hello) label="(a) fcgi-hello ceiling" ;;
+			hdrs)  label="(a') hello, our headers" ;;
+			*)     label="(b) GET /api/health" ;;
+			esac
 			printf '%-28s %6s %10s %9s %9s %7s\n' "$label" "$c" \
 				"$(median 1 "$tmp/$n-$c")" "$(median 2 "$tmp/$n-$c")" \
 				"$(median 3 "$tmp/$n-$c")" "$(median 4 "$tmp/$n-$c")"
 		done
-		printf 'ratio b/a at %s connections: %s\n' "$c" \
-			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')"
+		printf 'ratio b/a at %s connections: %s   (b/a'"'"': %s)\n' "$c" \
+			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')" \
+			"$(awk -v a="$(median 1 "$tmp/hdrs-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')"
 	done
 } | tee "$OUTFILE"
