@@ -135,24 +135,26 @@ buf_add_ms(struct buf *b, long long us)
 void
 buf_add_json_string(struct buf *b, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s, *run;
 
 	buf_addc(b, '"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+	for (;;) {
+		/* Copy the longest run that needs no escaping in one go. */
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f; p++)
+			;
+		if (p > run)
+			buf_add(b, run, (size_t)(p - run));
 		switch (*p) {
+		case '\0': buf_addc(b, '"'); return;
 		case '"':  buf_add(b, "\\\"", 2); break;
 		case '\\': buf_add(b, "\\\\", 2); break;
 		case '\n': buf_add(b, "\\n", 2); break;
 		case '\r': buf_add(b, "\\r", 2); break;
 		case '\t': buf_add(b, "\\t", 2); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				buf_printf(b, "\\u%04x", *p);
-			else
-				buf_addc(b, (char)*p);
+		default:   buf_printf(b, "\\u%04x", *p); break;
 		}
+		p++;
 	}
-	buf_addc(b, '"');
 }
 
 #define ARENA_CHUNK	16384

@@ -57,18 +57,65 @@ response_header(struct resp *s, const char *name, const char *fmt, ...)
 	buf_free(&v);
 }
 
+/* Serialise o into b as compact JSON.  Doubles keep json-c's own text
+ * (the one given to json_object_new_double_s(), if any). */
+static void
+response_write_json(struct buf *b, struct json_object *o)
+{
+	struct json_object_iterator it, end;
+	size_t i, n;
+	int first = 1;
+
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		buf_adds(b, "null");
+		break;
+	case json_type_boolean:
+		buf_adds(b, json_object_get_boolean(o) ? "true" : "false");
+		break;
+	case json_type_int:
+		buf_add_int(b, json_object_get_int64(o));
+		break;
+	case json_type_double:
+		buf_adds(b, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		break;
+	case json_type_string:
+		buf_add_json_string(b, json_object_get_string(o));
+		break;
+	case json_type_array:
+		buf_addc(b, '[');
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_addc(b, ',');
+			response_write_json(b, json_object_array_get_idx(o, i));
+		}
+		buf_addc(b, ']');
+		break;
+	case json_type_object:
+		buf_addc(b, '{');
+		it = json_object_iter_begin(o);
+		end = json_object_iter_end(o);
+		for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+			if (!first)
+				buf_addc(b, ',');
+			first = 0;
+			buf_add_json_string(b, json_object_iter_peek_name(&it));
+			buf_addc(b, ':');
+			response_write_json(b, json_object_iter_peek_value(&it));
+		}
+		buf_addc(b, '}');
+		break;
+	}
+}
+
 void
 response_json(struct resp *s, int status, struct json_object *obj)
 {
-	size_t len;
-	const char *txt;
-
-	txt = json_object_to_json_string_length(obj,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	s->status = status;
 	s->content_type = "application/json";
 	buf_reset(&s->body);
-	buf_add(&s->body, txt, len);
+	response_write_json(&s->body, obj);
 	json_object_put(obj);
 }
 
