@@ -189,6 +189,9 @@ prefork_died(struct master *m, struct child *k, int status)
 		    (double)(now - k->started_us) / 1e6);
 	if (bad && k->term_us == 0 && k->gen == m->gen &&
 	    now - k->started_us < PREFORK_QUICK_DEATH_US) {
+		/* Siblings dying in the same round count once. */
+		if (now < m->respawn_us)
+			goto done;
 		m->failures++;
 		delay = 100000L << (m->failures < 7 ? m->failures : 7);
 		if (delay > PREFORK_BACKOFF_MAX_US)
@@ -198,6 +201,7 @@ prefork_died(struct master *m, struct child *k, int status)
 		    (double)delay / 1e6);
 	} else if (k->gen == m->gen)
 		m->failures = 0;
+done:
 	k->pid = 0;
 }
 
