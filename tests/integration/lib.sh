@@ -36,6 +36,7 @@ only_on() {	# only_on lighttpd: skip the rest of the file on other servers
 
 master_pid() { cat "$VAR/run/exodrive.pid"; }
 responders() { pgrep -P "$(master_pid)" | sort; }
+pool_is() { [ "$(responders | wc -l)" -eq "$1" ]; }	# for until_ok
 
 # wrk_run SECONDS CONNECTIONS PATH: run wrk; sets WRK_NON2XX, WRK_ERRORS, WRK_RPS.
 wrk_run() {

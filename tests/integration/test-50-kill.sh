@@ -11,4 +11,4 @@ check "requests were served ($WRK_RPS req/s)" test -n "$WRK_RPS"
 check "at most the killed request failed (non-2xx $WRK_NON2XX, errors $WRK_ERRORS)" \
 	test $((WRK_NON2XX + WRK_ERRORS)) -le 1
 check "the killed responder is gone" bash -c "! kill -0 $victim 2>/dev/null"
-check "the master respawned it" until_ok 30 test "$(responders | wc -l)" -eq "$n"
+check "the master respawned it" until_ok 30 pool_is "$n"

@@ -16,7 +16,7 @@ most=$(grep "\"traceId\":\"$tag-" "$VAR/log/exodrive.log" | grep -o '"pid":[0-9]
 pids=$(grep "\"traceId\":\"$tag-" "$VAR/log/exodrive.log" | grep -o '"pid":[0-9]*' | sort -u | wc -l)
 check "no responder served more than 5 requests (max $most)" test "${most:-99}" -le 5
 check "at least 8 responders took turns ($pids)" test "$pids" -ge 8
-check "the pool is back to 2" until_ok 30 test "$(responders | wc -l)" -eq 2
+check "the pool is back to 2" until_ok 30 pool_is 2
 
 # Kill every responder as soon as it appears, for 3 seconds.
 seen=$OUT/seen
@@ -30,7 +30,7 @@ spawned=$(sort -u "$seen" | wc -l)
 check "respawning backs off in a crash loop ($spawned spawns in 3 s)" test "$spawned" -le 20
 check "the master says so in its log" grep -q 'die in a loop' "$VAR/log/exodrive.log"
 check "the master survives" kill -0 "$(master_pid)"
-check "the pool recovers once the crashes stop" until_ok 150 test "$(responders | wc -l)" -eq 2
+check "the pool recovers once the crashes stop" until_ok 150 pool_is 2
 check "and serves again" until_ok 50 curl -sf -o /dev/null "$BASE/api/health"
 
 "$DEV" fcgi-stop
