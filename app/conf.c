@@ -17,6 +17,7 @@ const struct conf *conf;
 enum conf_type {
 	CONF_STR = 1,
 	CONF_URL,	/* a string that may hold a password: printed redacted */
+	CONF_SECRET,	/* a string never printed */
 	CONF_INT,
 	CONF_BOOL,
 	CONF_ENUM,
@@ -73,6 +74,20 @@ static const struct conf_row conf_rows[] = {
 	  "Seconds a browser may cache a CORS preflight answer." },
 	{ "SHUTDOWN_GRACE", CONF_INT, OFF(shutdown_grace), "30", 1, 3600, NULL,
 	  "Seconds the master waits for responders to finish on stop or reload before SIGKILL." },
+	{ "JWT_SECRET", CONF_SECRET, OFF(jwt_secret), "", 0, 0, NULL,
+	  "HS256 key of access tokens; at least 32 characters (required to serve)." },
+	{ "JWT_ISSUER", CONF_STR, OFF(jwt_issuer), "exodrive", 0, 0, NULL,
+	  "iss claim issued and required." },
+	{ "JWT_AUDIENCE", CONF_STR, OFF(jwt_audience), "exodrive-api", 0, 0, NULL,
+	  "aud claim issued and required." },
+	{ "ACCESS_TOKEN_TTL", CONF_INT, OFF(access_token_ttl), "900", 60, 86400, NULL,
+	  "Seconds an access token lives." },
+	{ "REFRESH_TOKEN_TTL", CONF_INT, OFF(refresh_token_ttl), "2592000", 3600, 31536000, NULL,
+	  "Seconds a refresh token lives (rotated on every use)." },
+	{ "BASE_URL", CONF_STR, OFF(base_url), "http://localhost:3000", 0, 0, NULL,
+	  "Public site address used in booking links." },
+	{ "BOOKING_HOLD_MINUTES", CONF_INT, OFF(booking_hold_minutes), "60", 5, 10080, NULL,
+	  "Minutes an unpaid booking holds its dates before `exodrive expire-holds` releases them." },
 };
 
 #define CONF_NROWS	(sizeof conf_rows / sizeof conf_rows[0])
@@ -147,6 +162,7 @@ conf_set(struct conf *c, const struct conf_row *r, const char *v,
 	switch (r->type) {
 	case CONF_STR:
 	case CONF_URL:
+	case CONF_SECRET:
 		free(*(char **)field);
 		*(char **)field = xstrdup(v);
 		break;
@@ -277,7 +293,8 @@ conf_free(struct conf *c)
 
 	for (i = 0; i < CONF_NROWS; i++) {
 		field = (char *)c + conf_rows[i].off;
-		if (conf_rows[i].type == CONF_STR || conf_rows[i].type == CONF_URL) {
+		if (conf_rows[i].type == CONF_STR || conf_rows[i].type == CONF_URL ||
+		    conf_rows[i].type == CONF_SECRET) {
 			free(*(char **)field);
 			*(char **)field = NULL;
 		} else if (conf_rows[i].type == CONF_CIDRS)
@@ -319,6 +336,9 @@ conf_value(const struct conf *c, const struct conf_row *r, struct buf *b)
 	case CONF_URL:
 		conf_redact_url(*(char *const *)field, tmp, sizeof tmp);
 		buf_adds(b, tmp);
+		break;
+	case CONF_SECRET:
+		buf_adds(b, **(char *const *)field ? "(set)" : "(unset)");
 		break;
 	case CONF_INT:
 		buf_printf(b, "%ld", *(const long *)field);

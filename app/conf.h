@@ -43,6 +43,13 @@ struct conf {
 	char		*cors_origins;			/* comma-separated */
 	long		 cors_max_age;			/* seconds */
 	long		 shutdown_grace;		/* seconds */
+	char		*jwt_secret;
+	char		*jwt_issuer;
+	char		*jwt_audience;
+	long		 access_token_ttl;		/* seconds */
+	long		 refresh_token_ttl;		/* seconds */
+	char		*base_url;
+	long		 booking_hold_minutes;
 };
 
 /* The settings of this process, loaded by conf_load() in main. */

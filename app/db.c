@@ -15,19 +15,37 @@
 
 static PGconn	*db_conn;
 static int64_t	 db_retry_at;
+static int	 db_in_tx;	/* a transaction is open: never retry */
+static char	 db_state[6];
+static char	 db_cons[64];
 
-/* Log a libpq failure where it happened, without connection secrets. */
+/* Trim the trailing newline libpq puts on messages. */
+static void
+db_trim(char *msg, size_t len)
+{
+	size_t n = strnlen(msg, len);
+
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+}
+
+/* Log a connection-level failure, without connection secrets. */
 static void
 db_log(const char *what)
 {
 	char msg[512];
-	size_t n;
 
 	snprintf(msg, sizeof msg, "%s", db_conn ? PQerrorMessage(db_conn) : "");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
+	db_trim(msg, sizeof msg);
 	LOG_ERR("postgresql: %s: %s", what, msg);
+}
+
+/* Server notices go to the debug log, not to stderr raw. */
+static void
+db_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	LOG_DEBUG("postgresql notice: %s", msg);
 }
 
 static PGconn *
@@ -35,12 +53,12 @@ db_connect(void)
 {
 	const char *keys[] = { "dbname", "connect_timeout", "application_name",
 	    "options", NULL };
-	char timeout[16], options[64];
+	char timeout[16], options[96];
 	const char *vals[5];
 
 	snprintf(timeout, sizeof timeout, "%ld", conf->database_connect_timeout);
-	snprintf(options, sizeof options, "-c statement_timeout=%ld",
-	    conf->database_statement_timeout);
+	snprintf(options, sizeof options, "-c statement_timeout=%ld "
+	    "-c lock_timeout=5000 -c TimeZone=UTC", conf->database_statement_timeout);
 	vals[0] = conf->database_url;
 	vals[1] = timeout;
 	vals[2] = "exodrive";
@@ -62,8 +80,10 @@ db_get(void)
 	if (db_conn != NULL)
 		PQfinish(db_conn);
 	db_conn = db_connect();
-	if (PQstatus(db_conn) == CONNECTION_OK)
+	if (PQstatus(db_conn) == CONNECTION_OK) {
+		PQsetNoticeProcessor(db_conn, db_notice, NULL);
 		return db_conn;
+	}
 	db_log("connect failed");
 	PQfinish(db_conn);
 	db_conn = NULL;
@@ -75,26 +95,14 @@ int
 db_ping(double *ms)
 {
 	int64_t t0 = clock_mono_us();
-	PGconn *c = db_get();
-	PGresult *res;
-	int ok;
+	struct db_res *res;
+	enum api_err err = db_query("SELECT 1", 0, NULL, &res);
 
-	if (c == NULL)
-		return -1;
-	res = PQexecParams(c, "SELECT 1", 0, NULL, NULL, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK &&
-	    PQstatus(c) == CONNECTION_BAD && (c = db_get()) != NULL) {
-		/* The server went away since the last use: one retry on a
-		 * fresh connection. */
-		PQclear(res);
-		res = PQexecParams(c, "SELECT 1", 0, NULL, NULL, NULL, NULL, 0);
-	}
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
-	if (!ok)
-		db_log("ping failed");
-	PQclear(res);
 	*ms = (double)(clock_mono_us() - t0) / 1000.0;
-	return ok ? 0 : -1;
+	if (err != API_OK)
+		return -1;
+	db_free(res);
+	return 0;
 }
 
 void
@@ -103,4 +111,161 @@ db_close(void)
 	if (db_conn != NULL)
 		PQfinish(db_conn);
 	db_conn = NULL;
+}
+
+/* Map a failed result to an error code, logging it once. */
+static enum api_err
+db_fail(PGresult *r, const char *sql)
+{
+	const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	const char *cons = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+	char msg[512];
+
+	snprintf(db_state, sizeof db_state, "%s", st ? st : "");
+	snprintf(db_cons, sizeof db_cons, "%s", cons ? cons : "");
+	snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+	db_trim(msg, sizeof msg);
+	if (strcmp(db_state, "23P01") == 0 || strcmp(db_state, "23505") == 0) {
+		LOG_INFO("postgresql: %s (%s)", db_state, db_cons);
+		return API_CONFLICT;
+	}
+	LOG_ERR("postgresql: %s: %s [%.60s]", db_state, msg, sql);
+	if (strcmp(db_state, "40P01") == 0 || strcmp(db_state, "40001") == 0 ||
+	    strcmp(db_state, "55P03") == 0 || strcmp(db_state, "57014") == 0 ||
+	    strncmp(db_state, "08", 2) == 0 || db_state[0] == '\0')
+		return API_SERVICE_UNAVAILABLE;
+	return API_DATABASE_ERROR;
+}
+
+enum api_err
+db_query(const char *sql, int n, const char *const *params,
+    struct db_res **res)
+{
+	PGconn *c = db_get();
+	PGresult *r;
+	ExecStatusType st;
+
+	*res = NULL;
+	db_state[0] = '\0';
+	db_cons[0] = '\0';
+	if (c == NULL)
+		return API_SERVICE_UNAVAILABLE;
+	r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	if (PQstatus(c) == CONNECTION_BAD && !db_in_tx &&
+	    (c = db_get()) != NULL) {
+		/* The server went away since the last use and no transaction
+		 * was open: one retry on a fresh connection. */
+		PQclear(r);
+		r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	}
+	st = PQresultStatus(r);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		enum api_err e = db_fail(r, sql);
+
+		PQclear(r);
+		return e;
+	}
+	*res = (struct db_res *)r;
+	return API_OK;
+}
+
+enum api_err
+db_exec(const char *sql, int n, const char *const *params)
+{
+	struct db_res *res;
+	enum api_err e = db_query(sql, n, params, &res);
+
+	db_free(res);
+	return e;
+}
+
+const char *
+db_sqlstate(void)
+{
+	return db_state;
+}
+
+const char *
+db_constraint(void)
+{
+	return db_cons;
+}
+
+int
+db_rows(const struct db_res *res)
+{
+	return res ? PQntuples((const PGresult *)res) : 0;
+}
+
+const char *
+db_val(const struct db_res *res, int row, int col)
+{
+	const PGresult *r = (const PGresult *)res;
+
+	if (r == NULL || row >= PQntuples(r) || col < 0 || col >= PQnfields(r) ||
+	    PQgetisnull(r, row, col))
+		return NULL;
+	return PQgetvalue(r, row, col);
+}
+
+int
+db_col(const struct db_res *res, const char *name)
+{
+	return res ? PQfnumber((const PGresult *)res, name) : -1;
+}
+
+void
+db_free(struct db_res *res)
+{
+	if (res != NULL)
+		PQclear((PGresult *)res);
+}
+
+enum api_err
+db_begin(void)
+{
+	enum api_err e = db_exec("BEGIN", 0, NULL);
+
+	db_in_tx = e == API_OK;
+	return e;
+}
+
+enum api_err
+db_commit(void)
+{
+	enum api_err e = db_exec("COMMIT", 0, NULL);
+
+	db_in_tx = 0;
+	return e;
+}
+
+void
+db_rollback(void)
+{
+	if (db_conn != NULL && PQtransactionStatus(db_conn) != PQTRANS_IDLE)
+		(void)db_exec("ROLLBACK", 0, NULL);
+	db_in_tx = 0;
+}
+
+enum api_err
+db_script(const char *sql, char *err, size_t errlen)
+{
+	PGconn *c = db_get();
+	PGresult *r;
+	enum api_err e = API_OK;
+
+	if (c == NULL) {
+		snprintf(err, errlen, "cannot connect to PostgreSQL");
+		return API_SERVICE_UNAVAILABLE;
+	}
+	/* Several statements in one string need the simple protocol. */
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK) {
+		snprintf(err, errlen, "%s", PQresultErrorMessage(r));
+		db_trim(err, errlen);
+		e = API_DATABASE_ERROR;
+	}
+	PQclear(r);
+	return e;
 }

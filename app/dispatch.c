@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "conf.h"
 #include "dispatch.h"
@@ -67,17 +68,28 @@ dispatch_options(struct req *r, struct resp *s, const char *allow)
 }
 
 /* Deny by default: a route is reachable without credentials only if it
- * says AUTH_NONE.  Credential checks for the other levels belong here and
- * nowhere else. */
+ * says AUTH_NONE.  Credential checks belong here and nowhere else. */
 static enum api_err
 dispatch_auth(struct call *c)
 {
+	enum api_err e;
+
 	switch (c->route->auth) {
 	case AUTH_NONE:
-	case AUTH_OPTIONAL:
 		return API_OK;
+	case AUTH_OPTIONAL:
+		e = auth_identify(c->req, &c->err_message);
+		return e == API_AUTH_REQUIRED ? API_OK : e;
 	case AUTH_CUSTOMER:
+		return auth_identify(c->req, &c->err_message);
 	case AUTH_ADMIN:
+		if ((e = auth_identify(c->req, &c->err_message)) != API_OK)
+			return e;
+		if (strcmp(c->req->role, "admin") != 0) {
+			c->err_message = "Forbidden - Admin access required";
+			return API_FORBIDDEN;
+		}
+		return API_OK;
 	case AUTH_CRON:
 	case AUTH_INTERNAL:
 	case AUTH_SIGNATURE:

@@ -9,6 +9,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "migrate.h"
 #include "prefork.h"
 #include "responder.h"
 #include "version.h"
@@ -26,6 +27,7 @@ static const char usage[] =
 "            --pid-file PATH          write the master's pid\n"
 "            Without --listen, stdin must be a FastCGI socket passed by\n"
 "            mod_fcgid, lighttpd bin-path or spawn-fcgi; no forking then.\n"
+"  migrate   apply pending schema migrations (--dir DIR, --status to list)\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
 "\n"
 "Settings come from the environment and from --config FILE or\n"
@@ -74,6 +76,11 @@ main_fcgi(int argc, char **argv, const char *config_path)
 		default: fputs(usage, stderr); return 2;
 		}
 	}
+	if (strlen(conf->jwt_secret) < 32) {
+		fprintf(stderr, "exodrive fcgi: JWT_SECRET must be set to at least "
+		    "32 characters\n");
+		return 2;
+	}
 	if (o.listen != NULL)
 		return prefork_run(&o);
 	if (!responder_inherited_socket()) {
@@ -83,6 +90,27 @@ main_fcgi(int argc, char **argv, const char *config_path)
 		return 2;
 	}
 	return responder_run(0, o.max_requests);
+}
+
+static int
+main_migrate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "status", no_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dir = EXODRIVE_SQLDIR;
+	int c, status = 0;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 's': status = 1; break;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	return migrate_run(dir, status);
 }
 
 /* Load the settings or exit with the reason. */
@@ -124,6 +152,8 @@ main(int argc, char **argv)
 	main_conf(config_path);
 	if (strcmp(argv[i], "fcgi") == 0)
 		return main_fcgi(argc - i, argv + i, config_path);
+	if (strcmp(argv[i], "migrate") == 0)
+		return main_migrate(argc - i, argv + i);
 	if (strcmp(argv[i], "config") == 0) {
 		conf_print(conf, i + 1 < argc &&
 		    strcmp(argv[i + 1], "--markdown") == 0);

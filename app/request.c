@@ -20,6 +20,10 @@
 #include "request.h"
 #include "rng.h"
 
+static void request_field_error(struct json_object **, const char *,
+    const char *);
+static char *request_lower(char *);
+
 void
 request_init(struct req *r)
 {
@@ -309,11 +313,28 @@ request_media_is(const char *ct, const char *mt)
 	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+struct json_object *
+request_json_parse(const char *s, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new_ex(32);
+	struct json_object *o;
+	enum json_tokener_error jerr;
+
+	o = json_tokener_parse_ex(tok, s, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_success && json_tokener_get_parse_end(tok) != len)
+		jerr = json_tokener_error_parse_unexpected;
+	json_tokener_free(tok);
+	if (jerr != json_tokener_success || o == NULL) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 enum api_err
 request_parse_body(struct req *r, const struct input *in, const char **why)
 {
-	struct json_tokener *tok;
-	enum json_tokener_error jerr;
 
 	if (r->body_len == 0)
 		return API_OK;
@@ -335,17 +356,7 @@ request_parse_body(struct req *r, const struct input *in, const char **why)
 		*why = "This endpoint does not accept a request body";
 		return API_UNSUPPORTED_MEDIA_TYPE;
 	}
-	tok = json_tokener_new_ex(32);
-	r->json = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
-	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_success &&
-	    json_tokener_get_parse_end(tok) != r->body_len)
-		jerr = json_tokener_error_parse_unexpected;
-	json_tokener_free(tok);
-	if (jerr != json_tokener_success || r->json == NULL) {
-		if (r->json != NULL)
-			json_object_put(r->json);
-		r->json = NULL;
+	if ((r->json = request_json_parse(r->body, r->body_len)) == NULL) {
 		*why = "Malformed JSON body";
 		return API_INVALID_REQUEST;
 	}
@@ -428,6 +439,44 @@ request_is_date(const char *s)
 	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
 }
 
+/* A pragmatic address check: one '@', a dot in the domain, no blanks. */
+static bool
+request_is_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t n = strlen(s), i;
+
+	if (n < 3 || n > 254 || at == NULL || at == s || strchr(at + 1, '@') ||
+	    strchr(at + 1, '.') == NULL || at[1] == '.' || s[n - 1] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] <= ' ' || s[i] == '<' || s[i] == '>' ||
+		    s[i] == '"' || s[i] == ',' || s[i] == ';' || s[i] == '\\')
+			return false;
+	}
+	return true;
+}
+
+/* "123", "123.4", "123.45": below 10^8, at most two decimals. */
+static bool
+request_is_money(const char *s)
+{
+	size_t digits = 0, decimals = 0;
+	bool dot = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '.' && !dot && digits > 0)
+			dot = true;
+		else if (isdigit((unsigned char)*s) && !dot)
+			digits++;
+		else if (isdigit((unsigned char)*s) && dot)
+			decimals++;
+		else
+			return false;
+	}
+	return digits > 0 && digits <= 8 && decimals <= 2 && (!dot || decimals > 0);
+}
+
 /* Check v against k.  Returns NULL, or a message for the field. */
 static const char *
 request_check(const struct key *k, const char *v)
@@ -435,6 +484,7 @@ request_check(const struct key *k, const char *v)
 	long long n;
 	long len;
 	char *end;
+	size_t i;
 
 	switch (k->type) {
 	case KEY_STRING:
@@ -460,8 +510,119 @@ request_check(const struct key *k, const char *v)
 	case KEY_BOOL:
 		return strcmp(v, "true") == 0 || strcmp(v, "false") == 0 ?
 		    NULL : "Must be true or false";
+	case KEY_EMAIL:
+		return request_is_email(v) ? NULL : "Must be an email address";
+	case KEY_MONEY:
+		return request_is_money(v) ? NULL :
+		    "Must be an amount >= 0 with at most 2 decimals";
+	case KEY_ENUM:
+		for (i = 0; k->choices != NULL && k->choices[i] != NULL; i++) {
+			if (strcmp(v, k->choices[i]) == 0)
+				return NULL;
+		}
+		return "Is not one of the allowed values";
 	}
 	return "Unknown type";
+}
+
+/* The member at dotted path name ("a.b") of object o, or NULL. */
+static struct json_object *
+request_member(struct json_object *o, const char *name)
+{
+	const char *dot;
+	char part[64];
+	size_t n;
+
+	while (o != NULL && json_object_is_type(o, json_type_object)) {
+		dot = strchr(name, '.');
+		n = dot ? (size_t)(dot - name) : strlen(name);
+		if (n >= sizeof part)
+			return NULL;
+		memcpy(part, name, n);
+		part[n] = '\0';
+		if (!json_object_object_get_ex(o, part, &o))
+			return NULL;
+		if (dot == NULL)
+			return o;
+		name = dot + 1;
+	}
+	return NULL;
+}
+
+/* The text of JSON value v for key k (arena storage), or NULL with *why. */
+static const char *
+request_body_text(struct req *r, const struct key *k, struct json_object *v,
+    const char **why)
+{
+	char money[32];
+
+	switch (k->type) {
+	case KEY_INT:
+		if (!json_object_is_type(v, json_type_int))
+			return *why = "Must be an integer", NULL;
+		break;
+	case KEY_BOOL:
+		if (!json_object_is_type(v, json_type_boolean))
+			return *why = "Must be true or false", NULL;
+		break;
+	case KEY_MONEY:
+		if (json_object_is_type(v, json_type_int))
+			break;
+		if (!json_object_is_type(v, json_type_double))
+			return *why = "Must be a number", NULL;
+		/* json-c keeps the number's own text: 12.5 stays "12.5". */
+		snprintf(money, sizeof money, "%s", json_object_to_json_string(v));
+		return arena_strdup(&r->arena, money);
+	default:
+		if (!json_object_is_type(v, json_type_string))
+			return *why = "Must be a string", NULL;
+		if (k->type == KEY_EMAIL)
+			return request_lower(arena_strdup(&r->arena,
+			    json_object_get_string(v)));
+	}
+	return arena_strdup(&r->arena, json_object_get_string(v));
+}
+
+static char *
+request_lower(char *s)
+{
+	char *p;
+
+	for (p = s; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+/* Refuse body members no key declares, at any depth (mass assignment). */
+static void
+request_unknown(struct json_object *o, const char *prefix,
+    const struct input *in, struct json_object **details)
+{
+	char path[128];
+	size_t i, n;
+	bool known, parent;
+
+	json_object_object_foreach(o, name, val) {
+		snprintf(path, sizeof path, "%s%s", prefix, name);
+		n = strlen(path);
+		known = parent = false;
+		for (i = 0; i < in->nkeys; i++) {
+			if (in->keys[i].src != KEY_BODY)
+				continue;
+			if (strcmp(in->keys[i].name, path) == 0)
+				known = true;
+			else if (strncmp(in->keys[i].name, path, n) == 0 &&
+			    in->keys[i].name[n] == '.')
+				parent = true;
+		}
+		if (parent && json_object_is_type(val, json_type_object) &&
+		    n + 2 < sizeof path) {
+			path[n] = '.';
+			path[n + 1] = '\0';
+			request_unknown(val, path, in, details);
+		} else if (!known)
+			request_field_error(details, path, "Unknown field");
+	}
 }
 
 /* The raw value of k in r as a string (arena storage), or NULL. */
@@ -470,6 +631,7 @@ request_raw(struct req *r, const struct route *rt, const struct key *k,
     const char **why)
 {
 	struct json_object *v;
+	const char *v0;
 	int i;
 
 	switch (k->src) {
@@ -477,20 +639,14 @@ request_raw(struct req *r, const struct route *rt, const struct key *k,
 		i = request_param_index(rt->path, k->name);
 		return i >= 0 && (size_t)i < r->nparams ? r->params[i] : NULL;
 	case KEY_QUERY:
-		return request_query(r, k->name);
+		v0 = request_query(r, k->name);
+		return v0 != NULL && k->type == KEY_EMAIL ?
+		    request_lower(arena_strdup(&r->arena, v0)) : v0;
 	case KEY_BODY:
-		if (r->json == NULL ||
-		    !json_object_object_get_ex(r->json, k->name, &v) ||
+		if ((v = request_member(r->json, k->name)) == NULL ||
 		    json_object_is_type(v, json_type_null))
 			return NULL;
-		if ((k->type == KEY_STRING || k->type == KEY_UUID ||
-		    k->type == KEY_DATE) && !json_object_is_type(v, json_type_string))
-			return *why = "Must be a string", NULL;
-		if (k->type == KEY_INT && !json_object_is_type(v, json_type_int))
-			return *why = "Must be an integer", NULL;
-		if (k->type == KEY_BOOL && !json_object_is_type(v, json_type_boolean))
-			return *why = "Must be true or false", NULL;
-		return arena_strdup(&r->arena, json_object_get_string(v));
+		return request_body_text(r, k, v, why);
 	}
 	return NULL;
 }
@@ -530,6 +686,8 @@ request_validate(struct req *r, const struct route *rt,
 		request_field_error(details, "body", "Must be a JSON object");
 		return API_VALIDATION_ERROR;
 	}
+	if (r->json != NULL)
+		request_unknown(r->json, "", in, details);
 	for (i = 0; i < in->nkeys && i < REQ_MAX_KEYS; i++) {
 		why = NULL;
 		v = request_raw(r, rt, &in->keys[i], &why);

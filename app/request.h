@@ -64,6 +64,8 @@ struct req {
 	size_t			 body_len;
 	struct json_object	*json;		/* parsed JSON body, owned */
 	const char		*field[REQ_MAX_KEYS];	/* validated inputs */
+	const char		*user_id;	/* authenticated caller, or NULL */
+	const char		*role;		/* "customer" or "admin" */
 };
 
 /* Prepare r for its first use. */
@@ -90,6 +92,10 @@ enum api_err request_parse_body(struct req *r, const struct input *in,
  * API_VALIDATION_ERROR with *details set (caller owns it). */
 enum api_err request_validate(struct req *r, const struct route *rt,
     struct json_object **details);
+
+/* Parse len bytes of JSON text (depth <= 32, nothing after the value).
+ * Returns the document (caller frees with json_object_put()) or NULL. */
+struct json_object *request_json_parse(const char *s, size_t len);
 
 /* Glue to libfcgi: read the body of the accepted request fr (an
  * FCGX_Request) into the arena, or drain and flag it if it is larger than

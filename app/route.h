@@ -82,17 +82,23 @@ enum key_type {
 	KEY_UUID,
 	KEY_DATE,		/* YYYY-MM-DD, a real calendar day */
 	KEY_INT,		/* decimal integer, value min..max */
-	KEY_BOOL		/* true/false */
+	KEY_BOOL,		/* true/false */
+	KEY_EMAIL,		/* an address of 3..254 characters, lower-cased */
+	KEY_MONEY,		/* a number >= 0 with at most 2 decimals, < 10^8 */
+	KEY_ENUM		/* one of the strings in .choices */
 };
 
 /* One declared input.  Handlers read the validated value from
- * req->field[index in the route's key list]; NULL means absent. */
+ * req->field[index in the route's key list]; NULL means absent.  A body
+ * key may name a member of a nested object as "parent.child"; body
+ * members that no key declares are refused (no mass assignment). */
 struct key {
-	const char	*name;
-	enum key_src	 src;
-	enum key_type	 type;
-	bool		 required;
-	long		 min, max;	/* bounds; 0, 0 means none */
+	const char		*name;
+	enum key_src		 src;
+	enum key_type		 type;
+	bool			 required;
+	long			 min, max;	/* bounds; 0, 0 means none */
+	const char *const	*choices;	/* KEY_ENUM: NULL-terminated */
 };
 
 /* The input schema of a route. */

@@ -9,7 +9,29 @@
 #include "route.h"
 #include "svc.h"
 
+#define INPUT(b, k)	{ .body = (b), .keys = (k), .nkeys = sizeof (k) / sizeof (k)[0] }
+
 static const struct input input_none = { .body = BODY_NONE, .keys = NULL, .nkeys = 0 };
+
+static const struct key keys_register[] = {
+	{ .name = "email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
+	{ .name = "password", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 8, .max = 128 },
+	{ .name = "firstName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
+	{ .name = "lastName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
+	{ .name = "phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
+};
+static const struct input input_register = INPUT(BODY_JSON, keys_register);
+
+static const struct key keys_login[] = {
+	{ .name = "email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
+	{ .name = "password", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 128 },
+};
+static const struct input input_login = INPUT(BODY_JSON, keys_login);
+
+static const struct key keys_refresh[] = {
+	{ .name = "refreshToken", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 64, .max = 64 },
+};
+static const struct input input_refresh = INPUT(BODY_JSON, keys_refresh);
 
 static const struct route routes[] = {
 	/* GET /api/health: liveness, no dependencies touched. */
@@ -22,6 +44,27 @@ static const struct route routes[] = {
 	  .handler = svc_health_ready, .auth = AUTH_NONE, .rate = RATE_NONE,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .summary = "Readiness probe: database and cache reachability" },
+
+	/* POST /api/auth/register: create an account, start a session. */
+	{ .method = METHOD_POST, .path = "/api/auth/register",
+	  .handler = svc_auth_register, .auth = AUTH_NONE, .rate = RATE_LOGIN,
+	  .cache = CACHE_NONE, .input = &input_register,
+	  .summary = "Register a customer account" },
+	/* POST /api/auth/login: email and password for tokens. */
+	{ .method = METHOD_POST, .path = "/api/auth/login",
+	  .handler = svc_auth_login, .auth = AUTH_NONE, .rate = RATE_LOGIN,
+	  .cache = CACHE_NONE, .input = &input_login,
+	  .summary = "Log in: access token (15 min) and refresh token" },
+	/* POST /api/auth/refresh: rotate the refresh token. */
+	{ .method = METHOD_POST, .path = "/api/auth/refresh",
+	  .handler = svc_auth_refresh, .auth = AUTH_NONE, .rate = RATE_LOGIN,
+	  .cache = CACHE_NONE, .input = &input_refresh,
+	  .summary = "Exchange a refresh token for new tokens" },
+	/* POST /api/auth/logout: revoke the session. */
+	{ .method = METHOD_POST, .path = "/api/auth/logout",
+	  .handler = svc_auth_logout, .auth = AUTH_NONE, .rate = RATE_AUTH,
+	  .cache = CACHE_NONE, .input = &input_refresh,
+	  .summary = "Revoke a refresh token and its family" },
 };
 
 const struct route *

@@ -11,4 +11,15 @@ enum api_err svc_health_live(struct call *c);
  * PostgreSQL is unreachable. */
 enum api_err svc_health_ready(struct call *c);
 
+/* svc_auth.c */
+/* POST /api/auth/register: 201 with tokens; 409 if the email is taken. */
+enum api_err svc_auth_register(struct call *c);
+/* POST /api/auth/login: 200 with tokens; 401 for any bad pair. */
+enum api_err svc_auth_login(struct call *c);
+/* POST /api/auth/refresh: rotate the refresh token; a replayed one
+ * revokes its family. */
+enum api_err svc_auth_refresh(struct call *c);
+/* POST /api/auth/logout: revoke the refresh token's family; 204. */
+enum api_err svc_auth_logout(struct call *c);
+
 #endif

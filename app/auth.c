@@ -1,0 +1,63 @@
+/* auth.c -- bearer tokens to principals. */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "jwt.h"
+#include "log.h"
+#include "repo.h"
+#include "request.h"
+
+static const char *
+auth_reason(enum jwt_err e)
+{
+	switch (e) {
+	case JWT_OK:		return "OK";
+	case JWT_MALFORMED:	return "Malformed token";
+	case JWT_BAD_HEADER:	return "Unsupported token type";
+	case JWT_BAD_SIGNATURE:	return "Invalid token signature";
+	case JWT_EXPIRED:	return "Token expired";
+	case JWT_NOT_YET_VALID:	return "Token not yet valid";
+	case JWT_BAD_CLAIMS:	return "Invalid token claims";
+	}
+	return "Invalid token";
+}
+
+enum api_err
+auth_identify(struct req *r, const char **why)
+{
+	const char *h = r->var[REQ_VAR_AUTHORIZATION];
+	char sub[64], role[16];
+	enum jwt_err e;
+	enum api_err err;
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 || h[7] == '\0')
+		return API_AUTH_REQUIRED;
+	e = jwt_verify(conf->jwt_secret, conf->jwt_issuer, conf->jwt_audience,
+	    h + 7, time(NULL), sub, sizeof sub);
+	if (e != JWT_OK) {
+		*why = auth_reason(e);
+		return API_UNAUTHORIZED;
+	}
+	if ((err = repo_user_role(sub, role, sizeof role)) != API_OK) {
+		if (err == API_NOT_FOUND) {
+			*why = "Unknown account";
+			return API_UNAUTHORIZED;
+		}
+		return err;
+	}
+	r->user_id = arena_strdup(&r->arena, sub);
+	r->role = strcmp(role, "admin") == 0 ? "admin" : "customer";
+	return API_OK;
+}
+
+int
+auth_access_token(const char *user_id, char *out, size_t outlen)
+{
+	return jwt_sign(conf->jwt_secret, conf->jwt_issuer, conf->jwt_audience,
+	    user_id, time(NULL), conf->access_token_ttl, out, outlen);
+}

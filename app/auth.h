@@ -1,0 +1,17 @@
+/* auth.h -- who is calling: bearer access tokens, roles from the database. */
+#ifndef AUTH_H
+#define AUTH_H
+
+#include "apierr.h"
+
+struct req;
+
+/* Identify the caller of r from its Authorization header.  Returns API_OK
+ * with r->user_id and r->role set (role read from profiles, never from
+ * the token), API_AUTH_REQUIRED when there is no bearer token, or
+ * API_UNAUTHORIZED with *why for a token that fails verification. */
+enum api_err auth_identify(struct req *r, const char **why);
+/* Issue an access token for user_id into out (JWT_MAX_LEN bytes). */
+int auth_access_token(const char *user_id, char *out, size_t outlen);
+
+#endif
