@@ -126,7 +126,7 @@ db_fail(PGresult *r, const char *sql)
 	snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
 	db_trim(msg, sizeof msg);
 	if (strcmp(db_state, "23P01") == 0 || strcmp(db_state, "23505") == 0) {
-		LOG_INFO("postgresql: %s (%s)", db_state, db_cons);
+		LOG_DEBUG("postgresql: %s (%s)", db_state, db_cons);
 		return API_CONFLICT;
 	}
 	LOG_ERR("postgresql: %s: %s [%.60s]", db_state, msg, sql);

@@ -12,6 +12,7 @@
 #include "migrate.h"
 #include "prefork.h"
 #include "responder.h"
+#include "seed.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -28,6 +29,8 @@ static const char usage[] =
 "            Without --listen, stdin must be a FastCGI socket passed by\n"
 "            mod_fcgid, lighttpd bin-path or spawn-fcgi; no forking then.\n"
 "  migrate   apply pending schema migrations (--dir DIR, --status to list)\n"
+"  seed      load the development fleet and history (--dir DIR);\n"
+"            --scale N adds N generated cars with a year of bookings\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
 "\n"
 "Settings come from the environment and from --config FILE or\n"
@@ -113,6 +116,28 @@ main_migrate(int argc, char **argv)
 	return migrate_run(dir, status);
 }
 
+static int
+main_seed(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "scale", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dir = EXODRIVE_SEEDDIR;
+	long scale = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 's': scale = main_number("--scale", optarg, 1, 100000, 10); break;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	return seed_run(dir, scale);
+}
+
 /* Load the settings or exit with the reason. */
 static void
 main_conf(const char *path)
@@ -152,6 +177,8 @@ main(int argc, char **argv)
 	main_conf(config_path);
 	if (strcmp(argv[i], "fcgi") == 0)
 		return main_fcgi(argc - i, argv + i, config_path);
+	if (strcmp(argv[i], "seed") == 0)
+		return main_seed(argc - i, argv + i);
 	if (strcmp(argv[i], "migrate") == 0)
 		return main_migrate(argc - i, argv + i);
 	if (strcmp(argv[i], "config") == 0) {
