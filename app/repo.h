@@ -32,4 +32,20 @@ enum api_err repo_refresh_use(const char *token, char *user_id, size_t ulen,
 /* Revoke the family of token.  API_OK even when it is unknown. */
 enum api_err repo_refresh_revoke(const char *token);
 
+/* repo_cars.c -- each returns a JSON document in *json, owned by *res
+ * (caller frees with db_free()). */
+struct db_res;
+/* A visible car by id (uuid) or slug (the other NULL).  API_NOT_FOUND if
+ * missing or hidden. */
+enum api_err repo_car_get(const char *id, const char *slug,
+    struct db_res **res, const char **json);
+/* The visible fleet, filtered, sorted and paged; p holds search,
+ * category, minPrice, maxPrice, features, sortBy, sortOrder, page, limit. */
+enum api_err repo_car_list(const char *const *p, struct db_res **res,
+    const char **json);
+/* Day-by-day status of car from start to end inclusive.  API_NOT_FOUND
+ * for an unknown or hidden car. */
+enum api_err repo_car_availability(const char *car, const char *start,
+    const char *end, struct db_res **res, const char **json);
+
 #endif

@@ -120,6 +120,15 @@ response_json(struct resp *s, int status, struct json_object *obj)
 }
 
 void
+response_raw_json(struct resp *s, int status, const char *json, size_t len)
+{
+	s->status = status;
+	s->content_type = "application/json";
+	buf_reset(&s->body);
+	buf_add(&s->body, json, len);
+}
+
+void
 response_empty(struct resp *s, int status)
 {
 	s->status = status;

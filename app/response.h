@@ -31,6 +31,9 @@ void response_header(struct resp *s, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Set a JSON body.  Takes over the reference to obj. */
 void response_json(struct resp *s, int status, struct json_object *obj);
+/* Set a body of JSON text produced elsewhere (PostgreSQL). */
+void response_raw_json(struct resp *s, int status, const char *json,
+    size_t len);
 /* Set an empty body with status. */
 void response_empty(struct resp *s, int status);
 /* Replace the response with the error envelope of err: message NULL means

@@ -33,6 +33,39 @@ static const struct key keys_refresh[] = {
 };
 static const struct input input_refresh = INPUT(BODY_JSON, keys_refresh);
 
+static const char *const sort_by[] = { "featured", "name", "price", NULL };
+static const char *const sort_order[] = { "asc", "desc", NULL };
+
+static const struct key keys_cars[] = {
+	{ .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 100 },
+	{ .name = "category", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 50 },
+	{ .name = "minPrice", .src = KEY_QUERY, .type = KEY_INT, .min = 0, .max = 100000 },
+	{ .name = "maxPrice", .src = KEY_QUERY, .type = KEY_INT, .min = 0, .max = 100000 },
+	{ .name = "features", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 500 },
+	{ .name = "sortBy", .src = KEY_QUERY, .type = KEY_ENUM, .choices = sort_by },
+	{ .name = "sortOrder", .src = KEY_QUERY, .type = KEY_ENUM, .choices = sort_order },
+	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 50 },
+};
+static const struct input input_cars = INPUT(BODY_NONE, keys_cars);
+
+static const struct key keys_car_id[] = {
+	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_car_id = INPUT(BODY_NONE, keys_car_id);
+
+static const struct key keys_car_slug[] = {
+	{ .name = "slug", .src = KEY_PATH, .type = KEY_STRING, .required = true, .min = 1, .max = 120 },
+};
+static const struct input input_car_slug = INPUT(BODY_NONE, keys_car_slug);
+
+static const struct key keys_availability[] = {
+	{ .name = "carId", .src = KEY_QUERY, .type = KEY_UUID, .required = true },
+	{ .name = "startDate", .src = KEY_QUERY, .type = KEY_DATE, .required = true },
+	{ .name = "endDate", .src = KEY_QUERY, .type = KEY_DATE, .required = true },
+};
+static const struct input input_availability = INPUT(BODY_NONE, keys_availability);
+
 static const struct route routes[] = {
 	/* GET /api/health: liveness, no dependencies touched. */
 	{ .method = METHOD_GET, .path = "/api/health",
@@ -44,6 +77,27 @@ static const struct route routes[] = {
 	  .handler = svc_health_ready, .auth = AUTH_NONE, .rate = RATE_NONE,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .summary = "Readiness probe: database and cache reachability" },
+
+	/* GET /api/cars: the visible fleet. */
+	{ .method = METHOD_GET, .path = "/api/cars",
+	  .handler = svc_cars_list, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
+	  .cache = CACHE_FLEET, .input = &input_cars,
+	  .summary = "List visible cars with filters, sorting and pages" },
+	/* GET /api/cars/availability: day-by-day status of one car. */
+	{ .method = METHOD_GET, .path = "/api/cars/availability",
+	  .handler = svc_cars_availability, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
+	  .cache = CACHE_AVAILABILITY, .input = &input_availability,
+	  .summary = "Availability of a car for a date range (at most 366 days)" },
+	/* GET /api/cars/slug/{slug}: one car by slug. */
+	{ .method = METHOD_GET, .path = "/api/cars/slug/{slug}",
+	  .handler = svc_cars_by_slug, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
+	  .cache = CACHE_CAR, .input = &input_car_slug,
+	  .summary = "One visible car by slug" },
+	/* GET /api/cars/{carId}: one car in full. */
+	{ .method = METHOD_GET, .path = "/api/cars/{carId}",
+	  .handler = svc_cars_get, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
+	  .cache = CACHE_CAR, .input = &input_car_id,
+	  .summary = "One visible car with pricing, images, features and specifications" },
 
 	/* POST /api/auth/register: create an account, start a session. */
 	{ .method = METHOD_POST, .path = "/api/auth/register",

@@ -22,4 +22,14 @@ enum api_err svc_auth_refresh(struct call *c);
 /* POST /api/auth/logout: revoke the refresh token's family; 204. */
 enum api_err svc_auth_logout(struct call *c);
 
+/* svc_cars.c */
+/* GET /api/cars: visible fleet with filters, sort and pages. */
+enum api_err svc_cars_list(struct call *c);
+/* GET /api/cars/{carId}: one visible car in full; 404 otherwise. */
+enum api_err svc_cars_get(struct call *c);
+/* GET /api/cars/slug/{slug}: the same by slug. */
+enum api_err svc_cars_by_slug(struct call *c);
+/* GET /api/cars/availability: day by day, at most 366 days. */
+enum api_err svc_cars_availability(struct call *c);
+
 #endif
