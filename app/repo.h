@@ -48,4 +48,54 @@ enum api_err repo_car_list(const char *const *p, struct db_res **res,
 enum api_err repo_car_availability(const char *car, const char *start,
     const char *end, struct db_res **res, const char **json);
 
+/* repo_bookings.c -- run inside the caller's transaction. */
+struct pricing_in;
+/* Take the per-car booking lock until COMMIT. */
+enum api_err repo_booking_lock_car(const char *car);
+/* Load what the price of car from start to end depends on.
+ * API_NOT_FOUND for an unknown or hidden car. */
+enum api_err repo_booking_price_inputs(const char *car, const char *start,
+    const char *end, const char *pickup, const char *dropoff,
+    struct pricing_in *in);
+/* Days of car between start and end that are held, booked or under
+ * maintenance (one text column).  Caller frees *res. */
+enum api_err repo_booking_blocked_days(const char *car, const char *start,
+    const char *end, struct db_res **res);
+/* The customer of an account (user_id set) or the guest with email. */
+enum api_err repo_booking_customer(const char *user_id, const char *email,
+    const char *first, const char *last, const char *phone, char *id,
+    size_t idlen);
+/* Insert a pending booking with its secure token; see the parameter list
+ * in repo_bookings.c.  API_CONFLICT when the dates overlap another. */
+enum api_err repo_booking_insert(const char *const *p, char *id, size_t idlen);
+/* Hold the days start..end of car for booking (pending_confirmation). */
+enum api_err repo_booking_hold(const char *booking, const char *car,
+    const char *start, const char *end);
+/* Append an event to a booking's timeline (details: JSON text or NULL). */
+enum api_err repo_booking_event(const char *booking, const char *type,
+    const char *actor, const char *actor_id, const char *details,
+    const char *summary);
+/* Queue a job in the transactional outbox (dedupe: at most once). */
+enum api_err repo_outbox_add(const char *queue, const char *job,
+    const char *payload, const char *dedupe);
+/* A stored answer for (scope, key): API_OK with it when hash (hex) matches,
+ * API_CONFLICT when the key was used for another request, API_NOT_FOUND. */
+enum api_err repo_idem_get(const char *scope, const char *key,
+    const char *hash, int *status, struct db_res **res, const char **json);
+/* Store the answer for (scope, key). */
+enum api_err repo_idem_put(const char *scope, const char *key,
+    const char *hash, int status, const char *json);
+/* A booking by secure token; API_FORBIDDEN once the token expired. */
+enum api_err repo_booking_by_token(const char *token, struct db_res **res,
+    const char **json);
+/* The bookings of an account, newest first. */
+enum api_err repo_booking_mine(const char *user_id, struct db_res **res,
+    const char **json);
+/* Lock the account's own booking; API_NOT_FOUND if it is not theirs. */
+enum api_err repo_booking_cancel_own(const char *user_id,
+    const char *booking, char *car, size_t carlen, char *status,
+    size_t statuslen);
+/* Mark cancelled and release its days. */
+enum api_err repo_booking_set_cancelled(const char *booking);
+
 #endif

@@ -642,6 +642,8 @@ request_raw(struct req *r, const struct route *rt, const struct key *k,
 		v0 = request_query(r, k->name);
 		return v0 != NULL && k->type == KEY_EMAIL ?
 		    request_lower(arena_strdup(&r->arena, v0)) : v0;
+	case KEY_HEADER:
+		return request_header(r, k->name);
 	case KEY_BODY:
 		if ((v = request_member(r->json, k->name)) == NULL ||
 		    json_object_is_type(v, json_type_null))

@@ -74,7 +74,8 @@ enum body_kind {
 enum key_src {
 	KEY_PATH = 1,
 	KEY_QUERY,
-	KEY_BODY
+	KEY_BODY,
+	KEY_HEADER		/* a request header, e.g. Idempotency-Key */
 };
 
 enum key_type {

@@ -66,6 +66,34 @@ static const struct key keys_availability[] = {
 };
 static const struct input input_availability = INPUT(BODY_NONE, keys_availability);
 
+static const char *const currencies[] = { "USD", NULL };
+
+static const struct key keys_booking[] = {	/* order: enum in svc_bookings.c */
+	{ .name = "carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	{ .name = "startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	{ .name = "endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	{ .name = "customerDetails.fullName", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 200 },
+	{ .name = "customerDetails.email", .src = KEY_BODY, .type = KEY_EMAIL },
+	{ .name = "customerDetails.phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
+	{ .name = "totalPrice", .src = KEY_BODY, .type = KEY_MONEY },
+	{ .name = "currency", .src = KEY_BODY, .type = KEY_ENUM, .choices = currencies },
+	{ .name = "securityDepositAmount", .src = KEY_BODY, .type = KEY_MONEY },
+	{ .name = "pickupLocationId", .src = KEY_BODY, .type = KEY_UUID },
+	{ .name = "dropoffLocationId", .src = KEY_BODY, .type = KEY_UUID },
+	{ .name = "Idempotency-Key", .src = KEY_HEADER, .type = KEY_STRING, .min = 8, .max = 255 },
+};
+static const struct input input_booking = INPUT(BODY_JSON, keys_booking);
+
+static const struct key keys_token[] = {
+	{ .name = "token", .src = KEY_PATH, .type = KEY_STRING, .required = true, .min = 32, .max = 128 },
+};
+static const struct input input_token = INPUT(BODY_NONE, keys_token);
+
+static const struct key keys_booking_id[] = {
+	{ .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_booking_id = INPUT(BODY_NONE, keys_booking_id);
+
 static const struct route routes[] = {
 	/* GET /api/health: liveness, no dependencies touched. */
 	{ .method = METHOD_GET, .path = "/api/health",
@@ -98,6 +126,27 @@ static const struct route routes[] = {
 	  .handler = svc_cars_get, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
 	  .cache = CACHE_CAR, .input = &input_car_id,
 	  .summary = "One visible car with pricing, images, features and specifications" },
+
+	/* POST /api/bookings: book a car, priced on the server. */
+	{ .method = METHOD_POST, .path = "/api/bookings",
+	  .handler = svc_bookings_create, .auth = AUTH_OPTIONAL, .rate = RATE_BOOKING,
+	  .cache = CACHE_NONE, .input = &input_booking,
+	  .summary = "Create a booking (guest or customer); Idempotency-Key supported" },
+	/* GET /api/bookings: the caller's bookings. */
+	{ .method = METHOD_GET, .path = "/api/bookings",
+	  .handler = svc_bookings_mine, .auth = AUTH_CUSTOMER, .rate = RATE_AUTH,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .summary = "The signed-in customer's bookings" },
+	/* GET /api/bookings/by-token/{token}: the secure link. */
+	{ .method = METHOD_GET, .path = "/api/bookings/by-token/{token}",
+	  .handler = svc_bookings_by_token, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
+	  .cache = CACHE_NONE, .input = &input_token,
+	  .summary = "A booking by its secure token" },
+	/* POST /api/bookings/{bookingId}/cancel: self-cancel. */
+	{ .method = METHOD_POST, .path = "/api/bookings/{bookingId}/cancel",
+	  .handler = svc_bookings_cancel, .auth = AUTH_CUSTOMER, .rate = RATE_AUTH,
+	  .cache = CACHE_NONE, .input = &input_booking_id,
+	  .summary = "Cancel one's own booking before pickup" },
 
 	/* POST /api/auth/register: create an account, start a session. */
 	{ .method = METHOD_POST, .path = "/api/auth/register",

@@ -32,4 +32,16 @@ enum api_err svc_cars_by_slug(struct call *c);
 /* GET /api/cars/availability: day by day, at most 366 days. */
 enum api_err svc_cars_availability(struct call *c);
 
+/* svc_bookings.c */
+/* POST /api/bookings: server-priced booking for a guest or a customer;
+ * an Idempotency-Key replays the first answer. */
+enum api_err svc_bookings_create(struct call *c);
+/* GET /api/bookings/by-token/{token}: the booking behind a secure link. */
+enum api_err svc_bookings_by_token(struct call *c);
+/* GET /api/bookings: the caller's own bookings. */
+enum api_err svc_bookings_mine(struct call *c);
+/* POST /api/bookings/{bookingId}/cancel: cancel one's own booking before
+ * pickup; 404 for anyone else's. */
+enum api_err svc_bookings_cancel(struct call *c);
+
 #endif

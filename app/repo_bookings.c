@@ -1,0 +1,324 @@
+/* repo_bookings.c -- bookings, their holds, tokens, events and outbox. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "pricing.h"
+#include "repo.h"
+
+/* Serialise every booking write of one car (held to COMMIT).  Together
+ * with the exclusion constraint this keeps overlapping requests from
+ * deadlocking each other (reliability.md §1.4). */
+enum api_err
+repo_booking_lock_car(const char *car)
+{
+	const char *p[1] = { car };
+
+	return db_exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+	    1, p);
+}
+
+enum api_err
+repo_booking_price_inputs(const char *car, const char *start, const char *end,
+    const char *pickup, const char *dropoff, struct pricing_in *in)
+{
+	const char *p[5] = { car, start, end, pickup, dropoff };
+	struct db_res *res;
+	enum api_err e;
+	int i, n;
+
+	e = db_query("SELECT (p.base_price * 100)::bigint, p.minimum_days,"
+	    " c.available, COALESCE(p.discount_percentage, 0),"
+	    " (p.deposit_amount * 100)::bigint,"
+	    " (SELECT COALESCE(max(r.multiplier), 1) FROM peak_pricing_rules r"
+	    "  WHERE r.is_active AND (r.start_date IS NULL OR r.start_date < $3::date)"
+	    "  AND (r.end_date IS NULL OR r.end_date >= $2::date)"
+	    "  AND (r.day_of_week IS NULL OR EXISTS (SELECT 1 FROM"
+	    "   generate_series($2::date, $3::date - 1, interval '1 day') d"
+	    "   WHERE extract(dow FROM d)::int = ANY (r.day_of_week)))),"
+	    " COALESCE((SELECT t.tax_rate FROM tax_configurations t WHERE t.is_active"
+	    "  AND (t.location_id = $4::uuid OR t.location_id IS NULL)"
+	    "  ORDER BY t.location_id NULLS LAST LIMIT 1), 0.10),"
+	    " (SELECT (COALESCE(sum(f.fee_amount), 0) * 100)::bigint FROM location_fees f"
+	    "  WHERE f.is_active AND f.location_id = $4::uuid AND f.fee_percentage IS NULL),"
+	    " (SELECT COALESCE(sum(f.fee_percentage), 0) FROM location_fees f"
+	    "  WHERE f.is_active AND f.location_id = $4::uuid),"
+	    " (SELECT (COALESCE(sum(f.fee_amount), 0) * 100)::bigint FROM location_fees f"
+	    "  WHERE f.is_active AND f.location_id = $5::uuid AND f.fee_percentage IS NULL),"
+	    " (SELECT COALESCE(sum(f.fee_percentage), 0) FROM location_fees f"
+	    "  WHERE f.is_active AND f.location_id = $5::uuid),"
+	    " ($3::date - $2::date)"
+	    " FROM cars c JOIN car_pricing p ON p.car_id = c.id"
+	    " WHERE c.id = $1::uuid AND NOT c.hidden", 5, p, &res);
+	if (e != API_OK)
+		return e;
+	if (db_rows(res) != 1) {
+		db_free(res);
+		return API_NOT_FOUND;
+	}
+	memset(in, 0, sizeof *in);
+	in->base_cents = atoll(db_val(res, 0, 0));
+	in->minimum_days = atol(db_val(res, 0, 1));
+	in->available = strcmp(db_val(res, 0, 2), "t") == 0;
+	in->discount_pct = atof(db_val(res, 0, 3));
+	in->deposit_cents = atoll(db_val(res, 0, 4));
+	in->peak_multiplier = atof(db_val(res, 0, 5));
+	in->tax_rate = atof(db_val(res, 0, 6));
+	in->pickup_fee_cents = atoll(db_val(res, 0, 7));
+	in->pickup_fee_pct = atof(db_val(res, 0, 8));
+	in->dropoff_fee_cents = atoll(db_val(res, 0, 9));
+	in->dropoff_fee_pct = atof(db_val(res, 0, 10));
+	in->days = atol(db_val(res, 0, 11));
+	in->one_way = pickup != NULL && dropoff != NULL && strcmp(pickup, dropoff) != 0;
+	if (dropoff == NULL || (pickup != NULL && strcmp(pickup, dropoff) == 0)) {
+		in->dropoff_fee_cents = 0;
+		in->dropoff_fee_pct = 0;
+	}
+	db_free(res);
+	e = db_query("SELECT name, (amount * 100)::bigint FROM car_additional_fees"
+	    " WHERE car_id = $1::uuid AND NOT is_optional AND amount > 0"
+	    " ORDER BY name", 1, p, &res);
+	if (e != API_OK)
+		return e;
+	n = db_rows(res);
+	for (i = 0; i < n && i < PRICING_MAX_FEES; i++) {
+		snprintf(in->fees[i].name, sizeof in->fees[i].name, "%s",
+		    db_val(res, i, 0));
+		in->fees[i].cents = atoll(db_val(res, i, 1));
+	}
+	in->nfees = i;
+	db_free(res);
+	return API_OK;
+}
+
+enum api_err
+repo_booking_blocked_days(const char *car, const char *start, const char *end,
+    struct db_res **res)
+{
+	const char *p[3] = { car, start, end };
+
+	return db_query("SELECT date::text FROM car_availability WHERE car_id = $1::uuid"
+	    " AND date BETWEEN $2::date AND $3::date AND status <> 'available'"
+	    " UNION SELECT d::date::text FROM bookings b,"
+	    "  generate_series(GREATEST(b.start_date, $2::date), LEAST(b.end_date, $3::date),"
+	    "  interval '1 day') d"
+	    " WHERE b.car_id = $1::uuid AND b.overall_status <> 'cancelled'"
+	    "  AND b.start_date <= $3::date AND b.end_date >= $2::date"
+	    " ORDER BY 1", 3, p, res);
+}
+
+enum api_err
+repo_booking_customer(const char *user_id, const char *email,
+    const char *first, const char *last, const char *phone, char *id,
+    size_t idlen)
+{
+	const char *p[4] = { email, first, last, phone };
+	const char *u[1] = { user_id };
+	struct db_res *res;
+	enum api_err e;
+
+	if (user_id != NULL)
+		e = db_query("SELECT id FROM customers WHERE user_id = $1::uuid", 1,
+		    u, &res);
+	else
+		e = db_query("INSERT INTO customers (email, first_name, last_name, phone)"
+		    " VALUES ($1, $2, $3, $4) ON CONFLICT (email) WHERE user_id IS NULL"
+		    " DO UPDATE SET email = EXCLUDED.email RETURNING id", 4, p, &res);
+	if (e != API_OK)
+		return e;
+	if (db_rows(res) != 1)
+		e = API_NOT_FOUND;
+	else
+		snprintf(id, idlen, "%s", db_val(res, 0, 0));
+	db_free(res);
+	return e;
+}
+
+/* Parameters: 1 customer, 2 car, 3 start, 4 end, 5 total, 6 deposit,
+ * 7 idempotency key, 8 breakdown JSON, 9 token, 10 token lifetime (days). */
+enum api_err
+repo_booking_insert(const char *const *p, char *id, size_t idlen)
+{
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("WITH t AS (INSERT INTO booking_secure_tokens (token, expires_at)"
+	    " VALUES ($9, now() + make_interval(days => $10::int)) RETURNING id)"
+	    " INSERT INTO bookings (customer_id, car_id, start_date,"
+	    " end_date, total_price, security_deposit_amount, idempotency_key,"
+	    " price_breakdown, overall_status, payment_status, contract_status, notes,"
+	    " secure_token_id)"
+	    " SELECT $1::uuid, $2::uuid, $3::date, $4::date, $5::numeric, $6::numeric,"
+	    " $7, $8::jsonb, 'pending_payment', 'pending', 'not_sent',"
+	    " 'Booking created. Days: ' || ($4::date - $3::date), t.id FROM t"
+	    " RETURNING id", 10, p, &res);
+	if (e != API_OK)
+		return e;
+	if (db_rows(res) != 1) {
+		db_free(res);
+		return API_DATABASE_ERROR;
+	}
+	snprintf(id, idlen, "%s", db_val(res, 0, 0));
+	db_free(res);
+	{
+		const char *q[1] = { id };
+
+		return db_exec("UPDATE booking_secure_tokens t SET booking_id = b.id"
+		    " FROM bookings b WHERE b.id = $1::uuid AND t.id = b.secure_token_id",
+		    1, q);
+	}
+}
+
+enum api_err
+repo_booking_hold(const char *booking, const char *car, const char *start,
+    const char *end)
+{
+	const char *p[4] = { booking, car, start, end };
+
+	return db_exec("INSERT INTO car_availability (car_id, date, status, booking_id)"
+	    " SELECT $2::uuid, d::date, 'pending_confirmation', $1::uuid"
+	    " FROM generate_series($3::date, $4::date, interval '1 day') d"
+	    " ON CONFLICT (car_id, date) DO UPDATE SET status = 'pending_confirmation',"
+	    " booking_id = EXCLUDED.booking_id WHERE car_availability.status = 'available'",
+	    4, p);
+}
+
+enum api_err
+repo_booking_event(const char *booking, const char *type, const char *actor,
+    const char *actor_id, const char *details, const char *summary)
+{
+	const char *p[6] = { booking, type, actor, actor_id, details, summary };
+
+	return db_exec("INSERT INTO booking_events (booking_id, event_type, actor_type,"
+	    " actor_id, details, summary_text) VALUES ($1::uuid, $2, $3::actor_type, $4,"
+	    " COALESCE($5::jsonb, '{}'), $6)", 6, p);
+}
+
+enum api_err
+repo_outbox_add(const char *queue, const char *job, const char *payload,
+    const char *dedupe)
+{
+	const char *p[4] = { queue, job, payload, dedupe };
+
+	return db_exec("INSERT INTO outbox (queue, job_name, payload, dedupe_key)"
+	    " VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (dedupe_key) DO NOTHING", 4, p);
+}
+
+enum api_err
+repo_idem_get(const char *scope, const char *key, const char *hash,
+    int *status, struct db_res **res, const char **json)
+{
+	const char *p[3] = { scope, key, hash };
+	enum api_err e;
+
+	e = db_query("SELECT status, response::text, request_hash = decode($3, 'hex')"
+	    " FROM idempotency_keys WHERE scope = $1 AND key = $2", 3, p, res);
+	if (e != API_OK)
+		return e;
+	if (db_rows(*res) != 1)
+		return API_NOT_FOUND;
+	if (strcmp(db_val(*res, 0, 2), "t") != 0)
+		return API_CONFLICT;
+	*status = atoi(db_val(*res, 0, 0));
+	*json = db_val(*res, 0, 1);
+	return API_OK;
+}
+
+enum api_err
+repo_idem_put(const char *scope, const char *key, const char *hash,
+    int status, const char *json)
+{
+	char st[8];
+	const char *p[5] = { scope, key, hash, st, json };
+
+	snprintf(st, sizeof st, "%d", status);
+	return db_exec("INSERT INTO idempotency_keys (scope, key, request_hash, status,"
+	    " response) VALUES ($1, $2, decode($3, 'hex'), $4::int, $5::jsonb)", 5, p);
+}
+
+enum api_err
+repo_booking_by_token(const char *token, struct db_res **res, const char **json)
+{
+	const char *p[1] = { token };
+	enum api_err e;
+
+	e = db_query("SELECT json_build_object('booking', json_build_object('id', b.id,"
+	    " 'carId', b.car_id, 'carName', c.name, 'carSlug', c.slug,"
+	    " 'startDate', b.start_date, 'endDate', b.end_date, 'totalPrice', b.total_price,"
+	    " 'currency', b.currency, 'securityDepositAmount', b.security_deposit_amount,"
+	    " 'overallStatus', b.overall_status, 'paymentStatus', b.payment_status,"
+	    " 'contractStatus', b.contract_status, 'createdAt', b.created_at,"
+	    " 'customer', json_build_object('firstName', cu.first_name, 'lastName', cu.last_name,"
+	    "  'email', cu.email), 'expiresAt', t.expires_at))::text, t.expires_at < now()"
+	    " FROM booking_secure_tokens t JOIN bookings b ON b.id = t.booking_id"
+	    " JOIN cars c ON c.id = b.car_id JOIN customers cu ON cu.id = b.customer_id"
+	    " WHERE t.token = $1", 1, p, res);
+	if (e != API_OK)
+		return e;
+	if (db_rows(*res) != 1)
+		return API_NOT_FOUND;
+	if (strcmp(db_val(*res, 0, 1), "t") == 0)
+		return API_FORBIDDEN;	/* expired */
+	*json = db_val(*res, 0, 0);
+	return API_OK;
+}
+
+enum api_err
+repo_booking_mine(const char *user_id, struct db_res **res, const char **json)
+{
+	const char *p[1] = { user_id };
+	enum api_err e;
+
+	e = db_query("SELECT json_build_object('bookings', COALESCE(json_agg("
+	    " json_build_object('id', b.id, 'carId', b.car_id, 'carName', c.name,"
+	    " 'startDate', b.start_date, 'endDate', b.end_date, 'totalPrice', b.total_price,"
+	    " 'currency', b.currency, 'overallStatus', b.overall_status,"
+	    " 'paymentStatus', b.payment_status, 'contractStatus', b.contract_status,"
+	    " 'createdAt', b.created_at) ORDER BY b.created_at DESC), '[]'))::text"
+	    " FROM customers cu JOIN bookings b ON b.customer_id = cu.id"
+	    " JOIN cars c ON c.id = b.car_id WHERE cu.user_id = $1::uuid", 1, p, res);
+	if (e == API_OK)
+		*json = db_val(*res, 0, 0);
+	return e;
+}
+
+enum api_err
+repo_booking_cancel_own(const char *user_id, const char *booking,
+    char *car, size_t carlen, char *status, size_t statuslen)
+{
+	const char *p[2] = { user_id, booking };
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("SELECT b.car_id, b.overall_status FROM bookings b"
+	    " JOIN customers cu ON cu.id = b.customer_id"
+	    " WHERE b.id = $2::uuid AND cu.user_id = $1::uuid FOR UPDATE OF b", 2, p, &res);
+	if (e != API_OK)
+		return e;
+	if (db_rows(res) != 1) {
+		db_free(res);
+		return API_NOT_FOUND;
+	}
+	snprintf(car, carlen, "%s", db_val(res, 0, 0));
+	snprintf(status, statuslen, "%s", db_val(res, 0, 1));
+	db_free(res);
+	return API_OK;
+}
+
+enum api_err
+repo_booking_set_cancelled(const char *booking)
+{
+	const char *p[1] = { booking };
+	enum api_err e;
+
+	e = db_exec("UPDATE bookings SET overall_status = 'cancelled' WHERE id = $1::uuid",
+	    1, p);
+	if (e != API_OK)
+		return e;
+	return db_exec("UPDATE car_availability SET status = 'available', booking_id = NULL"
+	    " WHERE booking_id = $1::uuid", 1, p);
+}

@@ -1,0 +1,402 @@
+/* svc_bookings.c -- create, read by token, list own, cancel own.
+ *
+ * A booking is written in one transaction under a per-car lock: price on
+ * the server, check the days, insert (the exclusion constraint is the last
+ * word on overlaps), hold the days, log, and queue the confirmation email
+ * in the outbox, so a crash after COMMIT loses no email. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <openssl/sha.h>
+
+#include "conf.h"
+#include "db.h"
+#include "log.h"
+#include "pricing.h"
+#include "repo.h"
+#include "request.h"
+#include "response.h"
+#include "rng.h"
+#include "svc.h"
+
+enum {	/* fields of POST /api/bookings, in route-table order */
+	BK_CAR, BK_START, BK_END, BK_NAME, BK_EMAIL, BK_PHONE, BK_TOTAL,
+	BK_CURRENCY, BK_DEPOSIT, BK_PICKUP, BK_DROPOFF, BK_IDEM
+};
+
+/* Days from today (UTC) to the date s. */
+static long
+svc_bookings_from_today(const char *s)
+{
+	struct tm t;
+	time_t now = time(NULL);
+
+	memset(&t, 0, sizeof t);
+	strptime(s, "%Y-%m-%d", &t);
+	return (long)((timegm(&t) - (now - now % 86400)) / 86400);
+}
+
+/* Check the request's own consistency before touching the database. */
+static enum api_err
+svc_bookings_precheck(struct call *c)
+{
+	const char *const *f = c->req->field;
+
+	if (strcmp(f[BK_START], f[BK_END]) >= 0) {
+		c->err_message = "endDate must be after startDate";
+		return API_VALIDATION_ERROR;
+	}
+	if (svc_bookings_from_today(f[BK_START]) < 0 ||
+	    svc_bookings_from_today(f[BK_END]) > 730) {
+		c->err_message = "Dates must lie between today and two years ahead";
+		return API_VALIDATION_ERROR;
+	}
+	if (c->req->user_id == NULL && (f[BK_NAME] == NULL || f[BK_EMAIL] == NULL)) {
+		c->err_message = "customerDetails.fullName and customerDetails.email "
+		    "are required without an account";
+		return API_VALIDATION_ERROR;
+	}
+	return API_OK;
+}
+
+/* The breakdown stored with the booking and returned to the client. */
+static struct json_object *
+svc_bookings_breakdown(const struct pricing_in *in, const struct pricing_out *o)
+{
+	struct json_object *b = json_object_new_object(), *fees;
+	char m[24];
+	int i;
+
+#define MONEY(k, v) json_object_object_add(b, k, \
+	json_object_new_double_s((double)(v) / 100.0, pricing_format((v), m)))
+	MONEY("basePricePerDay", in->base_cents);
+	json_object_object_add(b, "durationDays", json_object_new_int64(in->days));
+	MONEY("subtotal", o->subtotal);
+	MONEY("mandatoryFees", o->fees);
+	MONEY("locationFees", o->location_fees);
+	json_object_object_add(b, "peakPricingApplied",
+	    json_object_new_boolean(in->peak_multiplier > 1));
+	json_object_object_add(b, "peakMultiplier",
+	    json_object_new_double(in->peak_multiplier));
+	json_object_object_add(b, "discountPercentage",
+	    json_object_new_double(in->discount_pct));
+	json_object_object_add(b, "taxRate", json_object_new_double(in->tax_rate));
+	MONEY("taxes", o->taxes);
+	MONEY("total", o->total);
+	MONEY("depositRequired", in->deposit_cents);
+	fees = json_object_new_array();
+	for (i = 0; i < in->nfees; i++) {
+		struct json_object *fe = json_object_new_object();
+
+		json_object_object_add(fe, "name",
+		    json_object_new_string(in->fees[i].name));
+		json_object_object_add(fe, "amount", json_object_new_double_s(
+		    (double)in->fees[i].cents / 100.0,
+		    pricing_format(in->fees[i].cents, m)));
+		json_object_array_add(fees, fe);
+	}
+	json_object_object_add(b, "feesBreakdown", fees);
+#undef MONEY
+	return b;
+}
+
+/* Price the request; sets the error message on failure. */
+static enum api_err
+svc_bookings_price(struct call *c, struct pricing_in *in, struct pricing_out *out)
+{
+	const char *const *f = c->req->field;
+	const char *why;
+	int64_t client;
+	char a[24];
+	enum api_err e;
+
+	e = repo_booking_price_inputs(f[BK_CAR], f[BK_START], f[BK_END],
+	    f[BK_PICKUP], f[BK_DROPOFF], in);
+	if (e == API_NOT_FOUND)
+		c->err_message = "Car not found";
+	if (e != API_OK)
+		return e;
+	if ((why = pricing_compute(in, out)) != NULL) {
+		c->err_message = why;
+		return in->available ? API_VALIDATION_ERROR : API_CONFLICT;
+	}
+	if (f[BK_TOTAL] != NULL && (pricing_parse(f[BK_TOTAL], &client) != 0 ||
+	    llabs(client - out->total) > 1)) {
+		c->err_message = "totalPrice does not match the price for these dates";
+		c->err_details = json_object_new_object();
+		json_object_object_add(c->err_details, "serverTotal",
+		    json_object_new_double_s((double)out->total / 100.0,
+		    pricing_format(out->total, a)));
+		json_object_object_add(c->err_details, "clientTotal",
+		    json_object_new_string(f[BK_TOTAL]));
+		return API_VALIDATION_ERROR;
+	}
+	return API_OK;
+}
+
+/* 409 with the blocking days when any day of the range is taken. */
+static enum api_err
+svc_bookings_days_free(struct call *c)
+{
+	const char *const *f = c->req->field;
+	struct json_object *days;
+	struct db_res *res;
+	enum api_err e;
+	int i, n;
+
+	e = repo_booking_blocked_days(f[BK_CAR], f[BK_START], f[BK_END], &res);
+	if (e != API_OK)
+		return e;
+	if ((n = db_rows(res)) == 0) {
+		db_free(res);
+		return API_OK;
+	}
+	days = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(days, json_object_new_string(db_val(res, i, 0)));
+	db_free(res);
+	c->err_message = "The car is not available for these dates";
+	c->err_details = json_object_new_object();
+	json_object_object_add(c->err_details, "unavailableDates", days);
+	json_object_object_add(c->err_details, "retryable",
+	    json_object_new_boolean(0));
+	return API_CONFLICT;
+}
+
+/* Insert the booking and everything that goes with it. */
+static enum api_err
+svc_bookings_write(struct call *c, const struct pricing_in *in,
+    const struct pricing_out *out, char *id, size_t idlen, char *customer,
+    char *token, struct json_object *breakdown)
+{
+	const char *const *f = c->req->field;
+	char first[128] = "", total[24], deposit[24], payload[160];
+	const char *last = NULL, *sp, *p[10];
+	enum api_err e;
+
+	if (f[BK_NAME] != NULL) {
+		sp = strchr(f[BK_NAME], ' ');
+		snprintf(first, sizeof first, "%.*s", sp ? (int)(sp - f[BK_NAME]) :
+		    (int)strlen(f[BK_NAME]), f[BK_NAME]);
+		last = sp ? sp + 1 : "";
+	}
+	e = repo_booking_customer(c->req->user_id, f[BK_EMAIL], first, last,
+	    f[BK_PHONE], customer, 64);
+	if (e != API_OK)
+		return e;
+	rng_hex(token, 48);
+	p[0] = customer;
+	p[1] = f[BK_CAR];
+	p[2] = f[BK_START];
+	p[3] = f[BK_END];
+	p[4] = pricing_format(out->total, total);
+	p[5] = pricing_format(in->deposit_cents, deposit);
+	p[6] = f[BK_IDEM];
+	p[7] = json_object_to_json_string_ext(breakdown, JSON_C_TO_STRING_PLAIN);
+	p[8] = token;
+	p[9] = "7";
+	if ((e = repo_booking_insert(p, id, idlen)) != API_OK)
+		return e;
+	if ((e = repo_booking_hold(id, f[BK_CAR], f[BK_START], f[BK_END])) != API_OK ||
+	    (e = repo_booking_event(id, "booking_created",
+	    c->req->user_id ? "customer" : "system", c->req->user_id, p[7],
+	    "Booking created")) != API_OK)
+		return e;
+	snprintf(payload, sizeof payload, "{\"bookingId\":\"%s\"}", id);
+	snprintf(first, sizeof first, "booking_confirmation:%s", id);
+	return repo_outbox_add("email", "booking_confirmation", payload, first);
+}
+
+static void
+svc_bookings_answer(struct call *c, const struct pricing_in *in,
+    const struct pricing_out *out, const char *id, const char *customer,
+    const char *token, struct json_object *breakdown)
+{
+	struct json_object *o = json_object_new_object();
+	char url[512], m[24];
+
+	snprintf(url, sizeof url, "%s/booking/%s", conf->base_url, token);
+	json_object_object_add(o, "message",
+	    json_object_new_string("Booking created"));
+	json_object_object_add(o, "bookingId", json_object_new_string(id));
+	json_object_object_add(o, "customerId", json_object_new_string(customer));
+	json_object_object_add(o, "bookingUrl", json_object_new_string(url));
+	json_object_object_add(o, "status", json_object_new_string("pending_payment"));
+	json_object_object_add(o, "totalPrice", json_object_new_double_s(
+	    (double)out->total / 100.0, pricing_format(out->total, m)));
+	json_object_object_add(o, "currency", json_object_new_string("USD"));
+	json_object_object_add(o, "securityDepositAmount", json_object_new_double_s(
+	    (double)in->deposit_cents / 100.0, pricing_format(in->deposit_cents, m)));
+	json_object_object_add(o, "days", json_object_new_int64(in->days));
+	json_object_object_add(o, "priceBreakdown", json_object_get(breakdown));
+	response_json(c->resp, 201, o);
+}
+
+/* The scope and the SHA-256 (hex) of the request, for Idempotency-Key. */
+static void
+svc_bookings_fingerprint(const struct call *c, char *hash)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	int i;
+
+	SHA256((const unsigned char *)(c->req->body ? c->req->body : ""),
+	    c->req->body_len, md);
+	for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
+		sprintf(hash + 2 * i, "%02x", md[i]);
+}
+
+/* A stored answer for this Idempotency-Key: API_OK after replaying it,
+ * API_NOT_FOUND to go on, an error otherwise. */
+static enum api_err
+svc_bookings_replay(struct call *c, const char *scope, const char *hash)
+{
+	struct db_res *res = NULL;
+	const char *json = NULL;
+	int status = 0;
+	enum api_err e;
+
+	e = repo_idem_get(scope, c->req->field[BK_IDEM], hash, &status, &res, &json);
+	if (e == API_OK) {
+		response_raw_json(c->resp, status, json, strlen(json));
+		response_header(c->resp, "Idempotent-Replayed", "true");
+	} else if (e == API_CONFLICT)
+		c->err_message = "Idempotency-Key was used for a different request";
+	db_free(res);
+	return e;
+}
+
+enum api_err
+svc_bookings_create(struct call *c)
+{
+	struct pricing_in in;
+	struct pricing_out out;
+	struct json_object *breakdown = NULL;
+	char id[64], customer[64], token[97], hash[65];
+	const char *scope = c->req->user_id ? c->req->user_id : "guest";
+	enum api_err e;
+
+	if ((e = svc_bookings_precheck(c)) != API_OK)
+		return e;
+	svc_bookings_fingerprint(c, hash);
+	if ((e = db_begin()) != API_OK)
+		return e;
+	if (c->req->field[BK_IDEM] != NULL &&
+	    (e = svc_bookings_replay(c, scope, hash)) != API_NOT_FOUND)
+		goto done;
+	if ((e = repo_booking_lock_car(c->req->field[BK_CAR])) != API_OK ||
+	    (e = svc_bookings_price(c, &in, &out)) != API_OK ||
+	    (e = svc_bookings_days_free(c)) != API_OK)
+		goto done;
+	breakdown = svc_bookings_breakdown(&in, &out);
+	e = svc_bookings_write(c, &in, &out, id, sizeof id, customer, token, breakdown);
+	if (e == API_CONFLICT && c->err_message == NULL)
+		c->err_message = "The car is not available for these dates";
+	if (e != API_OK)
+		goto done;
+	svc_bookings_answer(c, &in, &out, id, customer, token, breakdown);
+	if (c->req->field[BK_IDEM] != NULL)
+		e = repo_idem_put(scope, c->req->field[BK_IDEM], hash, 201,
+		    c->resp->body.data);
+done:
+	json_object_put(breakdown);
+	if (e == API_OK)
+		e = db_commit();
+	else
+		db_rollback();
+	return e;
+}
+
+enum api_err
+svc_bookings_by_token(struct call *c)
+{
+	struct db_res *res = NULL;
+	const char *json = NULL;
+	enum api_err e = repo_booking_by_token(c->req->field[0], &res, &json);
+
+	if (e == API_OK)
+		response_raw_json(c->resp, 200, json, strlen(json));
+	else if (e == API_NOT_FOUND)
+		c->err_message = "Booking not found";
+	else if (e == API_FORBIDDEN) {
+		e = API_NOT_FOUND;
+		c->err_message = "This booking link has expired";
+	}
+	db_free(res);
+	return e;
+}
+
+enum api_err
+svc_bookings_mine(struct call *c)
+{
+	struct db_res *res = NULL;
+	const char *json = NULL;
+	enum api_err e = repo_booking_mine(c->req->user_id, &res, &json);
+
+	if (e == API_OK)
+		response_raw_json(c->resp, 200, json, strlen(json));
+	db_free(res);
+	return e;
+}
+
+/* Statuses a customer may still cancel from (before pickup). */
+static int
+svc_bookings_cancellable(const char *status)
+{
+	static const char *const ok[] = { "pending_customer_action",
+	    "pending_payment", "pending_contract", "upcoming", NULL };
+	int i;
+
+	for (i = 0; ok[i] != NULL; i++) {
+		if (strcmp(ok[i], status) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+enum api_err
+svc_bookings_cancel(struct call *c)
+{
+	const char *id = c->req->field[0];
+	char car[64], status[64], details[160], dedupe[96];
+	struct json_object *o, *b;
+	enum api_err e;
+
+	if ((e = db_begin()) != API_OK)
+		return e;
+	e = repo_booking_cancel_own(c->req->user_id, id, car, sizeof car, status,
+	    sizeof status);
+	if (e == API_NOT_FOUND)
+		c->err_message = "Booking not found";
+	if (e == API_OK && !svc_bookings_cancellable(status)) {
+		c->err_message = "This booking can no longer be cancelled";
+		e = API_INVALID_REQUEST;
+	}
+	snprintf(details, sizeof details, "{\"reason\":\"Cancelled by customer\","
+	    "\"actor\":\"customer\",\"previous_status\":\"%s\"}", status);
+	snprintf(dedupe, sizeof dedupe, "booking_cancellation:%s", id);
+	if (e == API_OK && ((e = repo_booking_set_cancelled(id)) != API_OK ||
+	    (e = repo_booking_event(id, "booking_cancelled", "customer",
+	    c->req->user_id, details, "Booking cancelled by customer")) != API_OK ||
+	    (e = repo_outbox_add("email", "booking_cancellation", details, dedupe)) != API_OK ||
+	    (e = db_commit()) != API_OK)) {
+		db_rollback();
+		return e;
+	}
+	if (e != API_OK) {
+		db_rollback();
+		return e;
+	}
+	o = json_object_new_object();
+	b = json_object_new_object();
+	json_object_object_add(b, "id", json_object_new_string(id));
+	json_object_object_add(b, "overall_status", json_object_new_string("cancelled"));
+	json_object_object_add(b, "previous_status", json_object_new_string(status));
+	json_object_object_add(o, "booking", b);
+	response_json(c->resp, 200, o);
+	return API_OK;
+}
