@@ -45,10 +45,11 @@ FROM seed_ids i JOIN cars c ON c.id = i.id, generate_series(1, 3) k;
 INSERT INTO car_features (car_id, name, description, is_highlighted)
 SELECT i.id, f.name, f.descr, f.hl
 FROM seed_ids i JOIN seed_cars s USING (n),
-LATERAL (VALUES ('Apple CarPlay', 'Wireless phone integration', false),
-                ('Carbon Ceramic Brakes', 'Track-grade stopping power', s.category IN ('Supercar','Sports Car')),
-                ('Premium Audio', 'Concert-hall sound system', s.category IN ('Luxury Sedan','Luxury SUV','Convertible')),
-                ('Launch Control', 'Repeatable full-throttle starts', s.hp > 600)) f(name, descr, hl);
+LATERAL (VALUES ('Apple CarPlay', 'Wireless phone integration', false, true),
+                ('Carbon Ceramic Brakes', 'Track-grade stopping power', true, s.category IN ('Supercar','Sports Car')),
+                ('Premium Audio', 'Concert-hall sound system', false, s.category IN ('Luxury Sedan','Luxury SUV','Convertible')),
+                ('Launch Control', 'Repeatable full-throttle starts', true, s.hp > 600)) f(name, descr, hl, keep)
+WHERE f.keep;
 
 INSERT INTO car_specifications (car_id, name, value, category, sort_order, is_highlighted)
 SELECT i.id, v.name, v.value, v.cat, v.ord, v.ord IN (4, 5)

@@ -1,0 +1,105 @@
+# test-72-bookings: server price, holds, idempotency, BOLA, concurrency.
+. "$(dirname "$0")/lib.sh"
+
+psql_q() { psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "$1"; }
+book() {	# book CAR START END [extra JSON members] [curl args...]
+	local car=$1 s=$2 e=$3 extra=${4:-}; shift 4 2>/dev/null || shift $#
+	req POST /api/bookings -H 'Content-Type: application/json' "$@" -d \
+		"{\"carId\":\"$car\",\"startDate\":\"$s\",\"endDate\":\"$e\",\"customerDetails\":{\"fullName\":\"Guest Tester\",\"email\":\"guest-$SERVER@example.com\"}$extra}"
+}
+day() { date -u -d "+$1 days" +%F; }
+# A Monday far enough ahead that no seed booking is near it.
+off=$(( 200 + (8 - $(date -u -d '+200 days' +%u)) % 7 ))
+[ "$SERVER" = apache ] && off=$((off + 28))
+
+car=$(curl -s "$BASE/api/cars/slug/ferrari-296-gtb" | jq -r .car.id)
+# Mon -> Fri: 4 days x 1800 = 7200 + fees 225 = 7425; +10% tax = 8167.50
+book "$car" "$(day $off)" "$(day $((off + 4)))" ""
+check "guest booking is 201" eq "$STATUS" 201
+check "the server computes the price (8167.5)" eq "$(js .totalPrice)" 8167.5
+check "4 billable days" eq "$(js .days)" 4
+check "status pending_payment" eq "$(js .status)" pending_payment
+bid=$(js .bookingId); url=$(js .bookingUrl); token=${url##*/}
+check "5 days are held (start..end inclusive)" eq "$(psql_q "select count(*) from car_availability where booking_id='$bid' and status='pending_confirmation'")" 5
+check "a booking_created event is logged" eq "$(psql_q "select count(*) from booking_events where booking_id='$bid' and event_type='booking_created'")" 1
+check "the confirmation email is in the outbox" eq "$(psql_q "select count(*) from outbox where dedupe_key='booking_confirmation:$bid'")" 1
+
+book "$car" "$(day $((off + 4)))" "$(day $((off + 6)))" ""
+check "overlapping the return day is 409" eq "$STATUS" 409
+check "409 lists the unavailable dates" eq "$(js '.error.details.unavailableDates | length')" 1
+
+book "$car" "$(day $((off + 7)))" "$(day $((off + 11)))" ',"totalPrice":100'
+check "a client total off by more than a cent is 400" eq "$STATUS" 400
+check "the 400 gives the server total" eq "$(js .error.details.serverTotal)" 8167.5
+book "$car" "$(day $((off + 7)))" "$(day $((off + 11)))" ',"totalPrice":8167.49'
+check "a client total within a cent is accepted" eq "$STATUS" 201
+book "$car" "$(day $((off + 12)))" "$(day $((off + 14)))" ""
+check "a rental over a weekend gets the x1.15 weekend rate (4801.50)" eq "$(js .totalPrice)" 4801.5
+
+book "$car" "$(day $((off + 20)))" "$(day $((off + 20)))" ""
+check "end not after start is 400" eq "$STATUS" 400
+book "$car" "$(day $((off + 30)))" "$(day $((off + 31)))" ""
+check "shorter than the car's minimum (2 days) is 400" eq "$STATUS" 400
+book "$car" "$(day $((off + 40)))" "$(day $((off + 43)))" ',"status":"active"'
+check "mass assignment of status is 400" eq "$STATUS" 400
+book "$car" "$(day $((off + 40)))" "$(day $((off + 43)))" ',"overallStatus":"completed"'
+check "mass assignment of overallStatus is 400" eq "$(js '.error.details.fieldErrors.overallStatus[0]')" "Unknown field"
+
+key="idem-$SERVER-$RANDOM$RANDOM"
+book "$car" "$(day $((off + 50)))" "$(day $((off + 53)))" "" -H "Idempotency-Key: $key"
+first=$(js .bookingId)
+book "$car" "$(day $((off + 50)))" "$(day $((off + 53)))" "" -H "Idempotency-Key: $key"
+check "a retried request with the same Idempotency-Key replays 201" eq "$STATUS" 201
+check "and names the same booking" eq "$(js .bookingId)" "$first"
+check "exactly one booking exists for it" eq "$(psql_q "select count(*) from bookings where idempotency_key='$key'")" 1
+book "$car" "$(day $((off + 60)))" "$(day $((off + 63)))" "" -H "Idempotency-Key: $key"
+check "the same key with another body is 409" eq "$STATUS" 409
+
+req GET "/api/bookings/by-token/$token"
+check "booking by token is 200" eq "$STATUS" 200
+check "it is the right booking" eq "$(js .booking.id)" "$bid"
+req GET "/api/bookings/by-token/$(printf '%096d' 0)"
+check "a guessed token is 404" eq "$STATUS" 404
+
+# BOLA: customer A cannot see or cancel customer B's booking.
+login() { curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+	-d "{\"email\":\"$1\",\"password\":\"exodrive-dev-password\"}" | jq -r .accessToken; }
+john=$(login john.doe@example.com); jane=$(login jane.smith@example.com)
+porsche=$(curl -s "$BASE/api/cars/slug/porsche-718-cayman-gt4" | jq -r .car.id)
+req POST /api/bookings -H 'Content-Type: application/json' -H "Authorization: Bearer $john" \
+	-d "{\"carId\":\"$porsche\",\"startDate\":\"$(day $((off + 70)))\",\"endDate\":\"$(day $((off + 72)))\"}"
+check "a signed-in customer books without customerDetails" eq "$STATUS" 201
+jb=$(js .bookingId)
+req GET /api/bookings -H "Authorization: Bearer $john"
+check "John sees his booking" eq "$(js "[.bookings[].id] | index(\"$jb\") != null")" true
+req GET /api/bookings -H "Authorization: Bearer $jane"
+check "Jane does not" eq "$(js "[.bookings[].id] | index(\"$jb\")")" null
+req POST "/api/bookings/$jb/cancel" -d '' -H "Authorization: Bearer $jane"
+check "Jane cancelling John's booking is 404" eq "$STATUS" 404
+check "and changes nothing" eq "$(psql_q "select overall_status from bookings where id='$jb'")" pending_payment
+req POST "/api/bookings/$jb/cancel" -d ''
+check "cancel without a token is 401" eq "$STATUS" 401
+req POST "/api/bookings/$jb/cancel" -d '' -H "Authorization: Bearer $john"
+check "John cancels his own booking" eq "$(js .booking.overall_status)" cancelled
+check "its days are released" eq "$(psql_q "select count(*) from car_availability where booking_id='$jb'")" 0
+check "a cancellation email is queued" eq "$(psql_q "select count(*) from outbox where dedupe_key='booking_cancellation:$jb'")" 1
+req POST "/api/bookings/$jb/cancel" -d '' -H "Authorization: Bearer $john"
+check "cancelling twice is 400" eq "$STATUS" 400
+
+# 200 simultaneous requests for overlapping dates of one car.
+race() {	# race LABEL START
+	local urus s e out=$OUT/race-$1
+	urus=$(curl -s "$BASE/api/cars/slug/lamborghini-urus" | jq -r .car.id)
+	s=$(day "$2"); e=$(day $(($2 + 3)))
+	seq 1 200 | xargs -P 200 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 \
+		-X POST "$BASE/api/bookings" -H 'Content-Type: application/json' \
+		-d "{\"carId\":\"$urus\",\"startDate\":\"$s\",\"endDate\":\"$(day $(($2 + 1 + RANDOM % 3)))\",\"customerDetails\":{\"fullName\":\"Racer {}\",\"email\":\"racer{}@example.com\"}}" > "$out"
+	check "race $1: exactly one 201 of 200" eq "$(grep -c '^201$' "$out")" 1
+	check "race $1: every other answer is 409" eq "$(grep -c '^409$' "$out")" 199
+	check "race $1: exactly one booking in the database" eq \
+		"$(psql_q "select count(*) from bookings where car_id='$urus' and start_date='$s' and overall_status <> 'cancelled'")" 1
+}
+race normal $((off + 80))
+"$DEV" redis-stop
+race redis-down $((off + 90))
+"$DEV" redis-start
