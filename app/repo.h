@@ -98,4 +98,45 @@ enum api_err repo_booking_cancel_own(const char *user_id,
 /* Mark cancelled and release its days. */
 enum api_err repo_booking_set_cancelled(const char *booking);
 
+/* repo_reviews.c */
+/* Reviews of a visible car, newest first; unapproved ones too when asked.
+ * API_NOT_FOUND for an unknown or hidden car. */
+enum api_err repo_review_list(const char *car, const char *page,
+    const char *limit, int unapproved, struct db_res **res, const char **json);
+/* For a review by account user_id of booking on car: its customer id and
+ * name, and the booking's status.  API_FORBIDDEN when the account has no
+ * customer row, API_NOT_FOUND when the booking is not theirs for car. */
+enum api_err repo_review_context(const char *user_id, const char *car,
+    const char *booking, char *customer, size_t clen, char *name, size_t nlen,
+    char *status, size_t slen);
+/* Insert a verified, unapproved review; API_CONFLICT if the booking has
+ * one.  *json is the 201 answer. */
+enum api_err repo_review_insert(const char *car, const char *customer,
+    const char *booking, const char *name, const char *rating,
+    const char *comment, struct db_res **res, const char **json);
+
+/* repo_admin.c */
+/* Lock booking id; its status, car and dates (start, end: 11 bytes). */
+enum api_err repo_admin_booking_lock(const char *id, char *status,
+    size_t slen, char *car, size_t clen, char *start, char *end);
+/* Set the overall status. */
+enum api_err repo_admin_booking_status(const char *id, const char *to);
+/* Mark the booking's days booked (its holds and free days). */
+enum api_err repo_admin_booking_book_days(const char *id, const char *car,
+    const char *start, const char *end);
+/* Release the booking's days after today (on completion). */
+enum api_err repo_admin_booking_release_after_today(const char *id);
+/* Open a dispute row for the booking unless one exists. */
+enum api_err repo_admin_booking_dispute(const char *id, const char *reason);
+/* Bookings for the back office; p: status group, search, startDate,
+ * endDate, page, limit, sortBy, sortOrder. */
+enum api_err repo_admin_booking_list(const char *const *p,
+    struct db_res **res, const char **json);
+/* One booking with customer, car, payments, timeline, media, dispute. */
+enum api_err repo_admin_booking_detail(const char *id, const char *base_url,
+    struct db_res **res, const char **json);
+/* Every car, hidden ones too, newest first. */
+enum api_err repo_admin_car_list(const char *page, const char *limit,
+    struct db_res **res, const char **json);
+
 #endif

@@ -94,6 +94,62 @@ static const struct key keys_booking_id[] = {
 };
 static const struct input input_booking_id = INPUT(BODY_NONE, keys_booking_id);
 
+static const struct key keys_reviews[] = {
+	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 50 },
+	{ .name = "includeUnapproved", .src = KEY_QUERY, .type = KEY_BOOL },
+};
+static const struct input input_reviews = INPUT(BODY_NONE, keys_reviews);
+
+static const struct key keys_review_new[] = {
+	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	{ .name = "bookingId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	{ .name = "rating", .src = KEY_BODY, .type = KEY_INT, .required = true, .min = 1, .max = 5 },
+	{ .name = "comment", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 1000 },
+};
+static const struct input input_review_new = INPUT(BODY_JSON, keys_review_new);
+
+static const char *const status_groups[] = { "all", "active", "upcoming",
+    "completed", "cancelled", "pending_payment", NULL };
+static const char *const booking_sorts[] = { "created_at", "start_date",
+    "end_date", "total_price", NULL };
+static const char *const overall_statuses[] = { "pending_customer_action",
+    "pending_payment", "pending_contract", "upcoming", "active",
+    "post_rental_finalization", "completed", "cancelled", "disputed", NULL };
+
+static const struct key keys_admin_bookings[] = {
+	{ .name = "status", .src = KEY_QUERY, .type = KEY_ENUM, .choices = status_groups },
+	{ .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 100 },
+	{ .name = "startDate", .src = KEY_QUERY, .type = KEY_DATE },
+	{ .name = "endDate", .src = KEY_QUERY, .type = KEY_DATE },
+	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+	{ .name = "sortBy", .src = KEY_QUERY, .type = KEY_ENUM, .choices = booking_sorts },
+	{ .name = "sortOrder", .src = KEY_QUERY, .type = KEY_ENUM, .choices = sort_order },
+};
+static const struct input input_admin_bookings = INPUT(BODY_NONE, keys_admin_bookings);
+
+static const struct key keys_admin_status[] = {
+	{ .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	{ .name = "status", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = overall_statuses },
+	{ .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
+	{ .name = "notes", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 2000 },
+};
+static const struct input input_admin_status = INPUT(BODY_JSON, keys_admin_status);
+
+static const struct key keys_admin_cancel[] = {
+	{ .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	{ .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
+};
+static const struct input input_admin_cancel = INPUT(BODY_JSON, keys_admin_cancel);
+
+static const struct key keys_pages[] = {
+	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+};
+static const struct input input_pages = INPUT(BODY_NONE, keys_pages);
+
 static const struct route routes[] = {
 	/* GET /api/health: liveness, no dependencies touched. */
 	{ .method = METHOD_GET, .path = "/api/health",
@@ -127,6 +183,17 @@ static const struct route routes[] = {
 	  .cache = CACHE_CAR, .input = &input_car_id,
 	  .summary = "One visible car with pricing, images, features and specifications" },
 
+	/* GET /api/cars/{carId}/reviews: a car's reviews. */
+	{ .method = METHOD_GET, .path = "/api/cars/{carId}/reviews",
+	  .handler = svc_reviews_list, .auth = AUTH_OPTIONAL, .rate = RATE_PUBLIC,
+	  .cache = CACHE_REVIEWS, .input = &input_reviews,
+	  .summary = "Approved reviews of a car, newest first" },
+	/* POST /api/cars/{carId}/reviews: review a completed booking. */
+	{ .method = METHOD_POST, .path = "/api/cars/{carId}/reviews",
+	  .handler = svc_reviews_create, .auth = AUTH_CUSTOMER, .rate = RATE_AUTH,
+	  .cache = CACHE_NONE, .input = &input_review_new,
+	  .summary = "Review one's own completed booking of this car" },
+
 	/* POST /api/bookings: book a car, priced on the server. */
 	{ .method = METHOD_POST, .path = "/api/bookings",
 	  .handler = svc_bookings_create, .auth = AUTH_OPTIONAL, .rate = RATE_BOOKING,
@@ -147,6 +214,32 @@ static const struct route routes[] = {
 	  .handler = svc_bookings_cancel, .auth = AUTH_CUSTOMER, .rate = RATE_AUTH,
 	  .cache = CACHE_NONE, .input = &input_booking_id,
 	  .summary = "Cancel one's own booking before pickup" },
+
+	/* GET /api/admin/cars: the whole fleet. */
+	{ .method = METHOD_GET, .path = "/api/admin/cars",
+	  .handler = svc_admin_cars, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_pages,
+	  .summary = "All cars, hidden ones included" },
+	/* GET /api/admin/bookings: the booking list. */
+	{ .method = METHOD_GET, .path = "/api/admin/bookings",
+	  .handler = svc_admin_bookings, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_admin_bookings,
+	  .summary = "Bookings with filters, search, sort and pages" },
+	/* GET /api/admin/bookings/{bookingId}: one booking in full. */
+	{ .method = METHOD_GET, .path = "/api/admin/bookings/{bookingId}",
+	  .handler = svc_admin_booking, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_booking_id,
+	  .summary = "A booking with customer, car, payments and timeline" },
+	/* DELETE /api/admin/bookings/{bookingId}: cancel. */
+	{ .method = METHOD_DELETE, .path = "/api/admin/bookings/{bookingId}",
+	  .handler = svc_admin_booking_cancel, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_admin_cancel,
+	  .summary = "Cancel a booking (releases its days, queues the email)" },
+	/* PATCH /api/admin/bookings/{bookingId}/status: a checked move. */
+	{ .method = METHOD_PATCH, .path = "/api/admin/bookings/{bookingId}/status",
+	  .handler = svc_admin_booking_status, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_admin_status,
+	  .summary = "Change a booking's status along the allowed transitions" },
 
 	/* POST /api/auth/register: create an account, start a session. */
 	{ .method = METHOD_POST, .path = "/api/auth/register",

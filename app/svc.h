@@ -44,4 +44,22 @@ enum api_err svc_bookings_mine(struct call *c);
  * pickup; 404 for anyone else's. */
 enum api_err svc_bookings_cancel(struct call *c);
 
+/* svc_reviews.c */
+/* GET /api/cars/{carId}/reviews: approved reviews (all for admins who ask). */
+enum api_err svc_reviews_list(struct call *c);
+/* POST /api/cars/{carId}/reviews: one review per completed own booking. */
+enum api_err svc_reviews_create(struct call *c);
+
+/* svc_admin.c */
+/* GET /api/admin/bookings: filtered, sorted, paged. */
+enum api_err svc_admin_bookings(struct call *c);
+/* GET /api/admin/bookings/{bookingId}: everything about one booking. */
+enum api_err svc_admin_booking(struct call *c);
+/* PATCH /api/admin/bookings/{bookingId}/status: a checked transition. */
+enum api_err svc_admin_booking_status(struct call *c);
+/* DELETE /api/admin/bookings/{bookingId}: cancel (§4.6). */
+enum api_err svc_admin_booking_cancel(struct call *c);
+/* GET /api/admin/cars: the whole fleet including hidden cars. */
+enum api_err svc_admin_cars(struct call *c);
+
 #endif
