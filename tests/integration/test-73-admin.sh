@@ -1,0 +1,79 @@
+# test-73-admin: function-level authorization, the status machine, reviews.
+. "$(dirname "$0")/lib.sh"
+
+psql_q() { psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "$1"; }
+login() { curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+	-d "{\"email\":\"$1\",\"password\":\"exodrive-dev-password\"}" | jq -r .accessToken; }
+day() { date -u -d "+$1 days" +%F; }
+adm=$(login admin@exodrive.com); john=$(login john.doe@example.com); jane=$(login jane.smith@example.com)
+A=(-H "Authorization: Bearer $adm")
+
+for route in "GET /api/admin/cars" "GET /api/admin/bookings" \
+	"GET /api/admin/bookings/00000000-0000-4000-8000-000000000000"; do
+	set -- $route
+	req "$1" "$2"
+	check "anonymous $route is 401" eq "$STATUS" 401
+	req "$1" "$2" -H "Authorization: Bearer $john"
+	check "customer $route is 403" eq "$STATUS" 403
+done
+req GET /api/admin/cars "${A[@]}"
+check "admin sees hidden cars too" eq "$(js '[.cars[] | select(.hidden)] | length >= 1')" true
+req GET '/api/admin/bookings?status=cancelled' "${A[@]}"
+check "admin booking list filters by status" eq "$(js '[.bookings[].overallStatus] | unique | join(",")')" cancelled
+
+# A booking of John's to walk through the machine.
+off=$(( 300 + RANDOM % 300 ))
+bentley=$(curl -s "$BASE/api/cars/slug/bentley-flying-spur" | jq -r .car.id)
+req POST /api/bookings -H 'Content-Type: application/json' -H "Authorization: Bearer $john" \
+	-d "{\"carId\":\"$bentley\",\"startDate\":\"$(day $off)\",\"endDate\":\"$(day $((off + 2)))\"}"
+bid=$(js .bookingId)
+check "the booking to walk is created" eq "$STATUS" 201
+move() { req PATCH "/api/admin/bookings/$bid/status" "${A[@]}" -H 'Content-Type: application/json' -d "{\"status\":\"$1\"}"; }
+for bad in active completed upcoming disputed; do
+	move "$bad"
+	check "pending_payment -> $bad is refused (400)" eq "$STATUS" 400
+done
+check "the refusal lists the allowed moves" eq "$(js '.error.details.allowedTransitions | join(",")')" "pending_contract,cancelled"
+move unknown_status
+check "an unknown status is a validation error" eq "$(js .error.code)" VALIDATION_ERROR
+for step in pending_contract upcoming active post_rental_finalization completed; do
+	move "$step"
+	check "move to $step is 200" eq "$(js .booking.overall_status)" "$step"
+	[ "$step" = upcoming ] && check "upcoming books the held days" eq \
+		"$(psql_q "select count(*) from car_availability where booking_id='$bid' and status='booked'")" 3
+done
+check "completion releases the days after today" eq "$(psql_q "select count(*) from car_availability where booking_id='$bid' and date > current_date")" 0
+move active
+check "completed -> active is refused" eq "$STATUS" 400
+check "every move was logged" eq "$(psql_q "select count(*) from booking_events where booking_id='$bid' and event_type='booking_status_changed'")" 5
+
+# Reviews of that completed booking.
+review() { req POST "/api/cars/$1/reviews" -H 'Content-Type: application/json' -H "Authorization: Bearer $2" \
+	-d "{\"bookingId\":\"$bid\",\"rating\":4,\"comment\":\"$3\"}"; }
+review "$bentley" "$jane" "Lovely car, smooth handover."
+check "Jane reviewing John's booking is 404" eq "$STATUS" 404
+review "$bentley" "$john" "short"
+check "a comment under 10 characters is 400" eq "$STATUS" 400
+review "$bentley" "$john" "Lovely car, smooth handover."
+check "John reviews his completed booking (201)" eq "$STATUS" 201
+review "$bentley" "$john" "A second opinion on the same trip."
+check "a second review of the booking is 409" eq "$STATUS" 409
+req GET "/api/cars/$bentley/reviews"
+check "the pending review is not public" eq "$(js '[.reviews[] | select(.isApproved | not)] | length')" 0
+req GET "/api/cars/$bentley/reviews?includeUnapproved=true" -H "Authorization: Bearer $john"
+check "customers cannot ask for unapproved reviews" eq "$(js '[.reviews[] | select(.isApproved | not)] | length')" 0
+req GET "/api/cars/$bentley/reviews?includeUnapproved=true" "${A[@]}"
+check "admins can" eq "$(js '[.reviews[] | select(.isApproved | not)] | length >= 1')" true
+
+# Cancellation by an admin (DELETE), of a fresh booking.
+req POST /api/bookings -H 'Content-Type: application/json' -H "Authorization: Bearer $jane" \
+	-d "{\"carId\":\"$bentley\",\"startDate\":\"$(day $((off + 10)))\",\"endDate\":\"$(day $((off + 12)))\"}"
+b2=$(js .bookingId)
+req DELETE "/api/admin/bookings/$b2" "${A[@]}" -H 'Content-Type: application/json' -d '{"reason":"Fleet change"}'
+check "admin cancel is 200" eq "$(js .booking.overall_status)" cancelled
+check "its days are free again" eq "$(psql_q "select count(*) from car_availability where booking_id='$b2'")" 0
+check "the cancellation is logged with the reason" eq "$(psql_q "select details->>'reason' from booking_events where booking_id='$b2' and event_type='booking_cancelled'")" "Fleet change"
+req DELETE "/api/admin/bookings/$b2" "${A[@]}" -d ''
+check "cancelling a cancelled booking is 400" eq "$STATUS" 400
+req GET "/api/admin/bookings/$b2" "${A[@]}"
+check "admin detail shows the timeline" eq "$(js '.timeline | length >= 2')" true
