@@ -135,6 +135,15 @@ enum api_err repo_admin_booking_list(const char *const *p,
 /* One booking with customer, car, payments, timeline, media, dispute. */
 enum api_err repo_admin_booking_detail(const char *id, const char *base_url,
     struct db_res **res, const char **json);
+/* Create (p[0] NULL) or replace a car with its pricing and child rows,
+ * in one transaction; p holds the fields in svc_fleet.c's order with the
+ * arrays as JSON text.  id gets the car's id. */
+enum api_err repo_fleet_save(const char *const *p, const char *slug,
+    char *id, size_t idlen);
+/* Delete a car; API_CONFLICT while it has current or future bookings. */
+enum api_err repo_fleet_delete(const char *id);
+/* Set hidden ("true"/"false"). */
+enum api_err repo_fleet_hide(const char *id, const char *hidden);
 /* Every car, hidden ones too, newest first. */
 enum api_err repo_admin_car_list(const char *page, const char *limit,
     struct db_res **res, const char **json);

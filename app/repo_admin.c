@@ -181,3 +181,105 @@ repo_admin_car_list(const char *page, const char *limit, struct db_res **res,
 		*json = db_val(*res, 0, 0);
 	return e;
 }
+
+/* p: the car fields in svc_fleet.c's order (0 = id or NULL), slug. */
+enum api_err
+repo_fleet_save(const char *const *p, const char *slug, char *id, size_t idlen)
+{
+	const char *car[9] = { p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], slug };
+	const char *price[7] = { NULL, p[8], p[9], p[10], p[11], p[12], p[13] };
+	const char *kids[4] = { NULL, p[14], p[15], p[16] };
+	struct db_res *res;
+	enum api_err e;
+
+	if ((e = db_begin()) != API_OK)
+		return e;
+	e = db_query(
+	    "WITH up AS (UPDATE cars SET slug = $9, name = $2, category = $3,"
+	    "  description = COALESCE($4, ''), short_description = $5,"
+	    "  available = COALESCE($6::bool, true), featured = COALESCE($7::bool, false),"
+	    "  hidden = COALESCE($8::bool, false) WHERE $1::uuid IS NOT NULL AND id = $1::uuid RETURNING id),"
+	    " ins AS (INSERT INTO cars (slug, name, category, description, short_description,"
+	    "  available, featured, hidden) SELECT $9, $2, $3, COALESCE($4, ''), $5,"
+	    "  COALESCE($6::bool, true), COALESCE($7::bool, false), COALESCE($8::bool, false)"
+	    "  WHERE $1::uuid IS NULL RETURNING id)"
+	    "SELECT id FROM up UNION ALL SELECT id FROM ins", 9, car, &res);
+	if (e != API_OK)
+		goto fail;
+	if (db_rows(res) != 1) {
+		db_free(res);
+		e = API_NOT_FOUND;
+		goto fail;
+	}
+	snprintf(id, idlen, "%s", db_val(res, 0, 0));
+	db_free(res);
+	price[0] = kids[0] = id;
+	if ((e = db_exec("INSERT INTO car_pricing (car_id, base_price, currency,"
+	    " deposit_amount, discount_percentage, minimum_days, special_offer_text)"
+	    " VALUES ($1::uuid, $2::numeric, COALESCE($3, 'USD'), $4::numeric,"
+	    " $5::numeric, COALESCE($6::int, 1), $7)"
+	    " ON CONFLICT (car_id) DO UPDATE SET base_price = EXCLUDED.base_price,"
+	    " currency = EXCLUDED.currency, deposit_amount = EXCLUDED.deposit_amount,"
+	    " discount_percentage = EXCLUDED.discount_percentage,"
+	    " minimum_days = EXCLUDED.minimum_days, special_offer_text = EXCLUDED.special_offer_text",
+	    7, price)) != API_OK)
+		goto fail;
+	/* Replace the child rows. */
+	if ((e = db_exec("WITH d1 AS (DELETE FROM car_images WHERE car_id = $1::uuid),"
+	    " d2 AS (DELETE FROM car_features WHERE car_id = $1::uuid)"
+	    " DELETE FROM car_specifications WHERE car_id = $1::uuid", 1, kids)) != API_OK)
+		goto fail;
+	if ((e = db_exec("WITH i AS (INSERT INTO car_images (car_id, url, alt, path,"
+	    " is_primary, sort_order) SELECT $1::uuid, x.url, x.alt, x.path,"
+	    " x.is_primary, x.sort_order FROM jsonb_to_recordset($2::jsonb)"
+	    " AS x(url text, alt text, path text, is_primary bool, sort_order int)),"
+	    " f AS (INSERT INTO car_features (car_id, name, description, is_highlighted)"
+	    " SELECT $1::uuid, x.name, x.description, x.is_highlighted"
+	    " FROM jsonb_to_recordset($3::jsonb) AS x(name text, description text,"
+	    " is_highlighted bool))"
+	    " INSERT INTO car_specifications (car_id, name, value, category, sort_order)"
+	    " SELECT $1::uuid, x.name, x.value, x.category, x.sort_order"
+	    " FROM jsonb_to_recordset($4::jsonb) AS x(name text, value text,"
+	    " category text, sort_order int)", 4, kids)) != API_OK)
+		goto fail;
+	return db_commit();
+fail:
+	db_rollback();
+	return e;
+}
+
+enum api_err
+repo_fleet_delete(const char *id)
+{
+	const char *p[1] = { id };
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("WITH live AS (SELECT 1 FROM bookings WHERE car_id = $1::uuid"
+	    " AND overall_status NOT IN ('cancelled', 'completed') AND end_date >= current_date),"
+	    " d AS (DELETE FROM cars WHERE id = $1::uuid AND NOT EXISTS (SELECT 1 FROM live)"
+	    " RETURNING id)"
+	    " SELECT (SELECT count(*) FROM d), EXISTS (SELECT 1 FROM cars WHERE id = $1::uuid)",
+	    1, p, &res);
+	if (e != API_OK)
+		return e;
+	if (strcmp(db_val(res, 0, 0), "1") != 0)
+		e = strcmp(db_val(res, 0, 1), "t") == 0 ? API_CONFLICT : API_NOT_FOUND;
+	db_free(res);
+	return e;
+}
+
+enum api_err
+repo_fleet_hide(const char *id, const char *hidden)
+{
+	const char *p[2] = { id, hidden };
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("UPDATE cars SET hidden = $2::bool WHERE id = $1::uuid RETURNING id",
+	    2, p, &res);
+	if (e == API_OK && db_rows(res) != 1)
+		e = API_NOT_FOUND;
+	db_free(res);
+	return e;
+}

@@ -515,6 +515,8 @@ request_check(const struct key *k, const char *v)
 	case KEY_MONEY:
 		return request_is_money(v) ? NULL :
 		    "Must be an amount >= 0 with at most 2 decimals";
+	case KEY_ARRAY:
+		return NULL;
 	case KEY_ENUM:
 		for (i = 0; k->choices != NULL && k->choices[i] != NULL; i++) {
 			if (strcmp(v, k->choices[i]) == 0)
@@ -565,6 +567,13 @@ request_body_text(struct req *r, const struct key *k, struct json_object *v,
 		if (!json_object_is_type(v, json_type_boolean))
 			return *why = "Must be true or false", NULL;
 		break;
+	case KEY_ARRAY:
+		if (!json_object_is_type(v, json_type_array))
+			return *why = "Must be an array", NULL;
+		if ((long)json_object_array_length(v) < k->min ||
+		    (k->max > 0 && (long)json_object_array_length(v) > k->max))
+			return *why = "Has the wrong number of items", NULL;
+		return "";	/* present; the service reads the items */
 	case KEY_MONEY:
 		if (json_object_is_type(v, json_type_int))
 			break;
@@ -695,7 +704,7 @@ request_validate(struct req *r, const struct route *rt,
 		v = request_raw(r, rt, &in->keys[i], &why);
 		if (v == NULL && why == NULL && in->keys[i].required)
 			why = "Required";
-		if (v != NULL && why == NULL)
+		if (v != NULL && why == NULL && in->keys[i].type != KEY_ARRAY)
 			why = request_check(&in->keys[i], v);
 		if (why != NULL)
 			request_field_error(details, in->keys[i].name, why);

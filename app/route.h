@@ -86,7 +86,9 @@ enum key_type {
 	KEY_BOOL,		/* true/false */
 	KEY_EMAIL,		/* an address of 3..254 characters, lower-cased */
 	KEY_MONEY,		/* a number >= 0 with at most 2 decimals, < 10^8 */
-	KEY_ENUM		/* one of the strings in .choices */
+	KEY_ENUM,		/* one of the strings in .choices */
+	KEY_ARRAY		/* a JSON array of min..max items; the service
+				   reads and checks the items */
 };
 
 /* One declared input.  Handlers read the validated value from

@@ -150,6 +150,36 @@ static const struct key keys_pages[] = {
 };
 static const struct input input_pages = INPUT(BODY_NONE, keys_pages);
 
+#define CAR_KEYS(id_required) \
+	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = id_required }, \
+	{ .name = "name", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 100 }, \
+	{ .name = "category", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 50 }, \
+	{ .name = "description", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 }, \
+	{ .name = "short_description", .src = KEY_BODY, .type = KEY_STRING, .max = 200 }, \
+	{ .name = "available", .src = KEY_BODY, .type = KEY_BOOL }, \
+	{ .name = "featured", .src = KEY_BODY, .type = KEY_BOOL }, \
+	{ .name = "hidden", .src = KEY_BODY, .type = KEY_BOOL }, \
+	{ .name = "pricing.base_price", .src = KEY_BODY, .type = KEY_MONEY, .required = true }, \
+	{ .name = "pricing.currency", .src = KEY_BODY, .type = KEY_ENUM, .choices = currencies }, \
+	{ .name = "pricing.deposit_amount", .src = KEY_BODY, .type = KEY_MONEY, .required = true }, \
+	{ .name = "pricing.discount_percentage", .src = KEY_BODY, .type = KEY_INT, .min = 0, .max = 100 }, \
+	{ .name = "pricing.minimum_days", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 365 }, \
+	{ .name = "pricing.special_offer_text", .src = KEY_BODY, .type = KEY_STRING, .max = 200 }, \
+	{ .name = "images", .src = KEY_BODY, .type = KEY_ARRAY, .required = true, .min = 1, .max = 20 }, \
+	{ .name = "features", .src = KEY_BODY, .type = KEY_ARRAY, .max = 50 }, \
+	{ .name = "specifications", .src = KEY_BODY, .type = KEY_ARRAY, .max = 100 }
+
+static const struct key keys_car_new[] = { CAR_KEYS(false) };
+static const struct input input_car_new = INPUT(BODY_JSON, keys_car_new);
+static const struct key keys_car_put[] = { CAR_KEYS(true) };
+static const struct input input_car_put = INPUT(BODY_JSON, keys_car_put);
+
+static const struct key keys_car_visibility[] = {
+	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	{ .name = "hidden", .src = KEY_BODY, .type = KEY_BOOL, .required = true },
+};
+static const struct input input_car_visibility = INPUT(BODY_JSON, keys_car_visibility);
+
 static const struct route routes[] = {
 	/* GET /api/health: liveness, no dependencies touched. */
 	{ .method = METHOD_GET, .path = "/api/health",
@@ -220,6 +250,26 @@ static const struct route routes[] = {
 	  .handler = svc_admin_cars, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_pages,
 	  .summary = "All cars, hidden ones included" },
+	/* POST /api/admin/cars: add a car. */
+	{ .method = METHOD_POST, .path = "/api/admin/cars",
+	  .handler = svc_fleet_create, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_car_new,
+	  .summary = "Create a car with pricing, images, features and specifications" },
+	/* PUT /api/admin/cars/{carId}: replace a car. */
+	{ .method = METHOD_PUT, .path = "/api/admin/cars/{carId}",
+	  .handler = svc_fleet_replace, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_car_put,
+	  .summary = "Replace a car and its child rows" },
+	/* DELETE /api/admin/cars/{carId}: remove a car. */
+	{ .method = METHOD_DELETE, .path = "/api/admin/cars/{carId}",
+	  .handler = svc_fleet_delete, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_car_id,
+	  .summary = "Delete a car without live bookings" },
+	/* PATCH /api/admin/cars/{carId}/visibility: hide or show. */
+	{ .method = METHOD_PATCH, .path = "/api/admin/cars/{carId}/visibility",
+	  .handler = svc_fleet_visibility, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_car_visibility,
+	  .summary = "Hide or show a car" },
 	/* GET /api/admin/bookings: the booking list. */
 	{ .method = METHOD_GET, .path = "/api/admin/bookings",
 	  .handler = svc_admin_bookings, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

@@ -62,4 +62,14 @@ enum api_err svc_admin_booking_cancel(struct call *c);
 /* GET /api/admin/cars: the whole fleet including hidden cars. */
 enum api_err svc_admin_cars(struct call *c);
 
+/* svc_fleet.c */
+/* POST /api/admin/cars: a new car with pricing, images, features, specs. */
+enum api_err svc_fleet_create(struct call *c);
+/* PUT /api/admin/cars/{carId}: replace a car and its child rows. */
+enum api_err svc_fleet_replace(struct call *c);
+/* DELETE /api/admin/cars/{carId}: refused while bookings are live. */
+enum api_err svc_fleet_delete(struct call *c);
+/* PATCH /api/admin/cars/{carId}/visibility: set hidden. */
+enum api_err svc_fleet_visibility(struct call *c);
+
 #endif
