@@ -11,6 +11,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "prefork.h"
+#include "repo.h"
 #include "responder.h"
 #include "seed.h"
 #include "version.h"
@@ -31,6 +32,8 @@ static const char usage[] =
 "  migrate   apply pending schema migrations (--dir DIR, --status to list)\n"
 "  seed      load the development fleet and history (--dir DIR);\n"
 "            --scale N adds N generated cars with a year of bookings\n"
+"  expire-holds  cancel unpaid bookings older than BOOKING_HOLD_MINUTES\n"
+"            and release their days (for the scheduler or cron)\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
 "\n"
 "Settings come from the environment and from --config FILE or\n"
@@ -177,6 +180,14 @@ main(int argc, char **argv)
 	main_conf(config_path);
 	if (strcmp(argv[i], "fcgi") == 0)
 		return main_fcgi(argc - i, argv + i, config_path);
+	if (strcmp(argv[i], "expire-holds") == 0) {
+		long n = 0;
+
+		if (repo_admin_expire_holds(conf->booking_hold_minutes, &n) != API_OK)
+			return 1;
+		printf("%ld hold%s expired\n", n, n == 1 ? "" : "s");
+		return 0;
+	}
 	if (strcmp(argv[i], "seed") == 0)
 		return main_seed(argc - i, argv + i);
 	if (strcmp(argv[i], "migrate") == 0)

@@ -135,15 +135,20 @@ enum api_err repo_admin_booking_list(const char *const *p,
 /* One booking with customer, car, payments, timeline, media, dispute. */
 enum api_err repo_admin_booking_detail(const char *id, const char *base_url,
     struct db_res **res, const char **json);
-/* Create (p[0] NULL) or replace a car with its pricing and child rows,
- * in one transaction; p holds the fields in svc_fleet.c's order with the
- * arrays as JSON text.  id gets the car's id. */
-enum api_err repo_fleet_save(const char *const *p, const char *slug,
-    char *id, size_t idlen);
+/* Create (car_id NULL) or replace a car with its pricing and child rows,
+ * in one transaction; p holds the 16 body fields in svc_fleet.c's order
+ * with the arrays as JSON text.  id gets the car's id. */
+enum api_err repo_fleet_save(const char *car_id, const char *const *p,
+    const char *slug, char *id, size_t idlen);
 /* Delete a car; API_CONFLICT while it has current or future bookings. */
 enum api_err repo_fleet_delete(const char *id);
 /* Set hidden ("true"/"false"). */
 enum api_err repo_fleet_hide(const char *id, const char *hidden);
+/* The dashboard: four stats, recent bookings, popular cars. */
+enum api_err repo_admin_analytics(struct db_res **res, const char **json);
+/* Cancel unpaid bookings older than minutes and release their days;
+ * *count gets how many. */
+enum api_err repo_admin_expire_holds(long minutes, long *count);
 /* Every car, hidden ones too, newest first. */
 enum api_err repo_admin_car_list(const char *page, const char *limit,
     struct db_res **res, const char **json);

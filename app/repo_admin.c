@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -182,13 +183,14 @@ repo_admin_car_list(const char *page, const char *limit, struct db_res **res,
 	return e;
 }
 
-/* p: the car fields in svc_fleet.c's order (0 = id or NULL), slug. */
+/* p: the car fields in svc_fleet.c's order; car NULL creates. */
 enum api_err
-repo_fleet_save(const char *const *p, const char *slug, char *id, size_t idlen)
+repo_fleet_save(const char *car_id, const char *const *p, const char *slug,
+    char *id, size_t idlen)
 {
-	const char *car[9] = { p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], slug };
-	const char *price[7] = { NULL, p[8], p[9], p[10], p[11], p[12], p[13] };
-	const char *kids[4] = { NULL, p[14], p[15], p[16] };
+	const char *car[9] = { car_id, p[0], p[1], p[2], p[3], p[4], p[5], p[6], slug };
+	const char *price[7] = { NULL, p[7], p[8], p[9], p[10], p[11], p[12] };
+	const char *kids[4] = { NULL, p[13], p[14], p[15] };
 	struct db_res *res;
 	enum api_err e;
 
@@ -280,6 +282,77 @@ repo_fleet_hide(const char *id, const char *hidden)
 	    2, p, &res);
 	if (e == API_OK && db_rows(res) != 1)
 		e = API_NOT_FOUND;
+	db_free(res);
+	return e;
+}
+
+enum api_err
+repo_admin_analytics(struct db_res **res, const char **json)
+{
+	enum api_err e;
+
+	e = db_query(
+	    "WITH m AS (SELECT date_trunc('month', now()) AS this,"
+	    "  date_trunc('month', now()) - interval '1 month' AS last),"
+	    " rev AS (SELECT COALESCE(sum(p.amount) FILTER (WHERE p.captured_at >= m.this), 0) AS cur,"
+	    "  COALESCE(sum(p.amount) FILTER (WHERE p.captured_at >= m.last AND p.captured_at < m.this), 0) AS prev"
+	    "  FROM payments p, m WHERE p.status IN ('captured', 'refunded') AND p.captured_at IS NOT NULL),"
+	    " cust AS (SELECT count(*) FILTER (WHERE c.created_at >= m.this) AS cur,"
+	    "  count(*) FILTER (WHERE c.created_at >= m.last AND c.created_at < m.this) AS prev"
+	    "  FROM customers c, m)"
+	    "SELECT json_build_object('stats', json_build_array("
+	    " json_build_object('title', 'Revenue this month', 'value', rev.cur,"
+	    "  'change', CASE WHEN rev.prev > 0 THEN round((rev.cur - rev.prev) * 100 / rev.prev, 1) END,"
+	    "  'trend', CASE WHEN rev.cur >= rev.prev THEN 'up' ELSE 'down' END,"
+	    "  'description', 'Captured payments since the 1st', 'icon', 'dollar'),"
+	    " json_build_object('title', 'Active bookings', 'value',"
+	    "  (SELECT count(*) FROM bookings WHERE overall_status = 'active'),"
+	    "  'change', NULL, 'trend', 'flat', 'description', 'Cars on the road now', 'icon', 'car'),"
+	    " json_build_object('title', 'Fleet size', 'value', (SELECT count(*) FROM cars WHERE NOT hidden),"
+	    "  'change', NULL, 'trend', 'flat', 'description', 'Visible cars', 'icon', 'garage'),"
+	    " json_build_object('title', 'New customers', 'value', cust.cur,"
+	    "  'change', CASE WHEN cust.prev > 0 THEN round((cust.cur - cust.prev) * 100.0 / cust.prev, 1) END,"
+	    "  'trend', CASE WHEN cust.cur >= cust.prev THEN 'up' ELSE 'down' END,"
+	    "  'description', 'Customers added this month', 'icon', 'users')),"
+	    " 'recentBookings', COALESCE((SELECT json_agg(x) FROM (SELECT json_build_object('id', b.id,"
+	    "  'carName', c.name, 'customerName', concat_ws(' ', cu.first_name, cu.last_name),"
+	    "  'startDate', b.start_date, 'endDate', b.end_date, 'totalPrice', b.total_price,"
+	    "  'overallStatus', b.overall_status, 'createdAt', b.created_at) AS x"
+	    "  FROM bookings b JOIN cars c ON c.id = b.car_id JOIN customers cu ON cu.id = b.customer_id"
+	    "  ORDER BY b.created_at DESC LIMIT 5) r), '[]'),"
+	    " 'popularCars', COALESCE((SELECT json_agg(x) FROM (SELECT json_build_object('id', c.id,"
+	    "  'name', c.name, 'bookings', count(b.id), 'revenue', COALESCE(sum(b.total_price), 0)) AS x"
+	    "  FROM cars c JOIN bookings b ON b.car_id = c.id AND b.overall_status <> 'cancelled'"
+	    "  AND b.created_at > now() - interval '30 days'"
+	    "  GROUP BY c.id, c.name ORDER BY count(b.id) DESC, c.name LIMIT 4) r), '[]'))::text"
+	    " FROM rev, cust", 0, NULL, res);
+	if (e == API_OK)
+		*json = db_val(*res, 0, 0);
+	return e;
+}
+
+enum api_err
+repo_admin_expire_holds(long minutes, long *count)
+{
+	char mins[24];
+	const char *p[1] = { mins };
+	struct db_res *res;
+	enum api_err e;
+
+	snprintf(mins, sizeof mins, "%ld", minutes);
+	e = db_query(
+	    "WITH x AS (UPDATE bookings SET overall_status = 'cancelled'"
+	    "  WHERE overall_status IN ('pending_customer_action', 'pending_payment')"
+	    "  AND payment_status = 'pending'"
+	    "  AND created_at < now() - make_interval(mins => $1::int) RETURNING id),"
+	    " r AS (UPDATE car_availability a SET status = 'available', booking_id = NULL"
+	    "  FROM x WHERE a.booking_id = x.id),"
+	    " ev AS (INSERT INTO booking_events (booking_id, event_type, actor_type, actor_name,"
+	    "  details, summary_text) SELECT id, 'hold_expired', 'system', 'expire-holds',"
+	    "  json_build_object('minutes', $1::int)::jsonb, 'Unpaid hold expired' FROM x)"
+	    " SELECT count(*) FROM x", 1, p, &res);
+	if (e == API_OK)
+		*count = atol(db_val(res, 0, 0));
 	db_free(res);
 	return e;
 }

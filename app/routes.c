@@ -150,8 +150,7 @@ static const struct key keys_pages[] = {
 };
 static const struct input input_pages = INPUT(BODY_NONE, keys_pages);
 
-#define CAR_KEYS(id_required) \
-	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = id_required }, \
+#define CAR_KEYS \
 	{ .name = "name", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 100 }, \
 	{ .name = "category", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 50 }, \
 	{ .name = "description", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 }, \
@@ -169,9 +168,10 @@ static const struct input input_pages = INPUT(BODY_NONE, keys_pages);
 	{ .name = "features", .src = KEY_BODY, .type = KEY_ARRAY, .max = 50 }, \
 	{ .name = "specifications", .src = KEY_BODY, .type = KEY_ARRAY, .max = 100 }
 
-static const struct key keys_car_new[] = { CAR_KEYS(false) };
+static const struct key keys_car_new[] = { CAR_KEYS };
 static const struct input input_car_new = INPUT(BODY_JSON, keys_car_new);
-static const struct key keys_car_put[] = { CAR_KEYS(true) };
+static const struct key keys_car_put[] = { CAR_KEYS,
+	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true } };
 static const struct input input_car_put = INPUT(BODY_JSON, keys_car_put);
 
 static const struct key keys_car_visibility[] = {
@@ -270,6 +270,11 @@ static const struct route routes[] = {
 	  .handler = svc_fleet_visibility, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_car_visibility,
 	  .summary = "Hide or show a car" },
+	/* GET /api/admin/analytics: the dashboard. */
+	{ .method = METHOD_GET, .path = "/api/admin/analytics",
+	  .handler = svc_admin_analytics, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .summary = "Revenue, active bookings, fleet size, new customers; recent and popular" },
 	/* GET /api/admin/bookings: the booking list. */
 	{ .method = METHOD_GET, .path = "/api/admin/bookings",
 	  .handler = svc_admin_bookings, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

@@ -59,6 +59,8 @@ enum api_err svc_admin_booking(struct call *c);
 enum api_err svc_admin_booking_status(struct call *c);
 /* DELETE /api/admin/bookings/{bookingId}: cancel (§4.6). */
 enum api_err svc_admin_booking_cancel(struct call *c);
+/* GET /api/admin/analytics: dashboard figures. */
+enum api_err svc_admin_analytics(struct call *c);
 /* GET /api/admin/cars: the whole fleet including hidden cars. */
 enum api_err svc_admin_cars(struct call *c);
 

@@ -221,3 +221,13 @@ svc_admin_cars(struct call *c)
 	e = repo_admin_car_list(f[0] ? f[0] : "1", f[1] ? f[1] : "50", &res, &json);
 	return svc_admin_answer(c, e, res, json, "No cars");
 }
+
+enum api_err
+svc_admin_analytics(struct call *c)
+{
+	struct db_res *res = NULL;
+	const char *json = NULL;
+	enum api_err e = repo_admin_analytics(&res, &json);
+
+	return svc_admin_answer(c, e, res, json, "No data");
+}

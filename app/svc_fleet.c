@@ -18,10 +18,10 @@
 #include "response.h"
 #include "svc.h"
 
-enum {	/* fields of the car body, in route-table order */
-	CF_ID, CF_NAME, CF_CATEGORY, CF_DESCRIPTION, CF_SHORT, CF_AVAILABLE,
+enum {	/* fields of the car body, in route-table order; PUT adds CF_ID */
+	CF_NAME, CF_CATEGORY, CF_DESCRIPTION, CF_SHORT, CF_AVAILABLE,
 	CF_FEATURED, CF_HIDDEN, CF_PRICE, CF_CURRENCY, CF_DEPOSIT, CF_DISCOUNT,
-	CF_MINDAYS, CF_OFFER, CF_IMAGES, CF_FEATURES, CF_SPECS
+	CF_MINDAYS, CF_OFFER, CF_IMAGES, CF_FEATURES, CF_SPECS, CF_ID
 };
 
 struct item_field {
@@ -156,7 +156,7 @@ static enum api_err
 svc_fleet_write(struct call *c, const char *id, int status)
 {
 	const char *const *f = c->req->field;
-	const char *arr[3], *p[17];
+	const char *arr[3], *p[CF_ID];
 	char slug[128], newid[64];
 	struct json_object *o;
 	enum api_err e;
@@ -172,11 +172,10 @@ svc_fleet_write(struct call *c, const char *id, int status)
 		return API_VALIDATION_ERROR;
 	}
 	memcpy(p, f, sizeof p);
-	p[CF_ID] = id;
 	p[CF_IMAGES] = arr[0];
 	p[CF_FEATURES] = arr[1];
 	p[CF_SPECS] = arr[2];
-	e = repo_fleet_save(p, slug, newid, sizeof newid);
+	e = repo_fleet_save(id, p, slug, newid, sizeof newid);
 	if (e == API_CONFLICT)
 		c->err_message = "A car with this name (slug) exists";
 	if (e == API_NOT_FOUND)

@@ -1,0 +1,66 @@
+# test-74-fleet: admin car management, analytics, stale-hold expiry.
+. "$(dirname "$0")/lib.sh"
+
+psql_q() { psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "$1"; }
+login() { curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+	-d "{\"email\":\"$1\",\"password\":\"exodrive-dev-password\"}" | jq -r .accessToken; }
+adm=$(login admin@exodrive.com); john=$(login john.doe@example.com)
+A=(-H "Authorization: Bearer $adm" -H 'Content-Type: application/json')
+name="Aston Martin DBS $SERVER $RANDOM"
+body=$(jq -nc --arg n "$name" '{name:$n, category:"Sports Car", description:"V12 grand tourer",
+	pricing:{base_price:1250, deposit_amount:3000, minimum_days:1},
+	images:[{url:"https://img.example/1.webp", is_primary:true, sort_order:0},
+	        {url:"https://img.example/2.webp", is_primary:false, sort_order:1}],
+	features:[{name:"Launch Control", is_highlighted:true}],
+	specifications:[{name:"Make", value:"Aston Martin", sort_order:0}]}')
+
+req POST /api/admin/cars -H "Authorization: Bearer $john" -H 'Content-Type: application/json' -d "$body"
+check "a customer cannot create cars (403)" eq "$STATUS" 403
+req POST /api/admin/cars "${A[@]}" -d "$body"
+check "admin creates a car (201)" eq "$STATUS" 201
+id=$(js .carId); slug=$(js .slug)
+check "the slug is derived from the name" eq "$slug" "$(echo "$name" | tr 'A-Z ' 'a-z-')"
+req GET "/api/cars/$id"
+check "the new car is public with its price" eq "$(js .car.pricing.base_price)" 1250
+req POST /api/admin/cars "${A[@]}" -d "$body"
+check "the same name again is 409" eq "$STATUS" 409
+req PUT "/api/admin/cars/$id" "${A[@]}" -d "$(echo "$body" | jq -c '.images[1].is_primary = true')"
+check "two primary images are refused" eq "$(js '.error.details.fieldErrors["images[0]"][0]')" "Exactly one image must be primary"
+req PUT "/api/admin/cars/$id" "${A[@]}" -d "$(echo "$body" | jq -c '.features[0].price = 1')"
+check "unknown item members are refused" eq "$(js '.error.details.fieldErrors["features[0].price"][0]')" "Unknown field"
+req PUT "/api/admin/cars/$id" "${A[@]}" -d "$(echo "$body" | jq -c '.images = []')"
+check "a car needs at least one image" eq "$STATUS" 400
+req PUT "/api/admin/cars/$id" "${A[@]}" -d "$(echo "$body" | jq -c '.pricing.base_price = 1400 | .features = []')"
+check "replace is 200" eq "$STATUS" 200
+req GET "/api/cars/$id"
+check "the replacement shows (price)" eq "$(js .car.pricing.base_price)" 1400
+check "the replacement shows (child rows replaced)" eq "$(js '.car.features | length')" 0
+req PATCH "/api/admin/cars/$id/visibility" "${A[@]}" -d '{"hidden":true}'
+check "hide is 200" eq "$(js .hidden)" true
+req GET "/api/cars/$id"
+check "a hidden car is 404 to the public" eq "$STATUS" 404
+req PATCH "/api/admin/cars/$id/visibility" "${A[@]}" -d '{"hidden":false}'
+
+# A car with a live booking cannot be deleted.
+day() { date -u -d "+$1 days" +%F; }
+req POST /api/bookings -H 'Content-Type: application/json' -d "{\"carId\":\"$id\",\"startDate\":\"$(day 100)\",\"endDate\":\"$(day 102)\",\"customerDetails\":{\"fullName\":\"Fleet Test\",\"email\":\"fleet-$SERVER@example.com\"}}"
+bid=$(js .bookingId)
+req DELETE "/api/admin/cars/$id" "${A[@]}" -d ''
+check "deleting a car with a live booking is 409" eq "$STATUS" 409
+
+# Stale holds: backdate the booking past BOOKING_HOLD_MINUTES and expire.
+psql_q "update bookings set created_at = now() - interval '2 hours' where id = '$bid'" >/dev/null
+"$BIN" --config "$VAR/exodrive.env" expire-holds >/dev/null
+check "an unpaid hold past its time is cancelled" eq "$(psql_q "select overall_status from bookings where id='$bid'")" cancelled
+check "its days are released" eq "$(psql_q "select count(*) from car_availability where booking_id='$bid'")" 0
+check "hold_expired is logged" eq "$(psql_q "select count(*) from booking_events where booking_id='$bid' and event_type='hold_expired'")" 1
+req DELETE "/api/admin/cars/$id" "${A[@]}" -d ''
+check "then the car can be deleted" eq "$STATUS" 200
+req GET "/api/cars/$id"
+check "and is gone" eq "$STATUS" 404
+
+req GET /api/admin/analytics -H "Authorization: Bearer $adm"
+check "analytics has four stats" eq "$(js '.stats | length')" 4
+check "analytics lists at most 5 recent bookings" eq "$(js '.recentBookings | length <= 5')" true
+req GET /api/admin/analytics -H "Authorization: Bearer $john"
+check "analytics is admin-only" eq "$STATUS" 403
