@@ -16,6 +16,13 @@
 static PGconn	*db_conn;
 static int64_t	 db_retry_at;
 static int	 db_in_tx;	/* a transaction is open: never retry */
+
+/* Statements prepared on the current connection, keyed by the address of
+ * their SQL text: every statement is a string constant, so the plan is
+ * made once per connection instead of once per request. */
+#define DB_MAX_PREPARED	256
+static const char	*db_prepared[DB_MAX_PREPARED];
+static int		 db_nprepared;
 static char	 db_state[6];
 static char	 db_cons[64];
 
@@ -80,6 +87,7 @@ db_get(void)
 	if (db_conn != NULL)
 		PQfinish(db_conn);
 	db_conn = db_connect();
+	db_nprepared = 0;
 	if (PQstatus(db_conn) == CONNECTION_OK) {
 		PQsetNoticeProcessor(db_conn, db_notice, NULL);
 		return db_conn;
@@ -137,6 +145,30 @@ db_fail(PGresult *r, const char *sql)
 	return API_DATABASE_ERROR;
 }
 
+/* Run sql on c as a prepared statement (prepared on first use); falls
+ * back to PQexecParams when the cache is full or preparing fails. */
+static PGresult *
+db_run(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	char name[16];
+	PGresult *r;
+	int i;
+
+	for (i = 0; i < db_nprepared && db_prepared[i] != sql; i++)
+		;
+	snprintf(name, sizeof name, "s%d", i);
+	if (i == db_nprepared) {
+		if (i == DB_MAX_PREPARED)
+			return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+		r = PQprepare(c, name, sql, n, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			return r;	/* the error is the statement's own */
+		PQclear(r);
+		db_prepared[db_nprepared++] = sql;
+	}
+	return PQexecPrepared(c, name, n, params, NULL, NULL, 0);
+}
+
 enum api_err
 db_query(const char *sql, int n, const char *const *params,
     struct db_res **res)
@@ -150,13 +182,13 @@ db_query(const char *sql, int n, const char *const *params,
 	db_cons[0] = '\0';
 	if (c == NULL)
 		return API_SERVICE_UNAVAILABLE;
-	r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	r = db_run(c, sql, n, params);
 	if (PQstatus(c) == CONNECTION_BAD && !db_in_tx &&
 	    (c = db_get()) != NULL) {
 		/* The server went away since the last use and no transaction
 		 * was open: one retry on a fresh connection. */
 		PQclear(r);
-		r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+		r = db_run(c, sql, n, params);
 	}
 	st = PQresultStatus(r);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {

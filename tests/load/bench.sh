@@ -56,24 +56,47 @@ median() {	# median COLUMN FILE
 	cut -d' ' -f"$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+CAR=$(curl -s "http://127.0.0.1:$PORT/api/cars/slug/ferrari-296-gtb" | jq -r .car.id)
 for c in 10 100; do
 	for r in $(seq "$ROUNDS"); do
 		run hello "http://127.0.0.1:$HELLO_PORT/api/health" "$c"
 		run hdrs "http://127.0.0.1:$HDRS_PORT/api/health" "$c"
 		run health "http://127.0.0.1:$PORT/api/health" "$c"
+		run cars "http://127.0.0.1:$PORT/api/cars" "$c"
+		run car "http://127.0.0.1:$PORT/api/cars/$CAR" "$c"
 	done
 done
+
+# Booking creation latency: BOOKINGS sequential requests, each for its own
+# car and week, so every one is a real 201 (no cache, no conflict).
+mapfile -t BENCH_CARS < <(psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc \
+	"select id from cars where name like 'Bench Car %' order by name limit 100")
+BOOKINGS=${BENCH_BOOKINGS:-300}
+: > "$tmp/book"
+if [ "${#BENCH_CARS[@]}" -gt 0 ]; then
+	for i in $(seq 0 $((BOOKINGS - 1))); do
+		car=${BENCH_CARS[$((i % ${#BENCH_CARS[@]}))]}
+		# Past the generated year of bookings, within the two-year limit.
+		first=$((380 + (i / ${#BENCH_CARS[@]}) * 4))
+		s=$(date -u -d "+$first days" +%F); e=$(date -u -d "+$((first + 3)) days" +%F)
+		curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -XPOST \
+			"http://127.0.0.1:$PORT/api/bookings" -H 'Content-Type: application/json' \
+			-d "{\"carId\":\"$car\",\"startDate\":\"$s\",\"endDate\":\"$e\",\"customerDetails\":{\"fullName\":\"Bench Guest\",\"email\":\"bench$i@example.com\"}}" >> "$tmp/book"
+	done
+fi
 
 {
 	echo "# baseline $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores; $WORKERS responders;" \
 		"wrk -t2 ${SECS}s x $ROUNDS rounds, medians"
 	printf '%-28s %6s %10s %9s %9s %7s\n' target conns req/s p50_ms p99_ms non2xx
 	for c in 10 100; do
-		for n in hello hdrs health; do
+		for n in hello hdrs health cars car; do
 			case $n in
-			hello) label="(a) fcgi-hello ceiling" ;;
-			hdrs)  label="(a') hello, our headers" ;;
-			*)     label="(b) GET /api/health" ;;
+			hello)  label="(a) fcgi-hello ceiling" ;;
+			hdrs)   label="(a') hello, our headers" ;;
+			health) label="(b) GET /api/health" ;;
+			cars)   label="(c) GET /api/cars" ;;
+			car)    label="(d) GET /api/cars/{id}" ;;
 			esac
 			printf '%-28s %6s %10s %9s %9s %7s\n' "$label" "$c" \
 				"$(median 1 "$tmp/$n-$c")" "$(median 2 "$tmp/$n-$c")" \
@@ -82,5 +105,13 @@ done
 		printf 'ratio b/a at %s connections: %s   (b/a'"'"': %s)\n' "$c" \
 			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')" \
 			"$(awk -v a="$(median 1 "$tmp/hdrs-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')"
+		printf 'uncached fleet list c/a: %s, car details d/a: %s (no cache layer yet)\n' \
+			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/cars-$c")" 'BEGIN { printf "%.2f", b / a }')" \
+			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/car-$c")" 'BEGIN { printf "%.2f", b / a }')"
 	done
+	if [ -s "$tmp/book" ]; then
+		sort -k2 -g "$tmp/book" | awk '{ t[NR] = $2 * 1000; if ($1 == 201) ok++ }
+			END { printf "POST /api/bookings, %d sequential: %d x 201, p50 %.2f ms, p99 %.2f ms\n",
+			      NR, ok, t[int(NR * 0.5 + 0.5)], t[int(NR * 0.99 + 0.5)] }'
+	fi
 } | tee "$OUTFILE"
