@@ -149,6 +149,24 @@ enum api_err repo_admin_analytics(struct db_res **res, const char **json);
 /* Cancel unpaid bookings older than minutes and release their days;
  * *count gets how many. */
 enum api_err repo_admin_expire_holds(long minutes, long *count);
+/* API_NOT_FOUND unless customer id exists. */
+enum api_err repo_admin_customer_exists(const char *id);
+/* Set the statuses of an admin-created booking from its initial status. */
+enum api_err repo_admin_booking_initial(const char *id, const char *initial,
+    const char *notes);
+/* Let the booking's secure token live days from now. */
+enum api_err repo_admin_booking_token_days(const char *id, const char *days);
+/* The booking's secure token. */
+enum api_err repo_admin_booking_token(const char *id, char *token, size_t len);
+/* Update the given (non-NULL) fields; *json lists the changes. */
+enum api_err repo_admin_booking_update(const char *const *p,
+    struct db_res **res, const char **json);
+/* Move the booking's days to start..end with availability status. */
+enum api_err repo_admin_booking_redate(const char *id, const char *car,
+    const char *start, const char *end, const char *status);
+/* Days taken in start..end by anything but booking id. */
+enum api_err repo_admin_blocked_except(const char *id, const char *car,
+    const char *start, const char *end, struct db_res **res);
 /* Every car, hidden ones too, newest first. */
 enum api_err repo_admin_car_list(const char *page, const char *limit,
     struct db_res **res, const char **json);

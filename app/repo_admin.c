@@ -356,3 +356,120 @@ repo_admin_expire_holds(long minutes, long *count)
 	db_free(res);
 	return e;
 }
+
+enum api_err
+repo_admin_customer_exists(const char *id)
+{
+	const char *p[1] = { id };
+	struct db_res *res;
+	enum api_err e = db_query("SELECT 1 FROM customers WHERE id = $1::uuid", 1, p, &res);
+
+	if (e == API_OK && db_rows(res) != 1)
+		e = API_NOT_FOUND;
+	db_free(res);
+	return e;
+}
+
+/* Statuses for a booking an admin creates as initial. */
+enum api_err
+repo_admin_booking_initial(const char *id, const char *initial, const char *notes)
+{
+	const char *p[3] = { id, initial, notes };
+
+	return db_exec("UPDATE bookings SET overall_status = $2::booking_overall_status,"
+	    " payment_status = CASE WHEN $2 = 'active' THEN 'captured' ELSE 'pending' END::payment_status,"
+	    " contract_status = CASE WHEN $2 = 'active' THEN 'signed' ELSE 'not_sent' END::contract_status,"
+	    " notes = COALESCE($3, notes) WHERE id = $1::uuid", 3, p);
+}
+
+enum api_err
+repo_admin_booking_token_days(const char *id, const char *days)
+{
+	const char *p[2] = { id, days };
+
+	return db_exec("UPDATE booking_secure_tokens t SET expires_at = now() + make_interval(days => $2::int)"
+	    " FROM bookings b WHERE b.id = $1::uuid AND t.id = b.secure_token_id", 2, p);
+}
+
+enum api_err
+repo_admin_booking_token(const char *id, char *token, size_t len)
+{
+	const char *p[1] = { id };
+	struct db_res *res;
+	enum api_err e = db_query("SELECT t.token FROM booking_secure_tokens t JOIN bookings b"
+	    " ON t.id = b.secure_token_id WHERE b.id = $1::uuid", 1, p, &res);
+
+	if (e == API_OK && db_rows(res) == 1)
+		snprintf(token, len, "%s", db_val(res, 0, 0));
+	else if (e == API_OK)
+		e = API_NOT_FOUND;
+	db_free(res);
+	return e;
+}
+
+/* p: 1 id, 2 notes, 3 adminNotes, 4 pickupLocation, 5 dropoffLocation,
+ * 6 startDate, 7 endDate, 8 totalPrice, 9 deposit, 10 paymentStatus,
+ * 11 contractStatus.  Returns the changed fields as JSON {field:[old,new]}. */
+enum api_err
+repo_admin_booking_update(const char *const *p, struct db_res **res,
+    const char **json)
+{
+	enum api_err e;
+
+	e = db_query("WITH old AS (SELECT * FROM bookings WHERE id = $1::uuid),"
+	    " up AS (UPDATE bookings b SET notes = COALESCE($2, b.notes),"
+	    "  admin_notes = COALESCE($3, b.admin_notes),"
+	    "  pickup_location = COALESCE($4, b.pickup_location),"
+	    "  dropoff_location = COALESCE($5, b.dropoff_location),"
+	    "  start_date = COALESCE($6::date, b.start_date), end_date = COALESCE($7::date, b.end_date),"
+	    "  total_price = COALESCE($8::numeric, b.total_price),"
+	    "  security_deposit_amount = COALESCE($9::numeric, b.security_deposit_amount),"
+	    "  payment_status = COALESCE($10::payment_status, b.payment_status),"
+	    "  contract_status = COALESCE($11::contract_status, b.contract_status)"
+	    "  WHERE b.id = $1::uuid RETURNING b.*)"
+	    " SELECT COALESCE(jsonb_object_agg(k, jsonb_build_array(o.v, n.v))"
+	    "  FILTER (WHERE o.v IS DISTINCT FROM n.v), '{}')::text"
+	    " FROM jsonb_each((SELECT to_jsonb(old) - 'updated_at' FROM old)) o(k, v)"
+	    " JOIN jsonb_each((SELECT to_jsonb(up) - 'updated_at' FROM up)) n(k2, v) ON n.k2 = o.k",
+	    11, p, res);
+	if (e == API_OK)
+		*json = db_val(*res, 0, 0) ? db_val(*res, 0, 0) : "{}";
+	return e;
+}
+
+/* Release the booking's days and hold or book start..end afresh. */
+enum api_err
+repo_admin_booking_redate(const char *id, const char *car, const char *start,
+    const char *end, const char *status)
+{
+	const char *p[5] = { id, car, start, end, status };
+	enum api_err e;
+
+	e = db_exec("UPDATE car_availability SET status = 'available', booking_id = NULL"
+	    " WHERE booking_id = $1::uuid", 1, p);
+	if (e != API_OK)
+		return e;
+	return db_exec("INSERT INTO car_availability (car_id, date, status, booking_id)"
+	    " SELECT $2::uuid, d::date, $5::availability_status, $1::uuid"
+	    " FROM generate_series($3::date, $4::date, interval '1 day') d"
+	    " ON CONFLICT (car_id, date) DO UPDATE SET status = EXCLUDED.status,"
+	    " booking_id = EXCLUDED.booking_id WHERE car_availability.status = 'available'",
+	    5, p);
+}
+
+/* Days of car between start and end taken by anything but booking id. */
+enum api_err
+repo_admin_blocked_except(const char *id, const char *car, const char *start,
+    const char *end, struct db_res **res)
+{
+	const char *p[4] = { id, car, start, end };
+
+	return db_query("SELECT date::text FROM car_availability WHERE car_id = $2::uuid"
+	    " AND date BETWEEN $3::date AND $4::date AND status <> 'available'"
+	    " AND booking_id IS DISTINCT FROM $1::uuid"
+	    " UNION SELECT d::date::text FROM bookings b,"
+	    "  generate_series(GREATEST(b.start_date, $3::date), LEAST(b.end_date, $4::date),"
+	    "  interval '1 day') d"
+	    " WHERE b.car_id = $2::uuid AND b.id <> $1::uuid AND b.overall_status <> 'cancelled'"
+	    "  AND b.start_date <= $4::date AND b.end_date >= $3::date ORDER BY 1", 4, p, res);
+}

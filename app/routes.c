@@ -144,6 +144,46 @@ static const struct key keys_admin_cancel[] = {
 };
 static const struct input input_admin_cancel = INPUT(BODY_JSON, keys_admin_cancel);
 
+static const char *const initial_statuses[] = { "pending_payment", "upcoming", "active", NULL };
+static const char *const payment_statuses[] = { "pending", "authorized", "captured",
+    "refunded", "voided", "failed", NULL };
+static const char *const contract_statuses[] = { "not_sent", "sent", "viewed",
+    "signed", "declined", "voided", "expired", NULL };
+
+static const struct key keys_admin_new[] = {	/* order: enum in svc_admin.c */
+	{ .name = "carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	{ .name = "customerId", .src = KEY_BODY, .type = KEY_UUID },
+	{ .name = "customerDetails.firstName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
+	{ .name = "customerDetails.lastName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
+	{ .name = "customerDetails.email", .src = KEY_BODY, .type = KEY_EMAIL },
+	{ .name = "customerDetails.phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
+	{ .name = "startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	{ .name = "endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	{ .name = "totalPrice", .src = KEY_BODY, .type = KEY_MONEY },
+	{ .name = "currency", .src = KEY_BODY, .type = KEY_ENUM, .choices = currencies },
+	{ .name = "securityDepositAmount", .src = KEY_BODY, .type = KEY_MONEY },
+	{ .name = "notes", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
+	{ .name = "skipAvailabilityCheck", .src = KEY_BODY, .type = KEY_BOOL },
+	{ .name = "initialStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = initial_statuses },
+};
+static const struct input input_admin_new = INPUT(BODY_JSON, keys_admin_new);
+
+static const struct key keys_admin_edit[] = {	/* order: enum in svc_admin.c */
+	{ .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	{ .name = "notes", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
+	{ .name = "adminNotes", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
+	{ .name = "pickupLocation", .src = KEY_BODY, .type = KEY_STRING, .max = 300 },
+	{ .name = "dropoffLocation", .src = KEY_BODY, .type = KEY_STRING, .max = 300 },
+	{ .name = "startDate", .src = KEY_BODY, .type = KEY_DATE },
+	{ .name = "endDate", .src = KEY_BODY, .type = KEY_DATE },
+	{ .name = "totalPrice", .src = KEY_BODY, .type = KEY_MONEY },
+	{ .name = "securityDepositAmount", .src = KEY_BODY, .type = KEY_MONEY },
+	{ .name = "overallStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = overall_statuses },
+	{ .name = "paymentStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = payment_statuses },
+	{ .name = "contractStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = contract_statuses },
+};
+static const struct input input_admin_edit = INPUT(BODY_JSON, keys_admin_edit);
+
 static const struct key keys_pages[] = {
 	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
 	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
@@ -280,6 +320,16 @@ static const struct route routes[] = {
 	  .handler = svc_admin_bookings, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_admin_bookings,
 	  .summary = "Bookings with filters, search, sort and pages" },
+	/* POST /api/admin/bookings: book for a customer. */
+	{ .method = METHOD_POST, .path = "/api/admin/bookings",
+	  .handler = svc_admin_booking_create, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_admin_new,
+	  .summary = "Create a booking for a customer (30-day link)" },
+	/* PATCH /api/admin/bookings/{bookingId}: edit a booking. */
+	{ .method = METHOD_PATCH, .path = "/api/admin/bookings/{bookingId}",
+	  .handler = svc_admin_booking_update, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_admin_edit,
+	  .summary = "Edit notes, locations, dates, price and statuses (checked)" },
 	/* GET /api/admin/bookings/{bookingId}: one booking in full. */
 	{ .method = METHOD_GET, .path = "/api/admin/bookings/{bookingId}",
 	  .handler = svc_admin_booking, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

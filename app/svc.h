@@ -57,6 +57,10 @@ enum api_err svc_admin_bookings(struct call *c);
 enum api_err svc_admin_booking(struct call *c);
 /* PATCH /api/admin/bookings/{bookingId}/status: a checked transition. */
 enum api_err svc_admin_booking_status(struct call *c);
+/* POST /api/admin/bookings: book on a customer's behalf. */
+enum api_err svc_admin_booking_create(struct call *c);
+/* PATCH /api/admin/bookings/{bookingId}: edit fields, dates, statuses. */
+enum api_err svc_admin_booking_update(struct call *c);
 /* DELETE /api/admin/bookings/{bookingId}: cancel (§4.6). */
 enum api_err svc_admin_booking_cancel(struct call *c);
 /* GET /api/admin/analytics: dashboard figures. */

@@ -3,11 +3,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "conf.h"
+#include "pricing.h"
+#include "rng.h"
 #include "db.h"
 #include "repo.h"
 #include "request.h"
@@ -125,6 +128,34 @@ svc_admin_effects(const char *id, const char *from, const char *to,
 	return API_OK;
 }
 
+/* 409 with the taken days when start..end of car is not free (ignoring
+ * booking except, which may be NULL). */
+static enum api_err
+svc_admin_days_free(struct call *c, const char *except, const char *car,
+    const char *start, const char *end)
+{
+	struct json_object *days;
+	struct db_res *res;
+	enum api_err e;
+	int i, n;
+
+	e = except ? repo_admin_blocked_except(except, car, start, end, &res) :
+	    repo_booking_blocked_days(car, start, end, &res);
+	if (e != API_OK)
+		return e;
+	if ((n = db_rows(res)) > 0) {
+		days = json_object_new_array();
+		for (i = 0; i < n; i++)
+			json_object_array_add(days, json_object_new_string(db_val(res, i, 0)));
+		c->err_message = "The car is not available for these dates";
+		c->err_details = json_object_new_object();
+		json_object_object_add(c->err_details, "unavailableDates", days);
+		e = API_CONFLICT;
+	}
+	db_free(res);
+	return e;
+}
+
 /* Move booking id to status to, checked against the machine; logs
  * booking_status_changed (or booking_cancelled when event says so). */
 static enum api_err
@@ -173,6 +204,202 @@ svc_admin_move(struct call *c, const char *id, const char *to,
 	json_object_object_add(o, "booking", b);
 	response_json(c->resp, 200, o);
 	return API_OK;
+}
+
+enum {	/* fields of POST /api/admin/bookings, in route-table order */
+	AB_CAR, AB_CUSTOMER, AB_FIRST, AB_LAST, AB_EMAIL, AB_PHONE, AB_START,
+	AB_END, AB_TOTAL, AB_CURRENCY, AB_DEPOSIT, AB_NOTES, AB_SKIP, AB_INITIAL
+};
+
+/* The customer of an admin-created booking: by id, or a guest by email. */
+static enum api_err
+svc_admin_customer(struct call *c, char *customer, size_t len)
+{
+	const char *const *f = c->req->field;
+	enum api_err e;
+
+	if (f[AB_CUSTOMER] != NULL) {
+		if ((e = repo_admin_customer_exists(f[AB_CUSTOMER])) == API_NOT_FOUND)
+			c->err_message = "Customer not found";
+		snprintf(customer, len, "%s", f[AB_CUSTOMER]);
+		return e;
+	}
+	if (f[AB_EMAIL] == NULL) {
+		c->err_message = "customerId or customerDetails.email is required";
+		return API_VALIDATION_ERROR;
+	}
+	return repo_booking_customer(NULL, f[AB_EMAIL], f[AB_FIRST], f[AB_LAST],
+	    f[AB_PHONE], customer, len);
+}
+
+/* The price of an admin booking: the admin's figure, else the server's. */
+static enum api_err
+svc_admin_price(struct call *c, char *total, char *deposit)
+{
+	const char *const *f = c->req->field;
+	struct pricing_in in;
+	struct pricing_out out;
+	const char *why;
+	enum api_err e;
+
+	e = repo_booking_price_inputs(f[AB_CAR], f[AB_START], f[AB_END], NULL,
+	    NULL, &in);
+	if (e == API_NOT_FOUND)
+		c->err_message = "Car not found";
+	if (e != API_OK)
+		return e;
+	if (f[AB_DEPOSIT] != NULL)
+		snprintf(deposit, 24, "%s", f[AB_DEPOSIT]);
+	else
+		pricing_format(in.deposit_cents, deposit);
+	if (f[AB_TOTAL] != NULL) {
+		snprintf(total, 24, "%s", f[AB_TOTAL]);
+		return API_OK;
+	}
+	in.available = 1;	/* an admin may book a car withdrawn from sale */
+	if ((why = pricing_compute(&in, &out)) != NULL) {
+		c->err_message = why;
+		return API_VALIDATION_ERROR;
+	}
+	pricing_format(out.total, total);
+	return API_OK;
+}
+
+enum api_err
+svc_admin_booking_create(struct call *c)
+{
+	const char *const *f = c->req->field;
+	const char *initial = f[AB_INITIAL] ? f[AB_INITIAL] : "pending_payment";
+	char customer[64], id[64], token[97], total[24], deposit[24], url[512];
+	const char *p[10];
+	struct json_object *o;
+	enum api_err e;
+
+	if (strcmp(f[AB_START], f[AB_END]) >= 0) {
+		c->err_message = "endDate must be after startDate";
+		return API_VALIDATION_ERROR;
+	}
+	if ((e = db_begin()) != API_OK)
+		return e;
+	if ((e = repo_booking_lock_car(f[AB_CAR])) != API_OK ||
+	    (e = svc_admin_price(c, total, deposit)) != API_OK)
+		goto done;
+	if ((f[AB_SKIP] == NULL || strcmp(f[AB_SKIP], "true") != 0) &&
+	    (e = svc_admin_days_free(c, NULL, f[AB_CAR], f[AB_START], f[AB_END])) != API_OK)
+		goto done;
+	if ((e = svc_admin_customer(c, customer, sizeof customer)) != API_OK)
+		goto done;
+	rng_hex(token, 48);
+	p[0] = customer; p[1] = f[AB_CAR]; p[2] = f[AB_START]; p[3] = f[AB_END];
+	p[4] = total; p[5] = deposit; p[6] = NULL; p[7] = NULL; p[8] = token;
+	p[9] = "30";
+	if ((e = repo_booking_insert(p, id, sizeof id)) != API_OK) {
+		if (e == API_CONFLICT)
+			c->err_message = "The car is not available for these dates";
+		goto done;
+	}
+	if ((e = repo_admin_booking_initial(id, initial, f[AB_NOTES])) != API_OK ||
+	    (e = repo_admin_booking_redate(id, f[AB_CAR], f[AB_START], f[AB_END],
+	    strcmp(initial, "pending_payment") == 0 ? "pending_confirmation" :
+	    "booked")) != API_OK ||
+	    (e = repo_booking_event(id, "admin_created_booking", "admin",
+	    c->req->user_id, NULL, "Booking created by admin")) != API_OK)
+		goto done;
+	snprintf(url, sizeof url, "%s/booking/%s", conf->base_url, token);
+	o = json_object_new_object();
+	json_object_object_add(o, "bookingId", json_object_new_string(id));
+	json_object_object_add(o, "customerId", json_object_new_string(customer));
+	json_object_object_add(o, "bookingUrl", json_object_new_string(url));
+	json_object_object_add(o, "totalPrice",
+	    json_object_new_double_s(strtod(total, NULL), total));
+	response_json(c->resp, 201, o);
+done:
+	if (e == API_OK)
+		return db_commit();
+	db_rollback();
+	return e;
+}
+
+enum {	/* fields of PATCH /api/admin/bookings/{bookingId} */
+	UB_ID, UB_NOTES, UB_ADMIN_NOTES, UB_PICKUP, UB_DROPOFF, UB_START, UB_END,
+	UB_TOTAL, UB_DEPOSIT, UB_OVERALL, UB_PAYMENT, UB_CONTRACT
+};
+
+/* Re-date the locked booking when the request moves its dates. */
+static enum api_err
+svc_admin_redate(struct call *c, const char *status, const char *car,
+    const char *start, const char *end)
+{
+	const char *const *f = c->req->field;
+	const char *ns = f[UB_START] ? f[UB_START] : start;
+	const char *ne = f[UB_END] ? f[UB_END] : end;
+	enum api_err e;
+
+	if (f[UB_START] == NULL && f[UB_END] == NULL)
+		return API_OK;
+	if (strcmp(ns, ne) >= 0) {
+		c->err_message = "endDate must be after startDate";
+		return API_VALIDATION_ERROR;
+	}
+	if (strcmp(status, "cancelled") == 0 || strcmp(status, "completed") == 0) {
+		c->err_message = "A cancelled or completed booking keeps its dates";
+		return API_INVALID_REQUEST;
+	}
+	if ((e = repo_booking_lock_car(car)) != API_OK ||
+	    (e = svc_admin_days_free(c, f[UB_ID], car, ns, ne)) != API_OK)
+		return e;
+	return repo_admin_booking_redate(f[UB_ID], car, ns, ne,
+	    strcmp(status, "upcoming") == 0 || strcmp(status, "active") == 0 ?
+	    "booked" : "pending_confirmation");
+}
+
+enum api_err
+svc_admin_booking_update(struct call *c)
+{
+	const char *const *f = c->req->field;
+	char status[64], car[64], start[11], end[11];
+	const char *p[11], *changes = NULL;
+	struct db_res *res = NULL;
+	struct json_object *o;
+	enum api_err e;
+	int i;
+
+	if ((e = db_begin()) != API_OK)
+		return e;
+	e = repo_admin_booking_lock(f[UB_ID], status, sizeof status, car,
+	    sizeof car, start, end);
+	if (e == API_NOT_FOUND)
+		c->err_message = "Booking not found";
+	if (e != API_OK || (e = svc_admin_redate(c, status, car, start, end)) != API_OK)
+		goto done;
+	for (i = 0; i < 9; i++)
+		p[i] = f[i];
+	p[9] = f[UB_PAYMENT];
+	p[10] = f[UB_CONTRACT];
+	if ((e = repo_admin_booking_update(p, &res, &changes)) != API_OK) {
+		if (e == API_CONFLICT)
+			c->err_message = "The car is not available for these dates";
+		goto done;
+	}
+	if ((e = repo_booking_event(f[UB_ID], "admin_updated_booking", "admin",
+	    c->req->user_id, changes, "Booking updated by admin")) != API_OK)
+		goto done;
+	if (f[UB_OVERALL] != NULL && strcmp(f[UB_OVERALL], status) != 0) {
+		e = svc_admin_move(c, f[UB_ID], f[UB_OVERALL], NULL,
+		    "booking_status_changed");
+		if (e != API_OK)
+			goto done;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "bookingId", json_object_new_string(f[UB_ID]));
+	json_object_object_add(o, "changes", request_json_parse(changes, strlen(changes)));
+	response_json(c->resp, 200, o);
+done:
+	db_free(res);
+	if (e == API_OK)
+		return db_commit();
+	db_rollback();
+	return e;
 }
 
 enum api_err

@@ -77,3 +77,29 @@ req DELETE "/api/admin/bookings/$b2" "${A[@]}" -d ''
 check "cancelling a cancelled booking is 400" eq "$STATUS" 400
 req GET "/api/admin/bookings/$b2" "${A[@]}"
 check "admin detail shows the timeline" eq "$(js '.timeline | length >= 2')" true
+
+# Admin-created bookings and edits.
+bentayga=$(curl -s "$BASE/api/cars/slug/bentley-bentayga" | jq -r .car.id)
+o2=$(( off + 40 ))
+req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$bentayga\",\"customerDetails\":{\"firstName\":\"Walk\",\"lastName\":\"In\",\"email\":\"walkin-$SERVER@example.com\"},\"startDate\":\"$(day $o2)\",\"endDate\":\"$(day $((o2 + 3)))\",\"initialStatus\":\"upcoming\"}"
+check "admin creates a booking (201)" eq "$STATUS" 201
+ab=$(js .bookingId)
+check "an upcoming admin booking books its days" eq "$(psql_q "select count(*) from car_availability where booking_id='$ab' and status='booked'")" 4
+check "the link lives 30 days" eq "$(psql_q "select (expires_at - now()) > interval '29 days' from booking_secure_tokens t join bookings b on b.secure_token_id = t.id where b.id='$ab'")" t
+req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$bentayga\",\"customerId\":\"00000000-0000-4000-8000-000000000000\",\"startDate\":\"$(day $((o2 + 10)))\",\"endDate\":\"$(day $((o2 + 12)))\"}"
+check "an unknown customerId is 404" eq "$STATUS" 404
+req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$bentayga\",\"customerDetails\":{\"email\":\"x-$SERVER@example.com\"},\"startDate\":\"$(day $((o2 + 2)))\",\"endDate\":\"$(day $((o2 + 5)))\",\"skipAvailabilityCheck\":true}"
+check "skipAvailabilityCheck never beats the no-overlap constraint (409)" eq "$STATUS" 409
+req PATCH "/api/admin/bookings/$ab" "${A[@]}" -H 'Content-Type: application/json' -d "{\"endDate\":\"$(day $((o2 + 5)))\",\"adminNotes\":\"VIP\"}"
+check "admin re-dates a booking" eq "$(js '.changes.end_date[1]')" "$(day $((o2 + 5)))"
+check "the days follow the new dates" eq "$(psql_q "select count(*) from car_availability where booking_id='$ab'")" 6
+req PATCH "/api/admin/bookings/$ab" "${A[@]}" -H 'Content-Type: application/json' -d '{"overallStatus":"completed"}'
+check "PATCH checks the status machine too (400)" eq "$STATUS" 400
+req PATCH "/api/admin/bookings/$ab" "${A[@]}" -H 'Content-Type: application/json' -d '{"customer_id":"00000000-0000-4000-8000-000000000000"}'
+check "PATCH refuses undeclared fields" eq "$STATUS" 400
+req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$bentayga\",\"customerDetails\":{\"email\":\"y-$SERVER@example.com\"},\"startDate\":\"$(day $((o2 + 20)))\",\"endDate\":\"$(day $((o2 + 22)))\"}"
+check "a second admin booking on the same car later (201)" eq "$STATUS" 201
+req PATCH "/api/admin/bookings/$ab" "${A[@]}" -H 'Content-Type: application/json' -d "{\"endDate\":\"$(day $((o2 + 21)))\"}"
+check "re-dating onto another booking is 409" eq "$STATUS" 409
+check "the 409 names the taken days" eq "$(js '.error.details.unavailableDates | length')" 2
+check "the edit is logged with old and new values" eq "$(psql_q "select count(*) from booking_events where booking_id='$ab' and event_type='admin_updated_booking' and details ? 'admin_notes'")" 1
