@@ -75,6 +75,10 @@ enum api_err repo_booking_hold(const char *booking, const char *car,
 enum api_err repo_booking_event(const char *booking, const char *type,
     const char *actor, const char *actor_id, const char *details,
     const char *summary);
+/* Record a price calculation or validation (outcome: price_calculated,
+ * price_validated or price_validation_failed). */
+enum api_err repo_price_audit(const char *car, const char *booking,
+    const char *outcome, const char *details);
 /* Queue a job in the transactional outbox (dedupe: at most once). */
 enum api_err repo_outbox_add(const char *queue, const char *job,
     const char *payload, const char *dedupe);

@@ -322,3 +322,13 @@ repo_booking_set_cancelled(const char *booking)
 	return db_exec("UPDATE car_availability SET status = 'available', booking_id = NULL"
 	    " WHERE booking_id = $1::uuid", 1, p);
 }
+
+enum api_err
+repo_price_audit(const char *car, const char *booking, const char *outcome,
+    const char *details)
+{
+	const char *p[4] = { car, booking, outcome, details };
+
+	return db_exec("INSERT INTO price_audit (car_id, booking_id, outcome, details)"
+	    " VALUES ($1::uuid, $2::uuid, $3, $4::jsonb)", 4, p);
+}

@@ -127,6 +127,9 @@ svc_bookings_price(struct call *c, struct pricing_in *in, struct pricing_out *ou
 	}
 	if (f[BK_TOTAL] != NULL && (pricing_parse(f[BK_TOTAL], &client) != 0 ||
 	    llabs(client - out->total) > 1)) {
+		/* The transaction is rolled back: the failure goes to the log. */
+		LOG_WARN("price_validation_failed: car %s client %s server %s",
+		    f[BK_CAR], f[BK_TOTAL], pricing_format(out->total, a));
 		c->err_message = "totalPrice does not match the price for these dates";
 		c->err_details = json_object_new_object();
 		json_object_object_add(c->err_details, "serverTotal",
@@ -201,6 +204,9 @@ svc_bookings_write(struct call *c, const struct pricing_in *in,
 	p[8] = token;
 	p[9] = "7";
 	if ((e = repo_booking_insert(p, id, idlen)) != API_OK)
+		return e;
+	if ((e = repo_price_audit(f[BK_CAR], id, f[BK_TOTAL] ? "price_validated" :
+	    "price_calculated", p[7])) != API_OK)
 		return e;
 	if ((e = repo_booking_hold(id, f[BK_CAR], f[BK_START], f[BK_END])) != API_OK ||
 	    (e = repo_booking_event(id, "booking_created",

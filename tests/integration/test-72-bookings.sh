@@ -21,6 +21,7 @@ check "4 billable days" eq "$(js .days)" 4
 check "status pending_payment" eq "$(js .status)" pending_payment
 bid=$(js .bookingId); url=$(js .bookingUrl); token=${url##*/}
 check "5 days are held (start..end inclusive)" eq "$(psql_q "select count(*) from car_availability where booking_id='$bid' and status='pending_confirmation'")" 5
+check "the price calculation is audited" eq "$(psql_q "select outcome from price_audit where booking_id='$bid'")" price_calculated
 check "a booking_created event is logged" eq "$(psql_q "select count(*) from booking_events where booking_id='$bid' and event_type='booking_created'")" 1
 check "the confirmation email is in the outbox" eq "$(psql_q "select count(*) from outbox where dedupe_key='booking_confirmation:$bid'")" 1
 
