@@ -72,12 +72,13 @@ done
 mapfile -t BENCH_CARS < <(psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc \
 	"select id from cars where name like 'Bench Car %' order by name limit 100")
 BOOKINGS=${BENCH_BOOKINGS:-300}
+BASE_DAY=$((380 + RANDOM % 250))	# a fresh window on every run
 : > "$tmp/book"
 if [ "${#BENCH_CARS[@]}" -gt 0 ]; then
 	for i in $(seq 0 $((BOOKINGS - 1))); do
 		car=${BENCH_CARS[$((i % ${#BENCH_CARS[@]}))]}
 		# Past the generated year of bookings, within the two-year limit.
-		first=$((380 + (i / ${#BENCH_CARS[@]}) * 4))
+		first=$((BASE_DAY + (i / ${#BENCH_CARS[@]}) * 4))
 		s=$(date -u -d "+$first days" +%F); e=$(date -u -d "+$((first + 3)) days" +%F)
 		curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -XPOST \
 			"http://127.0.0.1:$PORT/api/bookings" -H 'Content-Type: application/json' \
