@@ -276,8 +276,30 @@ svc_bookings_replay(struct call *c, const char *scope, const char *hash)
 	return e;
 }
 
+static enum api_err svc_bookings_create_once(struct call *c);
+
+/* Deadlocks and serialization failures are retried a few times, as the
+ * PostgreSQL manual advises; the per-car lock makes them rare. */
 enum api_err
 svc_bookings_create(struct call *c)
+{
+	enum api_err e;
+	int tries = 0;
+
+	do {
+		e = svc_bookings_create_once(c);
+	} while (e == API_SERVICE_UNAVAILABLE && ++tries < 3 &&
+	    (strcmp(db_sqlstate(), "40P01") == 0 ||
+	    strcmp(db_sqlstate(), "40001") == 0));
+	if (e == API_SERVICE_UNAVAILABLE && c->err_message == NULL) {
+		c->err_message = "The booking could not be written now; retry";
+		c->retry_after = 1;
+	}
+	return e;
+}
+
+static enum api_err
+svc_bookings_create_once(struct call *c)
 {
 	struct pricing_in in;
 	struct pricing_out out;

@@ -64,3 +64,20 @@ check "analytics has four stats" eq "$(js '.stats | length')" 4
 check "analytics lists at most 5 recent bookings" eq "$(js '.recentBookings | length <= 5')" true
 req GET /api/admin/analytics -H "Authorization: Bearer $john"
 check "analytics is admin-only" eq "$STATUS" 403
+
+# The worked price example of domain.md §4.3 end to end: $50/day Mon -> Fri,
+# mandatory $15 + $25, optional GPS $10 (ignored), 10% off, 10% tax = 237.60.
+body=$(jq -nc --arg n "Pricing Test Car $SERVER $RANDOM" '{name:$n, category:"Exotic",
+	pricing:{base_price:50, deposit_amount:200, minimum_days:2, discount_percentage:10},
+	images:[{url:"https://img.example/p.webp", is_primary:true, sort_order:0}]}')
+req POST /api/admin/cars "${A[@]}" -d "$body"
+pc=$(js .carId)
+psql_q "insert into car_additional_fees (car_id, name, amount, is_optional) values
+	('$pc', 'Insurance', 15, false), ('$pc', 'Cleaning', 25, false), ('$pc', 'GPS', 10, true)" >/dev/null
+mon=$(( 150 + (8 - $(date -u -d '+150 days' +%u)) % 7 ))
+[ "$SERVER" = apache ] && mon=$((mon + 7))
+req POST /api/bookings -H 'Content-Type: application/json' -d "{\"carId\":\"$pc\",\"startDate\":\"$(day $mon)\",\"endDate\":\"$(day $((mon + 4)))\",\"totalPrice\":237.60,\"customerDetails\":{\"fullName\":\"Price Check\",\"email\":\"price-$SERVER@example.com\"}}"
+check "the worked example books at 237.60" eq "$(js .totalPrice)" 237.6
+check "its breakdown: 200 + 40 fees, 21.60 tax" eq "$(js '[.priceBreakdown.subtotal, .priceBreakdown.mandatoryFees, .priceBreakdown.taxes] | join(",")')" "200,40,21.6"
+# Leave the public fleet as seeded for the other server's run.
+req PATCH "/api/admin/cars/$pc/visibility" "${A[@]}" -d '{"hidden":true}'
