@@ -21,7 +21,8 @@ enum conf_type {
 	CONF_INT,
 	CONF_BOOL,
 	CONF_ENUM,
-	CONF_CIDRS
+	CONF_CIDRS,
+	CONF_RATE	/* "N/SECONDS" */
 };
 
 static const char *const conf_levels[] = { "error", "warn", "info", "debug", NULL };
@@ -88,6 +89,24 @@ static const struct conf_row conf_rows[] = {
 	  "Public site address used in booking links." },
 	{ "BOOKING_HOLD_MINUTES", CONF_INT, OFF(booking_hold_minutes), "60", 5, 10080, NULL,
 	  "Minutes an unpaid booking holds its dates before `exodrive expire-holds` releases them." },
+	{ "RATE_LIMIT_EXEMPT", CONF_CIDRS, OFF(rate_limit_exempt), "", 0, 0, NULL,
+	  "Client addresses/CIDRs never rate limited (monitoring, office)." },
+	{ "RATE_LIMIT_PUBLIC", CONF_RATE, OFF(rate_public), "60/60", 0, 0, NULL,
+	  "Public tier, per client IP: requests/seconds." },
+	{ "RATE_LIMIT_AUTH", CONF_RATE, OFF(rate_auth), "120/60", 0, 0, NULL,
+	  "Signed-in tier, per user (per IP without one)." },
+	{ "RATE_LIMIT_BOOKING", CONF_RATE, OFF(rate_booking), "10/3600", 0, 0, NULL,
+	  "Booking creation, per user (per IP for guests)." },
+	{ "RATE_LIMIT_PAYMENT", CONF_RATE, OFF(rate_payment), "10/60", 0, 0, NULL,
+	  "Payment routes, per IP and per user." },
+	{ "RATE_LIMIT_UPLOAD", CONF_RATE, OFF(rate_upload), "5/60", 0, 0, NULL,
+	  "Uploads, per user (per IP without one)." },
+	{ "RATE_LIMIT_WEBHOOK", CONF_RATE, OFF(rate_webhook), "100/60", 0, 0, NULL,
+	  "Inbound webhooks, per IP." },
+	{ "RATE_LIMIT_ADMIN", CONF_RATE, OFF(rate_admin), "300/60", 0, 0, NULL,
+	  "Admin routes, per user." },
+	{ "RATE_LIMIT_LOGIN", CONF_RATE, OFF(rate_login), "10/60", 0, 0, NULL,
+	  "Login, registration and refresh attempts, per IP and per account." },
 };
 
 #define CONF_NROWS	(sizeof conf_rows / sizeof conf_rows[0])
@@ -184,6 +203,25 @@ conf_set(struct conf *c, const struct conf_row *r, const char *v,
 			snprintf(err, errlen, "%s (%s): '%s' is not one of the "
 			    "allowed values", r->name, origin, v);
 		return rc;
+	case CONF_RATE:
+		{
+			struct conf_rate *rt = (struct conf_rate *)field;
+			char *slash, *end;
+			long n, sec;
+
+			errno = 0;
+			n = strtol(v, &slash, 10);
+			sec = *slash == '/' ? strtol(slash + 1, &end, 10) : 0;
+			if (errno != 0 || *slash != '/' || *end != '\0' || n < 1 ||
+			    n > 1000000 || sec < 1 || sec > 86400) {
+				snprintf(err, errlen, "%s (%s): '%s' is not LIMIT/SECONDS "
+				    "(e.g. 60/60)", r->name, origin, v);
+				return -1;
+			}
+			rt->limit = n;
+			rt->seconds = sec;
+		}
+		break;
 	case CONF_CIDRS:
 		if (cidr_list_parse(v, &l, &bad) != 0) {
 			snprintf(err, errlen, "%s (%s): '%s' is not an IP "
@@ -352,6 +390,10 @@ conf_value(const struct conf *c, const struct conf_row *r, struct buf *b)
 	case CONF_CIDRS:
 		l = (const struct cidr_list *)field;
 		buf_printf(b, "(%zu entries)", l->n);
+		break;
+	case CONF_RATE:
+		buf_printf(b, "%ld/%ld", ((const struct conf_rate *)field)->limit,
+		    ((const struct conf_rate *)field)->seconds);
 		break;
 	}
 }

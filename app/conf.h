@@ -25,6 +25,12 @@ enum app_env {
 	APP_ENV_PRODUCTION
 };
 
+/* A rate-limit tier: limit requests per seconds. */
+struct conf_rate {
+	long	limit;
+	long	seconds;
+};
+
 struct conf {
 	long		 app_env;			/* enum app_env */
 	char		*database_url;
@@ -50,6 +56,15 @@ struct conf {
 	long		 refresh_token_ttl;		/* seconds */
 	char		*base_url;
 	long		 booking_hold_minutes;
+	struct cidr_list rate_limit_exempt;
+	struct conf_rate rate_public;
+	struct conf_rate rate_auth;
+	struct conf_rate rate_booking;
+	struct conf_rate rate_payment;
+	struct conf_rate rate_upload;
+	struct conf_rate rate_webhook;
+	struct conf_rate rate_admin;
+	struct conf_rate rate_login;
 };
 
 /* The settings of this process, loaded by conf_load() in main. */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -11,6 +12,7 @@
 #include "conf.h"
 #include "dispatch.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "request.h"
 #include "response.h"
 
@@ -99,6 +101,34 @@ dispatch_auth(struct call *c)
 	return API_AUTH_REQUIRED;
 }
 
+/* Charge the route's rate tier; headers on every limited answer, 429 with
+ * Retry-After when the tier is spent. */
+static enum api_err
+dispatch_rate(struct call *c)
+{
+	struct ratelimit_verdict v;
+	char reset[40];
+	time_t at;
+	struct tm tm;
+
+	ratelimit_check(c->req, c->route->rate, &v);
+	if (!v.applied)
+		return API_OK;
+	at = time(NULL) + v.reset;
+	gmtime_r(&at, &tm);
+	strftime(reset, sizeof reset, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	response_header(c->resp, "X-RateLimit-Limit", "%ld", v.limit);
+	response_header(c->resp, "X-RateLimit-Remaining", "%ld", v.remaining);
+	response_header(c->resp, "X-RateLimit-Reset", "%s", reset);
+	if (v.allowed)
+		return API_OK;
+	c->retry_after = v.retry_after > 0 ? v.retry_after : 1;
+	c->err_details = json_object_new_object();
+	json_object_object_add(c->err_details, "retryAfter",
+	    json_object_new_int64(c->retry_after));
+	return API_RATE_LIMITED;
+}
+
 /* Route, apply policy, run the handler.  Returns the error to render. */
 static enum api_err
 dispatch_call(struct call *c, struct buf *allow)
@@ -131,6 +161,8 @@ dispatch_call(struct call *c, struct buf *allow)
 		return err;
 	if ((err = request_parse_body(r, c->route->input,
 	    &c->err_message)) != API_OK)
+		return err;
+	if ((err = dispatch_rate(c)) != API_OK)
 		return err;
 	if ((err = request_validate(r, c->route, &c->err_details)) != API_OK)
 		return err;

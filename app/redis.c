@@ -176,6 +176,74 @@ redis_ping(double *ms)
 	return ok ? 0 : -1;
 }
 
+/* Load s into the server's script cache. */
+static int
+redis_load(redisContext *c, struct redis_script *s)
+{
+	redisReply *r = redisCommand(c, "SCRIPT LOAD %s", s->text);
+	int ok = r != NULL && r->type == REDIS_REPLY_STRING && r->len == 40;
+
+	if (ok)
+		memcpy(s->sha, r->str, 41);
+	else
+		LOG_ERR("redis: SCRIPT LOAD failed: %s", r ? r->str : c->errstr);
+	freeReplyObject(r);
+	return ok ? 0 : -1;
+}
+
+static redisReply *
+redis_evalsha(redisContext *c, struct redis_script *s, int nkeys,
+    const char **argv, int argc)
+{
+	const char *v[16];
+	char n[8];
+	int i;
+
+	if (argc > 13)
+		return NULL;
+	snprintf(n, sizeof n, "%d", nkeys);
+	v[0] = "EVALSHA";
+	v[1] = s->sha;
+	v[2] = n;
+	for (i = 0; i < argc; i++)
+		v[3 + i] = argv[i];
+	return redisCommandArgv(c, argc + 3, v, NULL);
+}
+
+int
+redis_eval(struct redis_script *s, int nkeys, const char **argv, int argc,
+    long long *out, int nout)
+{
+	redisContext *c = redis_get();
+	redisReply *r;
+	size_t i;
+	int n = -1;
+
+	if (c == NULL || (s->sha[0] == '\0' && redis_load(c, s) != 0))
+		return -1;
+	r = redis_evalsha(c, s, nkeys, argv, argc);
+	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
+	    strncmp(r->str, "NOSCRIPT", 8) == 0) {
+		freeReplyObject(r);
+		r = redis_load(c, s) == 0 ? redis_evalsha(c, s, nkeys, argv, argc) : NULL;
+	}
+	if (r == NULL) {
+		LOG_ERR("redis: EVALSHA failed: %s", c->errstr);
+		redis_retry_at = clock_mono_us() + conf->redis_retry_interval * 1000;
+	} else if (r->type == REDIS_REPLY_INTEGER && nout > 0) {
+		out[0] = r->integer;
+		n = 1;
+	} else if (r->type == REDIS_REPLY_ARRAY) {
+		for (i = 0, n = 0; i < r->elements && n < nout; i++) {
+			if (r->element[i]->type == REDIS_REPLY_INTEGER)
+				out[n++] = r->element[i]->integer;
+		}
+	} else if (r->type == REDIS_REPLY_ERROR)
+		LOG_ERR("redis: script error: %s", r->str);
+	freeReplyObject(r);
+	return n;
+}
+
 void
 redis_close(void)
 {

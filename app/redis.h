@@ -22,6 +22,19 @@ struct redis_addr {
 int redis_parse_url(const char *url, struct redis_addr *a);
 /* Send PING.  Returns 0 with the round trip in *ms, or -1. */
 int redis_ping(double *ms);
+/* A Lua script run by SHA (loaded on first use and again after a Redis
+ * restart).  Initialise with the script text; sha is filled in. */
+struct redis_script {
+	const char	*text;
+	char		 sha[41];
+};
+
+/* Run script with nkeys keys then args (argv holds keys then args, argc
+ * in all).  Stores up to nout integers of an integer or integer-array
+ * reply in out.  Returns how many were stored, or -1 when Redis is
+ * unreachable or the script failed (logged). */
+int redis_eval(struct redis_script *s, int nkeys, const char **argv, int argc,
+    long long *out, int nout);
 /* Close the connection. */
 void redis_close(void);
 

@@ -1,0 +1,65 @@
+# test-75-ratelimit: exact GCRA tiers on the Redis clock, headers, 429,
+# loopback exemption, the login tier per account, and Redis down.
+. "$(dirname "$0")/lib.sh"
+
+ip() { echo "198.51.$((RANDOM % 250)).$((RANDOM % 250))"; }
+
+req GET '/api/cars?limit=1'
+check "loopback is exempt in the test stack (no headers)" eq "$(hdr X-RateLimit-Limit)" ""
+
+a=$(ip)
+req GET '/api/cars?limit=1' -H "X-Forwarded-For: $a"
+check "a limited route carries X-RateLimit-Limit" eq "$(hdr X-RateLimit-Limit)" 100
+check "the first request leaves 99" eq "$(hdr X-RateLimit-Remaining)" 99
+check "X-RateLimit-Reset is a UTC timestamp" bash -c "[[ '$(hdr X-RateLimit-Reset)' =~ ^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$ ]]"
+
+# 300 concurrent requests from one client against the booking tier, set to
+# 100/3600 in the test stack (a refill every 36 s, so the burst's own
+# duration cannot let more in).  They fail validation after being charged,
+# so they are cheap and book nothing.
+b=$(ip)
+seq 1 300 | xargs -P 300 -I@ curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 \
+	-XPOST -H "X-Forwarded-For: $b" -H 'Content-Type: application/json' -d '{}' \
+	"$BASE/api/bookings" > "$OUT/burst"
+check "exactly 100 of 300 concurrent requests are admitted" eq "$(grep -c '^400$' "$OUT/burst")" 100
+check "the other 200 are 429" eq "$(grep -c '^429$' "$OUT/burst")" 200
+
+# The public tier (100/60 here) refills one request every 0.6 s.
+b=$(ip)
+seq 1 150 | xargs -P 50 -I{} curl -s -o /dev/null -H "X-Forwarded-For: $b" "$BASE/api/cars?limit=999"
+req GET '/api/cars?limit=1' -H "X-Forwarded-For: $b"
+check "429 is the RATE_LIMITED envelope" eq "$(js .error.code)" RATE_LIMITED
+check "429 carries Retry-After" test -n "$(hdr Retry-After)"
+check "and retryAfter in the body" eq "$(js .error.retryAfter)" "$(hdr Retry-After)"
+check "remaining is 0 when spent" eq "$(hdr X-RateLimit-Remaining)" 0
+# GCRA refills one request every 0.6 s; there is no window boundary that
+# hands back the whole limit at once.
+sleep 1.3
+for i in $(seq 1 10); do
+	curl -s -o /dev/null -w '%{http_code}\n' -H "X-Forwarded-For: $b" "$BASE/api/cars?limit=999"
+done > "$OUT/refill"
+n=$(grep -c '^400$' "$OUT/refill")
+check "1.3 s later only the refilled 1-3 requests pass ($n)" test "$n" -ge 1 -a "$n" -le 3
+
+# Login: 10/60 per IP and per account, whichever is spent first.
+acct="limit-$SERVER-$RANDOM@example.com"
+for i in $(seq 1 11); do
+	curl -s -o /dev/null -w '%{http_code}\n' -XPOST "$BASE/api/auth/login" \
+		-H "X-Forwarded-For: $(ip)" -H 'Content-Type: application/json' \
+		-d "{\"email\":\"$acct\",\"password\":\"guess-$i\"}"
+done > "$OUT/login"
+check "10 guesses at one account from many IPs get 401" eq "$(grep -c '^401$' "$OUT/login")" 10
+check "the 11th is 429" eq "$(tail -1 "$OUT/login")" 429
+
+# Redis down: the in-process limiter answers; requests are still served.
+"$DEV" redis-stop
+c=$(ip)
+req GET /api/cars/slug/ferrari-296-gtb -H "X-Forwarded-For: $c"
+check "without Redis a limited route still answers 200" eq "$STATUS" 200
+check "and still carries rate-limit headers" eq "$(hdr X-RateLimit-Limit)" 100
+"$DEV" redis-start
+in_redis() {
+	curl -s -o /dev/null -H "X-Forwarded-For: $(ip)" "$BASE/api/cars/slug/ferrari-296-gtb"
+	redis-cli -s "$VAR/run/redis.sock" --scan --pattern 'rl:v1:public:*' | grep -q .
+}
+check "Redis back: decisions go to Redis again" until_ok 50 in_redis
