@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "buf.h"
+#include "cache.h"
 #include "conf.h"
 #include "dispatch.h"
 #include "log.h"
@@ -129,11 +130,27 @@ dispatch_rate(struct call *c)
 	return API_RATE_LIMITED;
 }
 
+/* An admin's "Cache-Control: no-cache" skips the cache for that request. */
+static void
+dispatch_cache_bypass(struct call *c, struct cache_plan *p)
+{
+	const char *cc = c->req->var[REQ_VAR_CACHE_CONTROL];
+	const char *why = NULL;
+
+	if (!p->use || p->bypass || cc == NULL || strstr(cc, "no-cache") == NULL)
+		return;
+	if (c->req->role == NULL && auth_identify(c->req, &why) != API_OK)
+		return;
+	if (c->req->role != NULL && strcmp(c->req->role, "admin") == 0)
+		p->bypass = true;
+}
+
 /* Route, apply policy, run the handler.  Returns the error to render. */
 static enum api_err
 dispatch_call(struct call *c, struct buf *allow)
 {
 	struct req *r = c->req;
+	struct cache_plan plan;
 	enum route_match m;
 	enum api_err err;
 	unsigned mask;
@@ -167,7 +184,13 @@ dispatch_call(struct call *c, struct buf *allow)
 	if ((err = request_validate(r, c->route, &c->err_details)) != API_OK)
 		return err;
 	c->resp->cache = c->route->cache;
-	return c->route->handler(c);
+	cache_plan(c, &plan);
+	dispatch_cache_bypass(c, &plan);
+	if (cache_lookup(c, &plan))
+		return API_OK;
+	if ((err = c->route->handler(c)) == API_OK)
+		cache_store(c, &plan);
+	return err;
 }
 
 void

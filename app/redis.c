@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,6 +14,7 @@
 #include "conf.h"
 #include "log.h"
 #include "redis.h"
+#include "xmalloc.h"
 
 static redisContext	*redis_ctx;
 static int64_t		 redis_retry_at;
@@ -242,6 +244,103 @@ redis_eval(struct redis_script *s, int nkeys, const char **argv, int argc,
 		LOG_ERR("redis: script error: %s", r->str);
 	freeReplyObject(r);
 	return n;
+}
+
+static struct redis_script redis_vget = { .text =
+"local v = redis.call('GET', KEYS[1]) or '0'\n"
+"local k = ARGV[1] .. ':' .. v .. ':' .. ARGV[2]\n"
+"local val = redis.call('GET', k)\n"
+"if not val then return {v} end\n"
+"return {v, val, redis.call('TTL', k)}\n"
+};
+
+/* Note Redis as down for REDIS_RETRY_INTERVAL after a failed call. */
+static void
+redis_failed(redisContext *c, const char *what)
+{
+	LOG_ERR("redis: %s failed: %s", what, c->errstr);
+	redis_retry_at = clock_mono_us() + conf->redis_retry_interval * 1000;
+}
+
+int
+redis_cache_get(const char *nskey, const char *prefix, const char *suffix,
+    long long *version, char **value, size_t *len, long *ttl)
+{
+	redisContext *c = redis_get();
+	const char *argv[3] = { nskey, prefix, suffix };
+	redisReply *r;
+	int rc = -1;
+
+	if (c == NULL || (redis_vget.sha[0] == '\0' && redis_load(c, &redis_vget) != 0))
+		return -1;
+	r = redis_evalsha(c, &redis_vget, 1, argv, 3);
+	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
+	    strncmp(r->str, "NOSCRIPT", 8) == 0) {
+		freeReplyObject(r);
+		r = redis_load(c, &redis_vget) == 0 ?
+		    redis_evalsha(c, &redis_vget, 1, argv, 3) : NULL;
+	}
+	if (r == NULL) {
+		redis_failed(c, "cache read");
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
+	    r->element[0]->type == REDIS_REPLY_STRING) {
+		*version = strtoll(r->element[0]->str, NULL, 10);
+		rc = 0;
+		if (r->elements == 3 && r->element[1]->type == REDIS_REPLY_STRING) {
+			*value = xstrndup(r->element[1]->str, r->element[1]->len);
+			*len = r->element[1]->len;
+			*ttl = (long)r->element[2]->integer;
+			rc = 1;
+		}
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
+int
+redis_cache_set(const char *key, const char *value, size_t len, long ttl)
+{
+	redisContext *c = redis_get();
+	redisReply *r;
+	char ex[24];
+	int ok;
+
+	if (c == NULL)
+		return -1;
+	snprintf(ex, sizeof ex, "%ld", ttl);
+	r = redisCommand(c, "SET %s %b EX %s", key, value, len, ex);
+	if (r == NULL) {
+		redis_failed(c, "cache write");
+		return -1;
+	}
+	ok = r->type == REDIS_REPLY_STATUS;
+	freeReplyObject(r);
+	return ok ? 0 : -1;
+}
+
+int
+redis_incr_many(const char *const *keys, int n)
+{
+	redisContext *c = redis_get();
+	redisReply *r;
+	int i, rc = 0;
+
+	if (c == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		redisAppendCommand(c, "INCR %s", keys[i]);
+	for (i = 0; i < n; i++) {
+		if (redisGetReply(c, (void **)&r) != REDIS_OK) {
+			redis_failed(c, "invalidation");
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ERROR)
+			rc = -1;
+		freeReplyObject(r);
+	}
+	return rc;
 }
 
 void

@@ -35,6 +35,16 @@ struct redis_script {
  * unreachable or the script failed (logged). */
 int redis_eval(struct redis_script *s, int nkeys, const char **argv, int argc,
     long long *out, int nout);
+/* Versioned read: version = GET nskey (0 if none), then the value at
+ * "prefix:version:suffix" and its TTL, in one round trip.  Returns 1 on a
+ * hit (*value: caller frees with free()), 0 on a miss, -1 when Redis is
+ * unreachable.  *version is set on 0 and 1. */
+int redis_cache_get(const char *nskey, const char *prefix, const char *suffix,
+    long long *version, char **value, size_t *len, long *ttl);
+/* SET key value EX ttl.  Returns 0 or -1. */
+int redis_cache_set(const char *key, const char *value, size_t len, long ttl);
+/* INCR each of n keys in one round trip.  Returns 0 or -1. */
+int redis_incr_many(const char *const *keys, int n);
 /* Close the connection. */
 void redis_close(void);
 

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "cache.h"
 #include "conf.h"
 #include "pricing.h"
 #include "rng.h"
@@ -206,6 +207,25 @@ svc_admin_move(struct call *c, const char *id, const char *to,
 	return API_OK;
 }
 
+/* Commit (dropping the cached availability of the booking's car) or roll
+ * back, and return e. */
+static enum api_err
+svc_admin_finish(enum api_err e, const char *booking)
+{
+	char status[64], car[64], start[11], end[11];
+
+	if (e != API_OK) {
+		db_rollback();
+		return e;
+	}
+	if (repo_admin_booking_lock(booking, status, sizeof status, car,
+	    sizeof car, start, end) != API_OK)
+		car[0] = '\0';
+	if ((e = db_commit()) == API_OK && car[0] != '\0')
+		cache_invalidate_availability(car);
+	return e;
+}
+
 enum {	/* fields of POST /api/admin/bookings, in route-table order */
 	AB_CAR, AB_CUSTOMER, AB_FIRST, AB_LAST, AB_EMAIL, AB_PHONE, AB_START,
 	AB_END, AB_TOTAL, AB_CURRENCY, AB_DEPOSIT, AB_NOTES, AB_SKIP, AB_INITIAL
@@ -314,9 +334,10 @@ svc_admin_booking_create(struct call *c)
 	    json_object_new_double_s(strtod(total, NULL), total));
 	response_json(c->resp, 201, o);
 done:
-	if (e == API_OK)
-		return db_commit();
-	db_rollback();
+	if (e == API_OK && (e = db_commit()) == API_OK)
+		cache_invalidate_availability(f[AB_CAR]);
+	else if (e != API_OK)
+		db_rollback();
 	return e;
 }
 
@@ -396,10 +417,7 @@ svc_admin_booking_update(struct call *c)
 	response_json(c->resp, 200, o);
 done:
 	db_free(res);
-	if (e == API_OK)
-		return db_commit();
-	db_rollback();
-	return e;
+	return svc_admin_finish(e, f[UB_ID]);
 }
 
 enum api_err
@@ -412,10 +430,7 @@ svc_admin_booking_status(struct call *c)
 	if ((e = db_begin()) != API_OK)
 		return e;
 	e = svc_admin_move(c, f[0], f[1], f[2], "booking_status_changed");
-	if (e == API_OK)
-		return db_commit();
-	db_rollback();
-	return e;
+	return svc_admin_finish(e, f[0]);
 }
 
 enum api_err
@@ -430,10 +445,7 @@ svc_admin_booking_cancel(struct call *c)
 		return e;
 	e = svc_admin_move(c, f[0], "cancelled", f[1] ? f[1] : "Cancelled by admin",
 	    "booking_cancelled");
-	if (e == API_OK)
-		return db_commit();
-	db_rollback();
-	return e;
+	return svc_admin_finish(e, f[0]);
 }
 
 enum api_err

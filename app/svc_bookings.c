@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 #include <openssl/sha.h>
 
+#include "cache.h"
 #include "conf.h"
 #include "db.h"
 #include "log.h"
@@ -332,10 +333,12 @@ svc_bookings_create_once(struct call *c)
 		    c->resp->body.data);
 done:
 	json_object_put(breakdown);
-	if (e == API_OK)
-		e = db_commit();
-	else
+	if (e != API_OK) {
 		db_rollback();
+		return e;
+	}
+	if ((e = db_commit()) == API_OK)
+		cache_invalidate_availability(c->req->field[BK_CAR]);
 	return e;
 }
 
@@ -419,6 +422,7 @@ svc_bookings_cancel(struct call *c)
 		db_rollback();
 		return e;
 	}
+	cache_invalidate_availability(car);
 	o = json_object_new_object();
 	b = json_object_new_object();
 	json_object_object_add(b, "id", json_object_new_string(id));

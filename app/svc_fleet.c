@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "cache.h"
 #include "db.h"
 #include "repo.h"
 #include "request.h"
@@ -182,6 +183,7 @@ svc_fleet_write(struct call *c, const char *id, int status)
 		c->err_message = "Car not found";
 	if (e != API_OK)
 		return e;
+	cache_invalidate_car(newid);
 	o = json_object_new_object();
 	json_object_object_add(o, "success", json_object_new_boolean(1));
 	json_object_object_add(o, "carId", json_object_new_string(newid));
@@ -214,6 +216,7 @@ svc_fleet_delete(struct call *c)
 		c->err_message = "The car has current or future bookings; hide it instead";
 	if (e != API_OK)
 		return e;
+	cache_invalidate_car(c->req->field[0]);
 	o = json_object_new_object();
 	json_object_object_add(o, "success", json_object_new_boolean(1));
 	response_json(c->resp, 200, o);
@@ -230,6 +233,7 @@ svc_fleet_visibility(struct call *c)
 		c->err_message = "Car not found";
 	if (e != API_OK)
 		return e;
+	cache_invalidate_car(c->req->field[0]);
 	o = json_object_new_object();
 	json_object_object_add(o, "success", json_object_new_boolean(1));
 	json_object_object_add(o, "hidden",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cache.h"
 #include "db.h"
 #include "repo.h"
 #include "request.h"
@@ -69,8 +70,11 @@ svc_reviews_create(struct call *c)
 	    "customer", c->req->user_id, details, "Review submitted")) == API_OK)
 		response_raw_json(c->resp, 201, json, strlen(json));
 	db_free(res);
-	if (e == API_OK)
-		return db_commit();
-	db_rollback();
+	if (e != API_OK) {
+		db_rollback();
+		return e;
+	}
+	if ((e = db_commit()) == API_OK)
+		cache_invalidate_reviews(f[0]);
 	return e;
 }

@@ -42,8 +42,8 @@ start_hello hdrs "$HDRS_PORT" headers
 # to_ms "1.23ms" | "450.00us" | "1.02s" -> milliseconds
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.3f", n }'; }
 
-run() {	# run NAME URL CONNS -> appends "rps p50 p99" to $tmp/NAME-CONNS
-	wrk -t2 -c"$3" -d"${SECS}s" --latency "$2" > "$tmp/out" 2>&1
+run() {	# run NAME URL CONNS [wrk args] -> appends "rps p50 p99" to $tmp/NAME-CONNS
+	wrk -t2 -c"$3" -d"${SECS}s" --latency "${@:4}" "$2" > "$tmp/out" 2>&1
 	local rps p50 p99 bad
 	rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/out")
 	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$tmp/out")")
@@ -57,12 +57,15 @@ median() {	# median COLUMN FILE
 }
 
 CAR=$(curl -s "http://127.0.0.1:$PORT/api/cars/slug/ferrari-296-gtb" | jq -r .car.id)
+ADMIN=$(curl -s -XPOST "http://127.0.0.1:$PORT/api/auth/login" -H 'Content-Type: application/json' \
+	-d '{"email":"admin@exodrive.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
 for c in 10 100; do
 	for r in $(seq "$ROUNDS"); do
 		run hello "http://127.0.0.1:$HELLO_PORT/api/health" "$c"
 		run hdrs "http://127.0.0.1:$HDRS_PORT/api/health" "$c"
 		run health "http://127.0.0.1:$PORT/api/health" "$c"
 		run cars "http://127.0.0.1:$PORT/api/cars" "$c"
+		run carsnc "http://127.0.0.1:$PORT/api/cars" "$c" -H "Authorization: Bearer $ADMIN" -H 'Cache-Control: no-cache' 
 		run car "http://127.0.0.1:$PORT/api/cars/$CAR" "$c"
 	done
 done
@@ -91,13 +94,14 @@ fi
 		"wrk -t2 ${SECS}s x $ROUNDS rounds, medians"
 	printf '%-28s %6s %10s %9s %9s %7s\n' target conns req/s p50_ms p99_ms non2xx
 	for c in 10 100; do
-		for n in hello hdrs health cars car; do
+		for n in hello hdrs health cars carsnc car; do
 			case $n in
 			hello)  label="(a) fcgi-hello ceiling" ;;
 			hdrs)   label="(a') hello, our headers" ;;
 			health) label="(b) GET /api/health" ;;
-			cars)   label="(c) GET /api/cars" ;;
-			car)    label="(d) GET /api/cars/{id}" ;;
+			cars)   label="(c) GET /api/cars (cached)" ;;
+			carsnc) label="(c') GET /api/cars (uncached)" ;;
+			car)    label="(d) GET /api/cars/{id} (cached)" ;;
 			esac
 			printf '%-28s %6s %10s %9s %9s %7s\n' "$label" "$c" \
 				"$(median 1 "$tmp/$n-$c")" "$(median 2 "$tmp/$n-$c")" \
@@ -106,8 +110,9 @@ fi
 		printf 'ratio b/a at %s connections: %s   (b/a'"'"': %s)\n' "$c" \
 			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')" \
 			"$(awk -v a="$(median 1 "$tmp/hdrs-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')"
-		printf 'uncached fleet list c/a: %s, car details d/a: %s (no cache layer yet)\n' \
+		printf 'fleet list cached c/a: %s, uncached c'"'"'/a: %s, car details cached d/a: %s\n' \
 			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/cars-$c")" 'BEGIN { printf "%.2f", b / a }')" \
+			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/carsnc-$c")" 'BEGIN { printf "%.2f", b / a }')" \
 			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/car-$c")" 'BEGIN { printf "%.2f", b / a }')"
 	done
 	if [ -s "$tmp/book" ]; then
