@@ -321,6 +321,27 @@ redis_cache_set(const char *key, const char *value, size_t len, long ttl)
 }
 
 int
+redis_set_nx(const char *key, const char *value, long ms)
+{
+	redisContext *c = redis_get();
+	redisReply *r;
+	char px[24];
+	int rc;
+
+	if (c == NULL)
+		return -1;
+	snprintf(px, sizeof px, "%ld", ms);
+	r = redisCommand(c, "SET %s %s NX PX %s", key, value, px);
+	if (r == NULL) {
+		redis_failed(c, "lock");
+		return -1;
+	}
+	rc = r->type == REDIS_REPLY_STATUS ? 1 : r->type == REDIS_REPLY_NIL ? 0 : -1;
+	freeReplyObject(r);
+	return rc;
+}
+
+int
 redis_incr_many(const char *const *keys, int n)
 {
 	redisContext *c = redis_get();

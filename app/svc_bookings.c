@@ -17,6 +17,7 @@
 #include "cache.h"
 #include "conf.h"
 #include "db.h"
+#include "lock.h"
 #include "log.h"
 #include "pricing.h"
 #include "repo.h"
@@ -284,14 +285,28 @@ static enum api_err svc_bookings_create_once(struct call *c);
 enum api_err
 svc_bookings_create(struct call *c)
 {
+	struct lock l;
 	enum api_err e;
 	int tries = 0;
 
+	if ((e = svc_bookings_precheck(c)) != API_OK)
+		return e;
+	/* One booking write per car at a time, filtered in Redis before it
+	 * costs the database a queue on the per-car lock. */
+	if (!lock_car(&l, c->req->field[BK_CAR])) {
+		c->err_message = "Another booking of this car is in progress; retry";
+		c->err_details = json_object_new_object();
+		json_object_object_add(c->err_details, "retryable",
+		    json_object_new_boolean(1));
+		c->retry_after = 1;
+		return API_CONFLICT;
+	}
 	do {
 		e = svc_bookings_create_once(c);
 	} while (e == API_SERVICE_UNAVAILABLE && ++tries < 3 &&
 	    (strcmp(db_sqlstate(), "40P01") == 0 ||
 	    strcmp(db_sqlstate(), "40001") == 0));
+	lock_release(&l);
 	if (e == API_SERVICE_UNAVAILABLE && c->err_message == NULL) {
 		c->err_message = "The booking could not be written now; retry";
 		c->retry_after = 1;
@@ -309,8 +324,6 @@ svc_bookings_create_once(struct call *c)
 	const char *scope = c->req->user_id ? c->req->user_id : "guest";
 	enum api_err e;
 
-	if ((e = svc_bookings_precheck(c)) != API_OK)
-		return e;
 	svc_bookings_fingerprint(c, hash);
 	if ((e = db_begin()) != API_OK)
 		return e;

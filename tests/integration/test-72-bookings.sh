@@ -87,6 +87,18 @@ check "a cancellation email is queued" eq "$(psql_q "select count(*) from outbox
 req POST "/api/bookings/$jb/cancel" -d '' -H "Authorization: Bearer $john"
 check "cancelling twice is 400" eq "$STATUS" 400
 
+# The Redis booking lock: while another request holds a car, 409 retryable.
+urus=$(curl -s "$BASE/api/cars/slug/lamborghini-urus" | jq -r .car.id)
+redis-cli -s "$VAR/run/redis.sock" set "lock:v1:booking:car:$urus" someone-else px 10000 >/dev/null
+book "$urus" "$(day $((off + 130)))" "$(day $((off + 133)))" ""
+check "a held car lock is 409" eq "$STATUS" 409
+check "and says retryable" eq "$(js .error.details.retryable)" true
+check "with Retry-After" test -n "$(hdr Retry-After)"
+redis-cli -s "$VAR/run/redis.sock" del "lock:v1:booking:car:$urus" >/dev/null
+book "$urus" "$(day $((off + 130)))" "$(day $((off + 133)))" ""
+check "once released the booking goes through" eq "$STATUS" 201
+check "and the lock is released after it" eq "$(redis-cli -s "$VAR/run/redis.sock" exists "lock:v1:booking:car:$urus")" 0
+
 # 200 simultaneous requests for overlapping dates of one car.
 race() {	# race LABEL START
 	local urus s e out=$OUT/race-$1
