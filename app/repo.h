@@ -8,6 +8,15 @@
 
 struct json_object;
 
+struct db_res;
+
+/* repo.c */
+/* Run sql and hand over its single text value (a JSON document built by
+ * PostgreSQL) in *json, owned by *res (caller frees with db_free());
+ * API_NOT_FOUND when the query yields no row or NULL. */
+enum api_err repo_json(const char *sql, int n, const char *const *p,
+    struct db_res **res, const char **json);
+
 /* repo_users.c */
 /* The role of user id (a uuid) into role.  API_NOT_FOUND if none. */
 enum api_err repo_user_role(const char *id, char *role, size_t rolelen);

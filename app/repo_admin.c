@@ -80,9 +80,7 @@ enum api_err
 repo_admin_booking_list(const char *const *p, struct db_res **res,
     const char **json)
 {
-	enum api_err e;
-
-	e = db_query(
+	return repo_json(
 	    "WITH f AS (SELECT b.*, c.name AS car_name, c.slug AS car_slug,"
 	    "  (SELECT i.url FROM car_images i WHERE i.car_id = c.id ORDER BY i.is_primary DESC,"
 	    "   i.sort_order LIMIT 1) AS car_image, pr.base_price,"
@@ -125,10 +123,7 @@ repo_admin_booking_list(const char *const *p, struct db_res **res,
 	    "   WHERE ev.booking_id = pg.id ORDER BY ev.timestamp DESC LIMIT 3) r), '[]'))"
 	    " ORDER BY rn) FROM pg), '[]'),"
 	    " 'pagination', json_build_object('page', $5::int, 'limit', $6::int, 'total', t.n,"
-	    "  'totalPages', ceil(t.n::numeric / $6::int)::int))::text FROM t", 8, p, res);
-	if (e == API_OK)
-		*json = db_val(*res, 0, 0);
-	return e;
+	    "  'totalPages', ceil(t.n::numeric / $6::int)::int))::text FROM t", 8, p, res, json);
 }
 
 enum api_err
@@ -136,9 +131,8 @@ repo_admin_booking_detail(const char *id, const char *base_url,
     struct db_res **res, const char **json)
 {
 	const char *p[2] = { id, base_url };
-	enum api_err e;
 
-	e = db_query("SELECT json_build_object('booking', to_jsonb(b) - 'idempotency_key',"
+	return repo_json("SELECT json_build_object('booking', to_jsonb(b) - 'idempotency_key',"
 	    " 'customer', (SELECT to_jsonb(cu) FROM customers cu WHERE cu.id = b.customer_id),"
 	    " 'car', (SELECT json_build_object('id', c.id, 'name', c.name, 'slug', c.slug)"
 	    "   FROM cars c WHERE c.id = b.car_id),"
@@ -150,13 +144,7 @@ repo_admin_booking_detail(const char *id, const char *base_url,
 	    " 'dispute', (SELECT to_jsonb(d) FROM disputes d WHERE d.booking_id = b.id),"
 	    " 'bookingUrl', (SELECT $2 || '/booking/' || t.token FROM booking_secure_tokens t"
 	    "   WHERE t.id = b.secure_token_id))::text FROM bookings b WHERE b.id = $1::uuid",
-	    2, p, res);
-	if (e != API_OK)
-		return e;
-	if (db_rows(*res) != 1)
-		return API_NOT_FOUND;
-	*json = db_val(*res, 0, 0);
-	return API_OK;
+	    2, p, res, json);
 }
 
 enum api_err
@@ -164,9 +152,8 @@ repo_admin_car_list(const char *page, const char *limit, struct db_res **res,
     const char **json)
 {
 	const char *p[2] = { page, limit };
-	enum api_err e;
 
-	e = db_query("WITH t AS (SELECT count(*) AS n FROM cars),"
+	return repo_json("WITH t AS (SELECT count(*) AS n FROM cars),"
 	    " pg AS (SELECT c.*, pr.base_price, (SELECT i.url FROM car_images i WHERE i.car_id = c.id"
 	    "  ORDER BY i.is_primary DESC, i.sort_order LIMIT 1) AS image FROM cars c"
 	    "  LEFT JOIN car_pricing pr ON pr.car_id = c.id ORDER BY c.created_at DESC, c.id"
@@ -177,10 +164,7 @@ repo_admin_car_list(const char *page, const char *limit, struct db_res **res,
 	    " 'created_at', created_at, 'primary_image_url', image, 'price_per_day', base_price)"
 	    " ORDER BY created_at DESC, id) FROM pg), '[]'),"
 	    " 'pagination', json_build_object('page', $1::int, 'limit', $2::int, 'total', t.n,"
-	    "  'totalPages', ceil(t.n::numeric / $2::int)::int))::text FROM t", 2, p, res);
-	if (e == API_OK)
-		*json = db_val(*res, 0, 0);
-	return e;
+	    "  'totalPages', ceil(t.n::numeric / $2::int)::int))::text FROM t", 2, p, res, json);
 }
 
 /* p: the car fields in svc_fleet.c's order; car NULL creates. */
@@ -289,9 +273,7 @@ repo_fleet_hide(const char *id, const char *hidden)
 enum api_err
 repo_admin_analytics(struct db_res **res, const char **json)
 {
-	enum api_err e;
-
-	e = db_query(
+	return repo_json(
 	    "WITH m AS (SELECT date_trunc('month', now()) AS this,"
 	    "  date_trunc('month', now()) - interval '1 month' AS last),"
 	    " rev AS (SELECT COALESCE(sum(p.amount) FILTER (WHERE p.captured_at >= m.this), 0) AS cur,"
@@ -325,10 +307,7 @@ repo_admin_analytics(struct db_res **res, const char **json)
 	    "  FROM cars c JOIN bookings b ON b.car_id = c.id AND b.overall_status <> 'cancelled'"
 	    "  AND b.created_at > now() - interval '30 days'"
 	    "  GROUP BY c.id, c.name ORDER BY count(b.id) DESC, c.name LIMIT 4) r), '[]'))::text"
-	    " FROM rev, cust", 0, NULL, res);
-	if (e == API_OK)
-		*json = db_val(*res, 0, 0);
-	return e;
+	    " FROM rev, cust", 0, NULL, res, json);
 }
 
 enum api_err

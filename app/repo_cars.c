@@ -7,21 +7,6 @@
 #include "db.h"
 #include "repo.h"
 
-/* Run sql and hand over its single text value (a JSON document) in *json;
- * API_NOT_FOUND when the query yields no row or NULL.  Caller frees *res. */
-static enum api_err
-repo_json(const char *sql, int n, const char *const *p, struct db_res **res,
-    const char **json)
-{
-	enum api_err e = db_query(sql, n, p, res);
-
-	if (e != API_OK)
-		return e;
-	if (db_rows(*res) != 1 || (*json = db_val(*res, 0, 0)) == NULL)
-		return API_NOT_FOUND;
-	return API_OK;
-}
-
 /* One car in full: pricing, images, features, specifications. */
 #define REPO_CAR_DOC \
 	"json_build_object('id', c.id, 'slug', c.slug, 'name', c.name," \

@@ -12,9 +12,8 @@ repo_review_list(const char *car, const char *page, const char *limit,
     int unapproved, struct db_res **res, const char **json)
 {
 	const char *p[4] = { car, page, limit, unapproved ? "t" : "f" };
-	enum api_err e;
 
-	e = db_query("WITH r AS (SELECT r.*, cu.first_name, cu.last_name FROM car_reviews r"
+	return repo_json("WITH r AS (SELECT r.*, cu.first_name, cu.last_name FROM car_reviews r"
 	    " LEFT JOIN customers cu ON cu.id = r.customer_id"
 	    " WHERE r.car_id = $1::uuid AND r.deleted_at IS NULL AND (r.is_approved OR $4::bool)),"
 	    " t AS (SELECT count(*) AS n FROM r),"
@@ -28,13 +27,7 @@ repo_review_list(const char *car, const char *page, const char *limit,
 	    " 'pagination', json_build_object('page', $2::int, 'limit', $3::int, 'total', t.n,"
 	    "  'totalPages', ceil(t.n::numeric / $3::int)::int))::text"
 	    " FROM t WHERE EXISTS (SELECT 1 FROM cars c WHERE c.id = $1::uuid AND NOT c.hidden)",
-	    4, p, res);
-	if (e != API_OK)
-		return e;
-	if (db_rows(*res) != 1)
-		return API_NOT_FOUND;
-	*json = db_val(*res, 0, 0);
-	return API_OK;
+	    4, p, res, json);
 }
 
 enum api_err

@@ -4,6 +4,14 @@
 
 #include "route.h"
 
+struct db_res;
+
+/* svc.c */
+/* Answer 200 with the JSON document json of a repository call that
+ * returned e (or the error, with missing as the 404 message); frees res. */
+enum api_err svc_answer(struct call *c, enum api_err e, struct db_res *res,
+    const char *json, const char *missing);
+
 /* svc_health.c */
 /* GET /api/health: 200 while the process can answer. */
 enum api_err svc_health_live(struct call *c);

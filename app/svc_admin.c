@@ -56,20 +56,6 @@ svc_admin_allowed(const char *from, const char *to, int *ok)
 	return a;
 }
 
-static enum api_err
-svc_admin_answer(struct call *c, enum api_err e, struct db_res *res,
-    const char *json, const char *missing)
-{
-	if (e == API_OK && json == NULL)
-		e = API_NOT_FOUND;
-	if (e == API_OK)
-		response_raw_json(c->resp, 200, json, strlen(json));
-	else if (e == API_NOT_FOUND)
-		c->err_message = missing;
-	db_free(res);
-	return e;
-}
-
 enum api_err
 svc_admin_bookings(struct call *c)
 {
@@ -89,7 +75,7 @@ svc_admin_bookings(struct call *c)
 	p[6] = f[6] ? f[6] : "created_at";
 	p[7] = f[7] ? f[7] : "desc";
 	e = repo_admin_booking_list(p, &res, &json);
-	return svc_admin_answer(c, e, res, json, "No bookings");
+	return svc_answer(c, e, res, json, "No bookings");
 }
 
 enum api_err
@@ -100,7 +86,7 @@ svc_admin_booking(struct call *c)
 	enum api_err e = repo_admin_booking_detail(c->req->field[0],
 	    conf->base_url, &res, &json);
 
-	return svc_admin_answer(c, e, res, json, "Booking not found");
+	return svc_answer(c, e, res, json, "Booking not found");
 }
 
 /* Apply the side effects of entering status to on the booking's days. */
@@ -458,7 +444,7 @@ svc_admin_cars(struct call *c)
 
 	/* fields: page, limit */
 	e = repo_admin_car_list(f[0] ? f[0] : "1", f[1] ? f[1] : "50", &res, &json);
-	return svc_admin_answer(c, e, res, json, "No cars");
+	return svc_answer(c, e, res, json, "No cars");
 }
 
 enum api_err
@@ -468,5 +454,5 @@ svc_admin_analytics(struct call *c)
 	const char *json = NULL;
 	enum api_err e = repo_admin_analytics(&res, &json);
 
-	return svc_admin_answer(c, e, res, json, "No data");
+	return svc_answer(c, e, res, json, "No data");
 }

@@ -11,19 +11,6 @@
 #include "response.h"
 #include "svc.h"
 
-/* Answer with the JSON document of a repository call. */
-static enum api_err
-svc_cars_answer(struct call *c, enum api_err e, struct db_res *res,
-    const char *json, const char *missing)
-{
-	if (e == API_OK)
-		response_raw_json(c->resp, 200, json, strlen(json));
-	else if (e == API_NOT_FOUND)
-		c->err_message = missing;
-	db_free(res);
-	return e;
-}
-
 enum api_err
 svc_cars_list(struct call *c)
 {
@@ -45,7 +32,7 @@ svc_cars_list(struct call *c)
 		return API_VALIDATION_ERROR;
 	}
 	e = repo_car_list(p, &res, &json);
-	return svc_cars_answer(c, e, res, json, "No cars");
+	return svc_answer(c, e, res, json, "No cars");
 }
 
 enum api_err
@@ -55,7 +42,7 @@ svc_cars_get(struct call *c)
 	const char *json = NULL;
 	enum api_err e = repo_car_get(c->req->field[0], NULL, &res, &json);
 
-	return svc_cars_answer(c, e, res, json, "Car not found");
+	return svc_answer(c, e, res, json, "Car not found");
 }
 
 enum api_err
@@ -65,7 +52,7 @@ svc_cars_by_slug(struct call *c)
 	const char *json = NULL;
 	enum api_err e = repo_car_get(NULL, c->req->field[0], &res, &json);
 
-	return svc_cars_answer(c, e, res, json, "Car not found");
+	return svc_answer(c, e, res, json, "Car not found");
 }
 
 /* Days from a to b (YYYY-MM-DD, already validated). */
@@ -100,5 +87,5 @@ svc_cars_availability(struct call *c)
 		return API_VALIDATION_ERROR;
 	}
 	e = repo_car_availability(f[0], f[1], f[2], &res, &json);
-	return svc_cars_answer(c, e, res, json, "Car not found");
+	return svc_answer(c, e, res, json, "Car not found");
 }
