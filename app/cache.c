@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/sha.h>
 
@@ -20,10 +21,10 @@ static const char *
 cache_family(enum cache_policy p, long *ttl)
 {
 	switch (p) {
-	case CACHE_FLEET:		*ttl = 3600; return "fleet";
-	case CACHE_CAR:			*ttl = 1800; return "car";
-	case CACHE_AVAILABILITY:	*ttl = 300; return "avail";
-	case CACHE_REVIEWS:		*ttl = 3600; return "reviews";
+	case CACHE_FLEET:	*ttl = conf->cache_ttl_fleet; return "fleet";
+	case CACHE_CAR:		*ttl = conf->cache_ttl_car; return "car";
+	case CACHE_AVAILABILITY:*ttl = conf->cache_ttl_availability; return "avail";
+	case CACHE_REVIEWS:	*ttl = conf->cache_ttl_reviews; return "reviews";
 	case CACHE_NONE:
 	case CACHE__UNSET:		break;
 	}
@@ -92,49 +93,113 @@ cache_plan(const struct call *c, struct cache_plan *p)
 	cache_hash(c, p->hash);
 }
 
+/* Serve body (len bytes) with X-Cache state. */
+static void
+cache_serve(struct call *c, const char *body, size_t len, const char *state,
+    long ttl)
+{
+	response_raw_json(c->resp, 200, body, len);
+	response_header(c->resp, "X-Cache", "%s", state);
+	response_header(c->resp, "X-Cache-TTL", "%ld", ttl > 0 ? ttl : 0);
+}
+
+/* One request refreshes a stale entry; true if it is this one. */
+static bool
+cache_refresh_guard(const struct cache_plan *p)
+{
+	char key[256];
+
+	snprintf(key, sizeof key, "%s:refresh:%s", p->prefix, p->hash);
+	return redis_set_nx(key, "1", 10000) != 0;
+}
+
 bool
 cache_lookup(struct call *c, struct cache_plan *p)
 {
-	char *value = NULL;
+	char *value = NULL, *bar;
 	size_t len = 0;
-	long ttl = 0;
-	int rc;
+	long ttl = 0, fresh;
+	int rc = 0;
 
 	if (!p->use)
 		return false;
+	if (!p->bypass) {
+		rc = redis_cache_get(p->ns, p->prefix, p->hash, &p->version,
+		    &value, &len, &ttl);
+		p->bypass = rc < 0;
+	}
 	if (p->bypass) {
 		response_header(c->resp, "X-Cache", "BYPASS");
 		return false;
 	}
-	rc = redis_cache_get(p->ns, p->prefix, p->hash, &p->version, &value,
-	    &len, &ttl);
-	if (rc < 0) {
-		p->bypass = true;
-		response_header(c->resp, "X-Cache", "BYPASS");
-		return false;
-	}
-	if (rc == 0) {
+	if (rc == 0 || (bar = memchr(value, '|', len)) == NULL) {
+		free(value);
 		response_header(c->resp, "X-Cache", "MISS");
 		response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
 		return false;
 	}
-	response_raw_json(c->resp, 200, value, len);
-	free(value);
-	response_header(c->resp, "X-Cache", "HIT");
-	response_header(c->resp, "X-Cache-TTL", "%ld", ttl);
-	return true;
+	fresh = strtol(value, NULL, 10) - (long)time(NULL);
+	len -= (size_t)(bar + 1 - value);
+	if (fresh > 0 || !cache_refresh_guard(p)) {
+		cache_serve(c, bar + 1, len, fresh > 0 ? "HIT" : "STALE", fresh);
+		free(value);
+		return true;
+	}
+	/* This request refreshes; keep the stale answer in case it fails. */
+	memmove(value, bar + 1, len);
+	p->stale = value;
+	p->stale_len = len;
+	response_header(c->resp, "X-Cache", "MISS");
+	response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
+	return false;
 }
 
-void
-cache_store(struct call *c, const struct cache_plan *p)
+/* Remove the X-Cache lines written for the refresh attempt. */
+static void
+cache_drop_headers(struct buf *h)
 {
-	char key[512];
+	struct buf keep;
+	const char *line = h->data, *end;
 
-	if (!p->use || p->bypass || c->resp->status != 200)
+	if (h->len == 0)
 		return;
-	snprintf(key, sizeof key, "%s:%lld:%s", p->prefix, p->version, p->hash);
-	(void)redis_cache_set(key, c->resp->body.data ? c->resp->body.data : "",
-	    c->resp->body.len, p->ttl);
+	buf_init(&keep);
+	for (; line < h->data + h->len; line = end) {
+		end = strstr(line, "\r\n");
+		end = end ? end + 2 : h->data + h->len;
+		if (strncmp(line, "X-Cache", 7) != 0)
+			buf_add(&keep, line, (size_t)(end - line));
+	}
+	buf_reset(h);
+	if (keep.len > 0)
+		buf_add(h, keep.data, keep.len);
+	buf_free(&keep);
+}
+
+bool
+cache_done(struct call *c, struct cache_plan *p, enum api_err err)
+{
+	struct buf v;
+	char key[512];
+	bool served = false;
+
+	if (err == API_OK && p->use && !p->bypass && c->resp->status == 200) {
+		buf_init(&v);
+		buf_printf(&v, "%ld|", (long)time(NULL) + p->ttl);
+		buf_add(&v, c->resp->body.data ? c->resp->body.data : "",
+		    c->resp->body.len);
+		snprintf(key, sizeof key, "%s:%lld:%s", p->prefix, p->version,
+		    p->hash);
+		(void)redis_cache_set(key, v.data, v.len, p->ttl + conf->cache_max_stale);
+		buf_free(&v);
+	} else if (err != API_OK && apierr_status(err) >= 500 && p->stale != NULL) {
+		cache_drop_headers(&c->resp->headers);
+		cache_serve(c, p->stale, p->stale_len, "STALE", 0);
+		served = true;
+	}
+	free(p->stale);
+	p->stale = NULL;
+	return served;
 }
 
 static void

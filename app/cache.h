@@ -3,12 +3,20 @@
  * A cached answer lives at c:v1:{family}:{scope}:{version}:{hash}; the
  * version is the counter ns:v1:{family}:{scope}.  Invalidation INCRs the
  * counters (one round trip, never KEYS or SCAN): the old entries become
- * unreachable and expire on their own.  See sql/redis-keys.md. */
+ * unreachable and expire on their own.  See sql/redis-keys.md.
+ *
+ * An entry is "<fresh-until epoch seconds>|<JSON>" and lives
+ * CACHE_MAX_STALE seconds past freshness.  A stale entry is refreshed by
+ * one request (a short SET NX guard: single flight) while the others are
+ * served the stale answer; when the refresh fails with a 5xx (PostgreSQL
+ * down), the stale answer is served instead of the error. */
 #ifndef CACHE_H
 #define CACHE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "apierr.h"
 
 struct call;
 
@@ -21,6 +29,9 @@ struct cache_plan {
 	char		 hash[65];
 	long		 ttl;
 	long long	 version;
+	char		*stale;		/* a stale answer kept for errors; freed
+					   by cache_done() */
+	size_t		 stale_len;
 };
 
 /* Decide how c's answer is cached. */
@@ -28,8 +39,10 @@ void cache_plan(const struct call *c, struct cache_plan *p);
 /* Serve c from the cache if the entry exists: fills the response and
  * returns true.  Sets X-Cache either way (HIT, MISS or BYPASS). */
 bool cache_lookup(struct call *c, struct cache_plan *p);
-/* Store c's 200 answer under p. */
-void cache_store(struct call *c, const struct cache_plan *p);
+/* After the handler: store c's 200 answer under p, or, when the handler
+ * failed with a 5xx and a stale answer was kept, serve that instead
+ * (X-Cache: STALE) and return true.  Releases what p holds. */
+bool cache_done(struct call *c, struct cache_plan *p, enum api_err err);
 /* A car changed: its details and every fleet list. */
 void cache_invalidate_car(const char *car);
 /* A booking of car was created, cancelled, re-dated or re-statused. */

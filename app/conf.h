@@ -56,6 +56,11 @@ struct conf {
 	long		 refresh_token_ttl;		/* seconds */
 	char		*base_url;
 	long		 booking_hold_minutes;
+	long		 cache_ttl_fleet;		/* seconds, per family */
+	long		 cache_ttl_car;
+	long		 cache_ttl_availability;
+	long		 cache_ttl_reviews;
+	long		 cache_max_stale;		/* seconds past the TTL */
 	struct cidr_list rate_limit_exempt;
 	struct conf_rate rate_public;
 	struct conf_rate rate_auth;

@@ -188,8 +188,15 @@ dispatch_call(struct call *c, struct buf *allow)
 	dispatch_cache_bypass(c, &plan);
 	if (cache_lookup(c, &plan))
 		return API_OK;
-	if ((err = c->route->handler(c)) == API_OK)
-		cache_store(c, &plan);
+	err = c->route->handler(c);
+	if (cache_done(c, &plan, err)) {
+		LOG_WARN("served a stale answer: %s", apierr_code(err));
+		if (c->err_details != NULL)
+			json_object_put(c->err_details);
+		c->err_details = NULL;
+		c->err_message = NULL;
+		return API_OK;
+	}
 	return err;
 }
 

@@ -157,82 +157,95 @@ redis_get(void)
 	return redis_ctx;
 }
 
+/* Run one command given as argv (lens NULL: C strings).  A connection
+ * broken since its last use (a Redis restart) is reopened and the command
+ * retried once; when that fails too, Redis counts as down for
+ * REDIS_RETRY_INTERVAL.  Returns the reply (caller frees with
+ * freeReplyObject()) or NULL. */
+static redisReply *
+redis_argv(int argc, const char **argv, const size_t *lens)
+{
+	redisContext *c;
+	redisReply *r;
+	int attempt, fresh;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		fresh = redis_ctx == NULL;
+		if ((c = redis_get()) == NULL)
+			return NULL;
+		if ((r = redisCommandArgv(c, argc, argv, lens)) != NULL)
+			return r;
+		LOG_WARN("redis: %s failed: %s", argv[0], c->errstr);
+		redis_close();
+		if (fresh)
+			break;
+	}
+	redis_retry_at = clock_mono_us() + conf->redis_retry_interval * 1000;
+	return NULL;
+}
+
 int
 redis_ping(double *ms)
 {
 	int64_t t0 = clock_mono_us();
-	redisContext *c = redis_get();
-	redisReply *r;
-	int ok;
+	const char *argv[1] = { "PING" };
+	redisReply *r = redis_argv(1, argv, NULL);
+	int ok = r != NULL && r->type == REDIS_REPLY_STATUS;
 
-	if (c == NULL)
-		return -1;
-	r = redisCommand(c, "PING");
-	ok = r != NULL && r->type == REDIS_REPLY_STATUS;
-	if (r == NULL) {
-		LOG_ERR("redis: PING failed: %s", c->errstr);
-		redis_retry_at = clock_mono_us() + conf->redis_retry_interval * 1000;
-	}
 	freeReplyObject(r);
 	*ms = (double)(clock_mono_us() - t0) / 1000.0;
 	return ok ? 0 : -1;
 }
 
-/* Load s into the server's script cache. */
-static int
-redis_load(redisContext *c, struct redis_script *s)
-{
-	redisReply *r = redisCommand(c, "SCRIPT LOAD %s", s->text);
-	int ok = r != NULL && r->type == REDIS_REPLY_STRING && r->len == 40;
-
-	if (ok)
-		memcpy(s->sha, r->str, 41);
-	else
-		LOG_ERR("redis: SCRIPT LOAD failed: %s", r ? r->str : c->errstr);
-	freeReplyObject(r);
-	return ok ? 0 : -1;
-}
-
+/* Run script s: EVALSHA, loading it when the server does not know it. */
 static redisReply *
-redis_evalsha(redisContext *c, struct redis_script *s, int nkeys,
-    const char **argv, int argc)
+redis_script_run(struct redis_script *s, int nkeys, const char **args,
+    int nargs)
 {
-	const char *v[16];
+	const char *v[16], *load[3] = { "SCRIPT", "LOAD", s->text };
 	char n[8];
-	int i;
+	redisReply *r;
+	int i, attempt;
 
-	if (argc > 13)
+	if (nargs > 13)
 		return NULL;
 	snprintf(n, sizeof n, "%d", nkeys);
-	v[0] = "EVALSHA";
-	v[1] = s->sha;
-	v[2] = n;
-	for (i = 0; i < argc; i++)
-		v[3 + i] = argv[i];
-	return redisCommandArgv(c, argc + 3, v, NULL);
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (s->sha[0] == '\0') {
+			if ((r = redis_argv(3, load, NULL)) == NULL)
+				return NULL;
+			if (r->type == REDIS_REPLY_STRING && r->len == 40)
+				memcpy(s->sha, r->str, 41);
+			freeReplyObject(r);
+			if (s->sha[0] == '\0')
+				return NULL;
+		}
+		v[0] = "EVALSHA";
+		v[1] = s->sha;
+		v[2] = n;
+		for (i = 0; i < nargs; i++)
+			v[3 + i] = args[i];
+		r = redis_argv(nargs + 3, v, NULL);
+		if (r == NULL || r->type != REDIS_REPLY_ERROR ||
+		    strncmp(r->str, "NOSCRIPT", 8) != 0)
+			return r;
+		freeReplyObject(r);
+		s->sha[0] = '\0';	/* Redis restarted empty: load again */
+	}
+	return NULL;
 }
 
 int
 redis_eval(struct redis_script *s, int nkeys, const char **argv, int argc,
     long long *out, int nout)
 {
-	redisContext *c = redis_get();
-	redisReply *r;
+	redisReply *r = redis_script_run(s, nkeys, argv, argc);
 	size_t i;
 	int n = -1;
 
-	if (c == NULL || (s->sha[0] == '\0' && redis_load(c, s) != 0))
+	if (r == NULL)
 		return -1;
-	r = redis_evalsha(c, s, nkeys, argv, argc);
-	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
-	    strncmp(r->str, "NOSCRIPT", 8) == 0) {
-		freeReplyObject(r);
-		r = redis_load(c, s) == 0 ? redis_evalsha(c, s, nkeys, argv, argc) : NULL;
-	}
-	if (r == NULL) {
-		LOG_ERR("redis: EVALSHA failed: %s", c->errstr);
-		redis_retry_at = clock_mono_us() + conf->redis_retry_interval * 1000;
-	} else if (r->type == REDIS_REPLY_INTEGER && nout > 0) {
+	if (r->type == REDIS_REPLY_INTEGER && nout > 0) {
 		out[0] = r->integer;
 		n = 1;
 	} else if (r->type == REDIS_REPLY_ARRAY) {
@@ -254,36 +267,16 @@ static struct redis_script redis_vget = { .text =
 "return {v, val, redis.call('TTL', k)}\n"
 };
 
-/* Note Redis as down for REDIS_RETRY_INTERVAL after a failed call. */
-static void
-redis_failed(redisContext *c, const char *what)
-{
-	LOG_ERR("redis: %s failed: %s", what, c->errstr);
-	redis_retry_at = clock_mono_us() + conf->redis_retry_interval * 1000;
-}
-
 int
 redis_cache_get(const char *nskey, const char *prefix, const char *suffix,
     long long *version, char **value, size_t *len, long *ttl)
 {
-	redisContext *c = redis_get();
 	const char *argv[3] = { nskey, prefix, suffix };
-	redisReply *r;
+	redisReply *r = redis_script_run(&redis_vget, 1, argv, 3);
 	int rc = -1;
 
-	if (c == NULL || (redis_vget.sha[0] == '\0' && redis_load(c, &redis_vget) != 0))
+	if (r == NULL)
 		return -1;
-	r = redis_evalsha(c, &redis_vget, 1, argv, 3);
-	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
-	    strncmp(r->str, "NOSCRIPT", 8) == 0) {
-		freeReplyObject(r);
-		r = redis_load(c, &redis_vget) == 0 ?
-		    redis_evalsha(c, &redis_vget, 1, argv, 3) : NULL;
-	}
-	if (r == NULL) {
-		redis_failed(c, "cache read");
-		return -1;
-	}
 	if (r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
 	    r->element[0]->type == REDIS_REPLY_STRING) {
 		*version = strtoll(r->element[0]->str, NULL, 10);
@@ -302,19 +295,16 @@ redis_cache_get(const char *nskey, const char *prefix, const char *suffix,
 int
 redis_cache_set(const char *key, const char *value, size_t len, long ttl)
 {
-	redisContext *c = redis_get();
-	redisReply *r;
 	char ex[24];
+	const char *argv[5] = { "SET", key, value, "EX", ex };
+	size_t lens[5] = { 3, strlen(key), len, 2, 0 };
+	redisReply *r;
 	int ok;
 
-	if (c == NULL)
-		return -1;
 	snprintf(ex, sizeof ex, "%ld", ttl);
-	r = redisCommand(c, "SET %s %b EX %s", key, value, len, ex);
-	if (r == NULL) {
-		redis_failed(c, "cache write");
+	lens[4] = strlen(ex);
+	if ((r = redis_argv(5, argv, lens)) == NULL)
 		return -1;
-	}
 	ok = r->type == REDIS_REPLY_STATUS;
 	freeReplyObject(r);
 	return ok ? 0 : -1;
@@ -323,19 +313,14 @@ redis_cache_set(const char *key, const char *value, size_t len, long ttl)
 int
 redis_set_nx(const char *key, const char *value, long ms)
 {
-	redisContext *c = redis_get();
-	redisReply *r;
 	char px[24];
+	const char *argv[6] = { "SET", key, value, "NX", "PX", px };
+	redisReply *r;
 	int rc;
 
-	if (c == NULL)
-		return -1;
 	snprintf(px, sizeof px, "%ld", ms);
-	r = redisCommand(c, "SET %s %s NX PX %s", key, value, px);
-	if (r == NULL) {
-		redis_failed(c, "lock");
+	if ((r = redis_argv(6, argv, NULL)) == NULL)
 		return -1;
-	}
 	rc = r->type == REDIS_REPLY_STATUS ? 1 : r->type == REDIS_REPLY_NIL ? 0 : -1;
 	freeReplyObject(r);
 	return rc;
@@ -344,19 +329,14 @@ redis_set_nx(const char *key, const char *value, long ms)
 int
 redis_incr_many(const char *const *keys, int n)
 {
-	redisContext *c = redis_get();
+	const char *argv[2] = { "INCR", NULL };
 	redisReply *r;
 	int i, rc = 0;
 
-	if (c == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		redisAppendCommand(c, "INCR %s", keys[i]);
 	for (i = 0; i < n; i++) {
-		if (redisGetReply(c, (void **)&r) != REDIS_OK) {
-			redis_failed(c, "invalidation");
+		argv[1] = keys[i];
+		if ((r = redis_argv(2, argv, NULL)) == NULL)
 			return -1;
-		}
 		if (r->type == REDIS_REPLY_ERROR)
 			rc = -1;
 		freeReplyObject(r);

@@ -61,3 +61,27 @@ check "and says BYPASS" eq "$(xc "/api/cars/$car")" BYPASS
 "$DEV" redis-start
 hit_again() { curl -s -o /dev/null "$BASE/api/cars/$car"; [ "$(xc "/api/cars/$car")" = HIT ]; }
 check "HITs resume within seconds of Redis returning" until_ok 100 hit_again
+
+# Stale-while-revalidate and stale-if-error, on reviews (fresh for 2 s in
+# the test stack, served stale up to CACHE_MAX_STALE after).
+rv="/api/cars/$car/reviews?limit=$((RANDOM % 40 + 5))"
+xc "$rv" >/dev/null
+sleep 2.5
+for i in $(seq 1 10); do
+	curl -s -o /dev/null -D "$OUT/swr.$i" "$BASE$rv" &
+done
+wait
+cat "$OUT"/swr.* | tr -d '\r' > "$OUT/swr"
+check "after expiry at most one of 10 concurrent requests refreshes" test "$(grep -c '^X-Cache: MISS' "$OUT/swr")" -le 1
+check "all 10 are answered 200" eq "$(grep -c '^HTTP/1.1 200' "$OUT/swr")" 10
+check "the refreshed answer is fresh again" eq "$(xc "$rv")" HIT
+sleep 2.5
+"$DEV" pg-stop
+req GET "$rv"
+check "PostgreSQL down: a stale answer is served (200)" eq "$STATUS" 200
+check "marked STALE" eq "$(hdr X-Cache)" STALE
+req GET "/api/cars/$car/reviews?limit=49&page=$((RANDOM % 9000 + 2))"
+check "PostgreSQL down: an answer never cached is 503" eq "$STATUS" 503
+"$DEV" pg-start
+ready() { curl -sf -o /dev/null "$BASE/api/health/ready"; }
+until_ok 100 ready
