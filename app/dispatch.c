@@ -123,6 +123,7 @@ dispatch_rate(struct call *c)
 	response_header(c->resp, "X-RateLimit-Reset", "%s", reset);
 	if (v.allowed)
 		return API_OK;
+	ratelimit_record(c->req, c->route->rate, c->route->path);
 	c->retry_after = v.retry_after > 0 ? v.retry_after : 1;
 	c->err_details = json_object_new_object();
 	json_object_object_add(c->err_details, "retryAfter",

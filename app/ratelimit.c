@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <openssl/sha.h>
 
+#include "buf.h"
 #include "clock.h"
 #include "conf.h"
 #include "log.h"
@@ -229,4 +230,53 @@ ratelimit_check(struct req *r, enum rate_tier tier, struct ratelimit_verdict *v)
 	}
 	v->local = true;
 	ratelimit_local(keys, n, rt, v);
+}
+
+#define RATELIMIT_VIOLATIONS_KEY	"rl:v1:violations"
+
+void
+ratelimit_record(struct req *r, enum rate_tier tier, const char *route)
+{
+	struct buf b;
+	char ts[40];
+
+	clock_iso8601(ts, sizeof ts);
+	buf_init(&b);
+	buf_adds(&b, "{\"identifier\":");
+	buf_add_json_string(&b, r->user_id ? r->user_id : r->client_ip);
+	buf_printf(&b, ",\"tier\":\"%s\",\"endpoint\":", ratelimit_tier_name(tier));
+	buf_add_json_string(&b, route);
+	buf_printf(&b, ",\"timestamp\":\"%s\",\"epoch\":%lld}", ts,
+	    (long long)(clock_wall_ms() / 1000));
+	(void)redis_push_capped(RATELIMIT_VIOLATIONS_KEY, b.data,
+	    RATELIMIT_VIOLATIONS_MAX);
+	buf_free(&b);
+}
+
+int
+ratelimit_violations(char ***items)
+{
+	return redis_list(RATELIMIT_VIOLATIONS_KEY, RATELIMIT_VIOLATIONS_MAX, items);
+}
+
+int
+ratelimit_forget(const char *identifier)
+{
+	static const enum rate_tier tiers[] = { RATE_PUBLIC, RATE_AUTH,
+	    RATE_BOOKING, RATE_ADMIN, RATE_LOGIN, RATE_PAYMENT, RATE_UPLOAD,
+	    RATE_WEBHOOK };
+	char keys[16][160];
+	const char *k[17];
+	int i, n = 0;
+
+	k[n++] = RATELIMIT_VIOLATIONS_KEY;
+	if (identifier != NULL) {
+		for (i = 0; i < 8; i++) {
+			ratelimit_key(tiers[i], "ip", identifier, keys[2 * i], 160);
+			ratelimit_key(tiers[i], "user", identifier, keys[2 * i + 1], 160);
+			k[n++] = keys[2 * i];
+			k[n++] = keys[2 * i + 1];
+		}
+	}
+	return redis_del_many(k, n);
 }

@@ -28,6 +28,18 @@ struct ratelimit_verdict {
  * in-process limiter). */
 void ratelimit_check(struct req *r, enum rate_tier tier,
     struct ratelimit_verdict *v);
+/* Violations kept for monitoring (newest first). */
+#define RATELIMIT_VIOLATIONS_MAX	1000
+
+/* Record a denied request of r on tier (for the monitoring route). */
+void ratelimit_record(struct req *r, enum rate_tier tier, const char *route);
+/* The recorded violations, newest first, as JSON text items (caller frees
+ * each and the array).  Returns the count or -1. */
+int ratelimit_violations(char ***items);
+/* Forget the violations of identifier (all when NULL) and, for an
+ * identifier, reset its public/auth/booking/admin/login tiers.  Returns 0
+ * or -1. */
+int ratelimit_forget(const char *identifier);
 /* The Redis key of a tier and identity, e.g. "rl:v1:public:ip:192.0.2.1".
  * Writes into out (len bytes). */
 void ratelimit_key(enum rate_tier tier, const char *kind, const char *id,

@@ -344,6 +344,65 @@ redis_incr_many(const char *const *keys, int n)
 	return rc;
 }
 
+int
+redis_push_capped(const char *key, const char *value, long max)
+{
+	char stop[24];
+	const char *push[3] = { "LPUSH", key, value };
+	const char *trim[4] = { "LTRIM", key, "0", stop };
+	redisReply *r;
+
+	snprintf(stop, sizeof stop, "%ld", max - 1);
+	if ((r = redis_argv(3, push, NULL)) == NULL)
+		return -1;
+	freeReplyObject(r);
+	if ((r = redis_argv(4, trim, NULL)) == NULL)
+		return -1;
+	freeReplyObject(r);
+	return 0;
+}
+
+int
+redis_list(const char *key, long max, char ***items)
+{
+	char stop[24];
+	const char *argv[4] = { "LRANGE", key, "0", stop };
+	redisReply *r;
+	size_t i;
+	int n = 0;
+
+	snprintf(stop, sizeof stop, "%ld", max - 1);
+	*items = NULL;
+	if ((r = redis_argv(4, argv, NULL)) == NULL)
+		return -1;
+	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
+		*items = xcalloc(r->elements, sizeof **items);
+		for (i = 0; i < r->elements; i++) {
+			if (r->element[i]->type == REDIS_REPLY_STRING)
+				(*items)[n++] = xstrndup(r->element[i]->str,
+				    r->element[i]->len);
+		}
+	}
+	freeReplyObject(r);
+	return n;
+}
+
+int
+redis_del_many(const char *const *keys, int n)
+{
+	const char *argv[2] = { "DEL", NULL };
+	redisReply *r;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		argv[1] = keys[i];
+		if ((r = redis_argv(2, argv, NULL)) == NULL)
+			return -1;
+		freeReplyObject(r);
+	}
+	return 0;
+}
+
 void
 redis_close(void)
 {

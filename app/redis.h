@@ -48,6 +48,13 @@ int redis_incr_many(const char *const *keys, int n);
 /* SET key value NX PX ms.  Returns 1 when set, 0 when the key exists, -1
  * when Redis is unreachable. */
 int redis_set_nx(const char *key, const char *value, long ms);
+/* LPUSH value to key and keep the newest max entries.  Returns 0 or -1. */
+int redis_push_capped(const char *key, const char *value, long max);
+/* The entries of list key (newest first), at most max.  Returns the count
+ * stored in *items (caller frees each and the array with free()), or -1. */
+int redis_list(const char *key, long max, char ***items);
+/* DEL each of n keys.  Returns 0 or -1. */
+int redis_del_many(const char *const *keys, int n);
 /* Close the connection. */
 void redis_close(void);
 

@@ -184,6 +184,12 @@ static const struct key keys_admin_edit[] = {	/* order: enum in svc_admin.c */
 };
 static const struct input input_admin_edit = INPUT(BODY_JSON, keys_admin_edit);
 
+static const struct key keys_rate_monitor[] = {
+	{ .name = "minutes", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10080 },
+	{ .name = "identifier", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 100 },
+};
+static const struct input input_rate_monitor = INPUT(BODY_NONE, keys_rate_monitor);
+
 static const struct key keys_pages[] = {
 	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
 	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
@@ -315,6 +321,16 @@ static const struct route routes[] = {
 	  .handler = svc_admin_analytics, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .summary = "Revenue, active bookings, fleet size, new customers; recent and popular" },
+	/* GET /api/admin/rate-limit-monitoring: recent violations. */
+	{ .method = METHOD_GET, .path = "/api/admin/rate-limit-monitoring",
+	  .handler = svc_admin_rate_monitor, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_rate_monitor,
+	  .summary = "Recent rate-limit violations (last 1000), summarised" },
+	/* DELETE /api/admin/rate-limit-monitoring: clear, or unblock one. */
+	{ .method = METHOD_DELETE, .path = "/api/admin/rate-limit-monitoring",
+	  .handler = svc_admin_rate_reset, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_rate_monitor,
+	  .summary = "Clear violations; with identifier, reset that client's limits" },
 	/* GET /api/admin/bookings: the booking list. */
 	{ .method = METHOD_GET, .path = "/api/admin/bookings",
 	  .handler = svc_admin_bookings, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

@@ -73,6 +73,11 @@ enum api_err svc_admin_booking_update(struct call *c);
 enum api_err svc_admin_booking_cancel(struct call *c);
 /* GET /api/admin/analytics: dashboard figures. */
 enum api_err svc_admin_analytics(struct call *c);
+/* GET /api/admin/rate-limit-monitoring: recent 429s, summarised. */
+enum api_err svc_admin_rate_monitor(struct call *c);
+/* DELETE /api/admin/rate-limit-monitoring: clear them; with identifier,
+ * also reset that client's tiers. */
+enum api_err svc_admin_rate_reset(struct call *c);
 /* GET /api/admin/cars: the whole fleet including hidden cars. */
 enum api_err svc_admin_cars(struct call *c);
 

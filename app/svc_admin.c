@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
 #include "cache.h"
 #include "conf.h"
 #include "pricing.h"
+#include "ratelimit.h"
 #include "rng.h"
 #include "db.h"
 #include "repo.h"
@@ -455,4 +457,96 @@ svc_admin_analytics(struct call *c)
 	enum api_err e = repo_admin_analytics(&res, &json);
 
 	return svc_answer(c, e, res, json, "No data");
+}
+
+/* Fold one violation v into the summary if it is recent enough and
+ * matches identifier; returns true if it counted. */
+static bool
+svc_admin_violation(struct json_object *v, long long since, const char *who,
+    struct json_object *by_endpoint, struct json_object *idents,
+    struct json_object *list, long long *recent)
+{
+	struct json_object *f, *count;
+	const char *id, *ep;
+	long long at;
+
+	if (!json_object_object_get_ex(v, "epoch", &f) ||
+	    (at = json_object_get_int64(f)) < since ||
+	    !json_object_object_get_ex(v, "identifier", &f))
+		return false;
+	id = json_object_get_string(f);
+	if (who != NULL && strcmp(id, who) != 0)
+		return false;
+	json_object_object_add(idents, id, json_object_new_boolean(1));
+	ep = json_object_object_get_ex(v, "endpoint", &f) ?
+	    json_object_get_string(f) : "?";
+	count = json_object_object_get_ex(by_endpoint, ep, &f) ?
+	    json_object_new_int64(json_object_get_int64(f) + 1) :
+	    json_object_new_int64(1);
+	json_object_object_add(by_endpoint, ep, count);
+	if (at >= (long long)time(NULL) - 300)
+		(*recent)++;
+	if (json_object_array_length(list) < 100)
+		json_object_array_add(list, json_object_get(v));
+	return true;
+}
+
+enum api_err
+svc_admin_rate_monitor(struct call *c)
+{
+	const char *const *f = c->req->field;
+	long long since = (long long)time(NULL) - 60 * (f[0] ? atol(f[0]) : 60);
+	long long total = 0, recent = 0;
+	struct json_object *o, *sum, *by = json_object_new_object(),
+	    *idents = json_object_new_object(), *list = json_object_new_array(), *v;
+	char **items = NULL;
+	int n, i;
+
+	/* fields: minutes, identifier */
+	if ((n = ratelimit_violations(&items)) < 0) {
+		json_object_put(by);
+		json_object_put(idents);
+		json_object_put(list);
+		c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
+		return API_SERVICE_UNAVAILABLE;
+	}
+	for (i = 0; i < n; i++) {
+		if ((v = request_json_parse(items[i], strlen(items[i]))) != NULL) {
+			total += svc_admin_violation(v, since, f[1], by, idents, list,
+			    &recent);
+			json_object_put(v);
+		}
+		free(items[i]);
+	}
+	free(items);
+	sum = json_object_new_object();
+	json_object_object_add(sum, "totalViolations", json_object_new_int64(total));
+	json_object_object_add(sum, "uniqueIdentifiers",
+	    json_object_new_int(json_object_object_length(idents)));
+	json_object_object_add(sum, "byEndpoint", by);
+	json_object_object_add(sum, "recentViolations", json_object_new_int64(recent));
+	json_object_put(idents);
+	o = json_object_new_object();
+	json_object_object_add(o, "summary", sum);
+	json_object_object_add(o, "violations", list);
+	response_json(c->resp, 200, o);
+	return API_OK;
+}
+
+enum api_err
+svc_admin_rate_reset(struct call *c)
+{
+	struct json_object *o;
+
+	/* fields: minutes (unused), identifier */
+	if (ratelimit_forget(c->req->field[1]) != 0) {
+		c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
+		return API_SERVICE_UNAVAILABLE;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "success", json_object_new_boolean(1));
+	json_object_object_add(o, "cleared", json_object_new_string(
+	    c->req->field[1] ? c->req->field[1] : "all violations"));
+	response_json(c->resp, 200, o);
+	return API_OK;
 }

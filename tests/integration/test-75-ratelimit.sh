@@ -24,6 +24,20 @@ seq 1 300 | xargs -P 300 -I@ curl -s -o /dev/null -w '%{http_code}\n' --max-time
 check "exactly 100 of 300 concurrent requests are admitted" eq "$(grep -c '^400$' "$OUT/burst")" 100
 check "the other 200 are 429" eq "$(grep -c '^429$' "$OUT/burst")" 200
 
+# Monitoring: the 429s are recorded; an admin can clear and unblock.
+adm=$(curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+	-d '{"email":"admin@exodrive.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
+req GET "/api/admin/rate-limit-monitoring?identifier=$b" -H "Authorization: Bearer $adm"
+check "monitoring counts the 200 violations of that client" eq "$(js .summary.totalViolations)" 200
+check "by endpoint" eq "$(js '.summary.byEndpoint["/api/bookings"]')" 200
+check "and lists at most 100" eq "$(js '.violations | length')" 100
+req DELETE "/api/admin/rate-limit-monitoring?identifier=$b" -d '' -H "Authorization: Bearer $adm"
+check "an admin clears and unblocks a client" eq "$(js .success)" true
+req POST /api/bookings -H "X-Forwarded-For: $b" -H 'Content-Type: application/json' -d '{}'
+check "the unblocked client is admitted again" eq "$STATUS" 400
+req GET "/api/admin/rate-limit-monitoring?identifier=$b" -H "Authorization: Bearer $adm"
+check "its violations are gone" eq "$(js .summary.totalViolations)" 0
+
 # The public tier (100/60 here) refills one request every 0.6 s.
 b=$(ip)
 seq 1 150 | xargs -P 50 -I{} curl -s -o /dev/null -H "X-Forwarded-For: $b" "$BASE/api/cars?limit=999"
