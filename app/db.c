@@ -23,6 +23,7 @@ static int	 db_in_tx;	/* a transaction is open: never retry */
 #define DB_MAX_PREPARED	256
 static const char	*db_prepared[DB_MAX_PREPARED];
 static int		 db_nprepared;
+static long long db_time_us;	/* time in PostgreSQL since db_take_time() */
 static char	 db_state[6];
 static char	 db_cons[64];
 
@@ -173,6 +174,7 @@ enum api_err
 db_query(const char *sql, int n, const char *const *params,
     struct db_res **res)
 {
+	int64_t t0 = clock_mono_us();
 	PGconn *c = db_get();
 	PGresult *r;
 	ExecStatusType st;
@@ -191,6 +193,7 @@ db_query(const char *sql, int n, const char *const *params,
 		r = db_run(c, sql, n, params);
 	}
 	st = PQresultStatus(r);
+	db_time_us += clock_mono_us() - t0;
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		enum api_err e = db_fail(r, sql);
 
@@ -209,6 +212,15 @@ db_exec(const char *sql, int n, const char *const *params)
 
 	db_free(res);
 	return e;
+}
+
+long long
+db_take_time(void)
+{
+	long long t = db_time_us;
+
+	db_time_us = 0;
+	return t;
 }
 
 const char *

@@ -46,6 +46,10 @@ enum api_err db_begin(void);
 enum api_err db_commit(void);
 void db_rollback(void);
 
+/* Microseconds spent waiting for PostgreSQL since the last call; resets
+ * the counter (the dispatcher reports it per request as X-DB-Time). */
+long long db_take_time(void);
+
 /* Run a script of several statements (migrations only).  Returns API_OK
  * or API_DATABASE_ERROR with the server's message in err. */
 enum api_err db_script(const char *sql, char *err, size_t errlen);

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "conf.h"
+#include "db.h"
 #include "dispatch.h"
 #include "log.h"
 #include "ratelimit.h"
@@ -207,6 +208,7 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	struct call c = { .req = r, .resp = s };
 	struct buf allow;
 	enum api_err err = early;
+	long long db_us;
 
 	buf_init(&allow);
 	log_set_trace(r->trace_id);
@@ -222,6 +224,8 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	}
 	if (c.err_details != NULL)
 		json_object_put(c.err_details);
+	db_us = db_take_time();
+	response_header(s, "X-DB-Time", "%lld.%03lldms", db_us / 1000, db_us % 1000);
 	dispatch_cors(r, s);
 	buf_free(&allow);
 }

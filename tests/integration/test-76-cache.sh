@@ -14,6 +14,9 @@ xc "/api/cars?$q" >/dev/null
 check "fleet list: HIT after MISS" eq "$(xc "/api/cars?$q")" HIT
 check "the HIT answers 200 with the same shape" eq "$(js .pagination.limit)" 5
 check "X-Cache-TTL on a HIT" test -n "$(hdr X-Cache-TTL)"
+check "a HIT costs no database time (X-DB-Time)" eq "$(hdr X-DB-Time)" 0.000ms
+req GET "/api/cars?limit=7&page=$((RANDOM % 50 + 10))"
+check "a MISS reports its database time" test "$(hdr X-DB-Time)" != 0.000ms
 xc "/api/cars/$car" >/dev/null
 check "car details: HIT after MISS" eq "$(xc "/api/cars/$car")" HIT
 xc /api/cars/slug/bentley-bentayga >/dev/null
