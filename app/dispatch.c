@@ -113,6 +113,8 @@ dispatch_rate(struct call *c)
 	time_t at;
 	struct tm tm;
 
+	if (c->req->internal)		/* the cache warmer is not a client */
+		return API_OK;
 	ratelimit_check(c->req, c->route->rate, &v);
 	if (!v.applied)
 		return API_OK;

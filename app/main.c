@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "conf.h"
 #include "log.h"
 #include "migrate.h"
@@ -14,6 +16,7 @@
 #include "repo.h"
 #include "responder.h"
 #include "seed.h"
+#include "warm.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -34,6 +37,8 @@ static const char usage[] =
 "            --scale N adds N generated cars with a year of bookings\n"
 "  expire-holds  cancel unpaid bookings older than BOOKING_HOLD_MINUTES\n"
 "            and release their days (for the scheduler or cron)\n"
+"  warm-cache  fill the catalogue cache (fleet list, popular cars and\n"
+"            their next 7 days); --popular-only: car details only\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
 "\n"
 "Settings come from the environment and from --config FILE or\n"
@@ -186,6 +191,18 @@ main(int argc, char **argv)
 		if (repo_admin_expire_holds(conf->booking_hold_minutes, &n) != API_OK)
 			return 1;
 		printf("%ld hold%s expired\n", n, n == 1 ? "" : "s");
+		return 0;
+	}
+	if (strcmp(argv[i], "warm-cache") == 0) {
+		struct warm_opts o = { .popular_cars = true, .availability = true,
+		    .fleet = true, .limit = 10, .days = 7 };
+		struct json_object *m;
+
+		if (i + 1 < argc && strcmp(argv[i + 1], "--popular-only") == 0)
+			o.availability = o.fleet = false;
+		m = warm_run(&o);
+		printf("%s\n", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+		json_object_put(m);
 		return 0;
 	}
 	if (strcmp(argv[i], "seed") == 0)

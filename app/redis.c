@@ -403,6 +403,24 @@ redis_del_many(const char *const *keys, int n)
 	return 0;
 }
 
+int
+redis_get_value(const char *key, char **value, size_t *len)
+{
+	const char *argv[2] = { "GET", key };
+	redisReply *r = redis_argv(2, argv, NULL);
+	int rc = 0;
+
+	if (r == NULL)
+		return -1;
+	if (r->type == REDIS_REPLY_STRING) {
+		*value = xstrndup(r->str, r->len);
+		*len = r->len;
+		rc = 1;
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
 void
 redis_close(void)
 {

@@ -55,6 +55,9 @@ int redis_push_capped(const char *key, const char *value, long max);
 int redis_list(const char *key, long max, char ***items);
 /* DEL each of n keys.  Returns 0 or -1. */
 int redis_del_many(const char *const *keys, int n);
+/* GET key.  Returns 1 with *value (caller frees with free()), 0 when
+ * missing, -1 when Redis is unreachable. */
+int redis_get_value(const char *key, char **value, size_t *len);
 /* Close the connection. */
 void redis_close(void);
 

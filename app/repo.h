@@ -180,6 +180,9 @@ enum api_err repo_admin_booking_redate(const char *id, const char *car,
 /* Days taken in start..end by anything but booking id. */
 enum api_err repo_admin_blocked_except(const char *id, const char *car,
     const char *start, const char *end, struct db_res **res);
+/* Ids of the most-booked visible cars of the last 30 days (then featured,
+ * then newest), at most limit. */
+enum api_err repo_admin_popular_cars(long limit, struct db_res **res);
 /* Every car, hidden ones too, newest first. */
 enum api_err repo_admin_car_list(const char *page, const char *limit,
     struct db_res **res, const char **json);

@@ -452,3 +452,17 @@ repo_admin_blocked_except(const char *id, const char *car, const char *start,
 	    " WHERE b.car_id = $2::uuid AND b.id <> $1::uuid AND b.overall_status <> 'cancelled'"
 	    "  AND b.start_date <= $4::date AND b.end_date >= $3::date ORDER BY 1", 4, p, res);
 }
+
+enum api_err
+repo_admin_popular_cars(long limit, struct db_res **res)
+{
+	char n[24];
+	const char *p[1] = { n };
+
+	snprintf(n, sizeof n, "%ld", limit);
+	return db_query("SELECT c.id FROM cars c LEFT JOIN bookings b ON b.car_id = c.id"
+	    " AND b.overall_status <> 'cancelled' AND b.created_at > now() - interval '30 days'"
+	    " WHERE c.available AND NOT c.hidden GROUP BY c.id, c.featured, c.created_at"
+	    " ORDER BY count(b.id) DESC, c.featured DESC, c.created_at DESC LIMIT $1::int",
+	    1, p, res);
+}

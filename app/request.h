@@ -60,6 +60,7 @@ struct req {
 	const char		*content_type;
 	long long		 content_length;
 	bool			 body_too_large;
+	bool			 internal;	/* replayed by the cache warmer */
 	const char		*body;
 	size_t			 body_len;
 	struct json_object	*json;		/* parsed JSON body, owned */

@@ -190,6 +190,14 @@ static const struct key keys_rate_monitor[] = {
 };
 static const struct input input_rate_monitor = INPUT(BODY_NONE, keys_rate_monitor);
 
+static const struct key keys_warm[] = {
+	{ .name = "warmPopularCars", .src = KEY_BODY, .type = KEY_BOOL },
+	{ .name = "warmUpcomingAvailability", .src = KEY_BODY, .type = KEY_BOOL },
+	{ .name = "popularCarsLimit", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 50 },
+	{ .name = "availabilityDays", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 30 },
+};
+static const struct input input_warm = INPUT(BODY_JSON, keys_warm);
+
 static const struct key keys_pages[] = {
 	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
 	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
@@ -321,6 +329,16 @@ static const struct route routes[] = {
 	  .handler = svc_admin_analytics, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .summary = "Revenue, active bookings, fleet size, new customers; recent and popular" },
+	/* POST /api/admin/cache-warm: warm the catalogue cache. */
+	{ .method = METHOD_POST, .path = "/api/admin/cache-warm",
+	  .handler = svc_admin_warm, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_warm,
+	  .summary = "Warm the cache: fleet list, popular cars, their next days" },
+	/* GET /api/admin/cache-warm: the last warm-up. */
+	{ .method = METHOD_GET, .path = "/api/admin/cache-warm",
+	  .handler = svc_admin_warm_last, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .summary = "Metrics of the last cache warm-up" },
 	/* GET /api/admin/rate-limit-monitoring: recent violations. */
 	{ .method = METHOD_GET, .path = "/api/admin/rate-limit-monitoring",
 	  .handler = svc_admin_rate_monitor, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

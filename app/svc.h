@@ -78,6 +78,10 @@ enum api_err svc_admin_rate_monitor(struct call *c);
 /* DELETE /api/admin/rate-limit-monitoring: clear them; with identifier,
  * also reset that client's tiers. */
 enum api_err svc_admin_rate_reset(struct call *c);
+/* POST /api/admin/cache-warm: warm the catalogue cache now. */
+enum api_err svc_admin_warm(struct call *c);
+/* GET /api/admin/cache-warm: the last warm-up's metrics. */
+enum api_err svc_admin_warm_last(struct call *c);
 /* GET /api/admin/cars: the whole fleet including hidden cars. */
 enum api_err svc_admin_cars(struct call *c);
 

@@ -10,10 +10,13 @@
 #include <json-c/json.h>
 
 #include "cache.h"
+#include "buf.h"
 #include "conf.h"
+#include "log.h"
 #include "pricing.h"
 #include "ratelimit.h"
 #include "rng.h"
+#include "warm.h"
 #include "db.h"
 #include "repo.h"
 #include "request.h"
@@ -548,5 +551,45 @@ svc_admin_rate_reset(struct call *c)
 	json_object_object_add(o, "cleared", json_object_new_string(
 	    c->req->field[1] ? c->req->field[1] : "all violations"));
 	response_json(c->resp, 200, o);
+	return API_OK;
+}
+
+enum api_err
+svc_admin_warm(struct call *c)
+{
+	const char *const *f = c->req->field;
+	struct warm_opts o = {
+		.popular_cars = f[0] == NULL || strcmp(f[0], "true") == 0,
+		.availability = f[1] == NULL || strcmp(f[1], "true") == 0,
+		.fleet = true,
+		.limit = f[2] ? atol(f[2]) : 10,
+		.days = f[3] ? atol(f[3]) : 7,
+	};
+	struct json_object *o2 = json_object_new_object();
+
+	/* fields: warmPopularCars, warmUpcomingAvailability, popularCarsLimit,
+	 * availabilityDays */
+	json_object_object_add(o2, "success", json_object_new_boolean(1));
+	json_object_object_add(o2, "metrics", warm_run(&o));
+	log_set_trace(c->req->trace_id);	/* the replays set their own */
+	response_json(c->resp, 200, o2);
+	return API_OK;
+}
+
+enum api_err
+svc_admin_warm_last(struct call *c)
+{
+	char *last = warm_last();
+	struct buf b;
+
+	if (last == NULL) {
+		c->err_message = "No cache warm-up has run yet";
+		return API_NOT_FOUND;
+	}
+	buf_init(&b);
+	buf_printf(&b, "{\"success\":true,\"metrics\":%s}", last);
+	response_raw_json(c->resp, 200, b.data, b.len);
+	buf_free(&b);
+	free(last);
 	return API_OK;
 }

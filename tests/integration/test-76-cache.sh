@@ -88,3 +88,16 @@ check "PostgreSQL down: an answer never cached is 503" eq "$STATUS" 503
 "$DEV" pg-start
 ready() { curl -sf -o /dev/null "$BASE/api/health/ready"; }
 until_ok 100 ready
+
+# Warming: through the API and the command.
+req PATCH "/api/admin/cars/$car/visibility" -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' -d '{"hidden":false}'
+req POST /api/admin/cache-warm -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' -d '{"popularCarsLimit":3,"availabilityDays":5}'
+check "warm-up answers its metrics" eq "$(js .metrics.status)" success
+check "fleet list + 3 cars x (details + availability) = 7 keys" eq "$(js .metrics.keysWarmed)" 7
+check "the first client request after warming is a HIT" eq "$(xc /api/cars)" HIT
+req GET /api/admin/cache-warm -H "Authorization: Bearer $adm"
+check "GET returns the last run" eq "$(js .metrics.keysWarmed)" 7
+req POST /api/admin/cache-warm -H "Authorization: Bearer $john" -H 'Content-Type: application/json' -d '{}'
+check "warming is admin-only" eq "$STATUS" 403
+out=$("$BIN" --config "$VAR/exodrive.env" warm-cache --popular-only 2>/dev/null | tail -1)
+check "exodrive warm-cache --popular-only warms 10 cars" eq "$(echo "$out" | jq -r .keysWarmed)" 10
