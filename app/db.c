@@ -229,12 +229,6 @@ db_sqlstate(void)
 	return db_state;
 }
 
-const char *
-db_constraint(void)
-{
-	return db_cons;
-}
-
 int
 db_rows(const struct db_res *res)
 {
@@ -250,12 +244,6 @@ db_val(const struct db_res *res, int row, int col)
 	    PQgetisnull(r, row, col))
 		return NULL;
 	return PQgetvalue(r, row, col);
-}
-
-int
-db_col(const struct db_res *res, const char *name)
-{
-	return res ? PQfnumber((const PGresult *)res, name) : -1;
 }
 
 void

@@ -31,14 +31,10 @@ enum api_err db_query(const char *sql, int n, const char *const *params,
 enum api_err db_exec(const char *sql, int n, const char *const *params);
 /* The SQLSTATE of the last failed statement ("" if none). */
 const char *db_sqlstate(void);
-/* The constraint named by the last failed statement ("" if none). */
-const char *db_constraint(void);
 /* Rows in res. */
 int db_rows(const struct db_res *res);
 /* Value at row, col as text; NULL for SQL NULL.  Owned by res. */
 const char *db_val(const struct db_res *res, int row, int col);
-/* Column index of name in res, or -1. */
-int db_col(const struct db_res *res, const char *name);
 void db_free(struct db_res *res);
 
 /* Transactions: BEGIN (with SET LOCAL lock_timeout), COMMIT, ROLLBACK. */

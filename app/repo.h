@@ -167,10 +167,6 @@ enum api_err repo_admin_customer_exists(const char *id);
 /* Set the statuses of an admin-created booking from its initial status. */
 enum api_err repo_admin_booking_initial(const char *id, const char *initial,
     const char *notes);
-/* Let the booking's secure token live days from now. */
-enum api_err repo_admin_booking_token_days(const char *id, const char *days);
-/* The booking's secure token. */
-enum api_err repo_admin_booking_token(const char *id, char *token, size_t len);
 /* Update the given (non-NULL) fields; *json lists the changes. */
 enum api_err repo_admin_booking_update(const char *const *p,
     struct db_res **res, const char **json);

@@ -361,31 +361,6 @@ repo_admin_booking_initial(const char *id, const char *initial, const char *note
 	    " notes = COALESCE($3, notes) WHERE id = $1::uuid", 3, p);
 }
 
-enum api_err
-repo_admin_booking_token_days(const char *id, const char *days)
-{
-	const char *p[2] = { id, days };
-
-	return db_exec("UPDATE booking_secure_tokens t SET expires_at = now() + make_interval(days => $2::int)"
-	    " FROM bookings b WHERE b.id = $1::uuid AND t.id = b.secure_token_id", 2, p);
-}
-
-enum api_err
-repo_admin_booking_token(const char *id, char *token, size_t len)
-{
-	const char *p[1] = { id };
-	struct db_res *res;
-	enum api_err e = db_query("SELECT t.token FROM booking_secure_tokens t JOIN bookings b"
-	    " ON t.id = b.secure_token_id WHERE b.id = $1::uuid", 1, p, &res);
-
-	if (e == API_OK && db_rows(res) == 1)
-		snprintf(token, len, "%s", db_val(res, 0, 0));
-	else if (e == API_OK)
-		e = API_NOT_FOUND;
-	db_free(res);
-	return e;
-}
-
 /* p: 1 id, 2 notes, 3 adminNotes, 4 pickupLocation, 5 dropoffLocation,
  * 6 startDate, 7 endDate, 8 totalPrice, 9 deposit, 10 paymentStatus,
  * 11 contractStatus.  Returns the changed fields as JSON {field:[old,new]}. */
