@@ -202,40 +202,34 @@ cache_done(struct call *c, struct cache_plan *p, enum api_err err)
 	return served;
 }
 
+/* INCR the namespace counters of family for car (and the fleet's too
+ * when fleet is true), in one round trip. */
 static void
-cache_bump(const char *const *keys, int n)
+cache_bump(const char *family, const char *car, bool fleet)
 {
-	if (redis_incr_many(keys, n) != 0)
+	char k[2][160];
+	const char *keys[2] = { k[0], k[1] };
+
+	snprintf(k[0], sizeof k[0], "ns:v1:%s:%s", family, car);
+	snprintf(k[1], sizeof k[1], "ns:v1:fleet:all");
+	if (redis_incr_many(keys, fleet ? 2 : 1) != 0)
 		LOG_WARN("cache invalidation failed; entries expire by TTL");
 }
 
 void
 cache_invalidate_car(const char *car)
 {
-	char k[2][160];
-	const char *keys[2] = { k[0], k[1] };
-
-	snprintf(k[0], sizeof k[0], "ns:v1:fleet:all");
-	snprintf(k[1], sizeof k[1], "ns:v1:car:%s", car);
-	cache_bump(keys, 2);
+	cache_bump("car", car, true);
 }
 
 void
 cache_invalidate_availability(const char *car)
 {
-	char k[160];
-	const char *keys[1] = { k };
-
-	snprintf(k, sizeof k, "ns:v1:avail:%s", car);
-	cache_bump(keys, 1);
+	cache_bump("avail", car, false);
 }
 
 void
 cache_invalidate_reviews(const char *car)
 {
-	char k[160];
-	const char *keys[1] = { k };
-
-	snprintf(k, sizeof k, "ns:v1:reviews:%s", car);
-	cache_bump(keys, 1);
+	cache_bump("reviews", car, false);
 }

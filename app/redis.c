@@ -326,22 +326,18 @@ redis_set_nx(const char *key, const char *value, long ms)
 	return rc;
 }
 
+static struct redis_script redis_incr_all = { .text =
+"for i = 1, #KEYS do redis.call('INCR', KEYS[i]) end\n"
+"return #KEYS\n"
+};
+
 int
 redis_incr_many(const char *const *keys, int n)
 {
-	const char *argv[2] = { "INCR", NULL };
-	redisReply *r;
-	int i, rc = 0;
+	long long out;
 
-	for (i = 0; i < n; i++) {
-		argv[1] = keys[i];
-		if ((r = redis_argv(2, argv, NULL)) == NULL)
-			return -1;
-		if (r->type == REDIS_REPLY_ERROR)
-			rc = -1;
-		freeReplyObject(r);
-	}
-	return rc;
+	return redis_eval(&redis_incr_all, n, (const char **)keys, n, &out, 1) == 1 ?
+	    0 : -1;
 }
 
 int

@@ -43,7 +43,8 @@ int redis_cache_get(const char *nskey, const char *prefix, const char *suffix,
     long long *version, char **value, size_t *len, long *ttl);
 /* SET key value EX ttl.  Returns 0 or -1. */
 int redis_cache_set(const char *key, const char *value, size_t len, long ttl);
-/* INCR each of n keys in one round trip.  Returns 0 or -1. */
+/* INCR each of n keys (at most 13) in one round trip (one script).
+ * Returns 0 or -1. */
 int redis_incr_many(const char *const *keys, int n);
 /* SET key value NX PX ms.  Returns 1 when set, 0 when the key exists, -1
  * when Redis is unreachable. */
