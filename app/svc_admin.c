@@ -149,17 +149,18 @@ svc_admin_days_free(struct call *c, const char *except, const char *car,
 }
 
 /* Move booking id to status to, checked against the machine; logs
- * booking_status_changed (or booking_cancelled when event says so). */
+ * booking_status_changed (or booking_cancelled when event says so).  The
+ * booking's car goes to car (64 bytes). */
 static enum api_err
 svc_admin_move(struct call *c, const char *id, const char *to,
-    const char *reason, const char *event)
+    const char *reason, const char *event, char *car)
 {
-	char from[64], car[64], start[11], end[11];
+	char from[64], start[11], end[11];
 	struct json_object *d, *o, *b;
 	enum api_err e;
 	int ok;
 
-	e = repo_admin_booking_lock(id, from, sizeof from, car, sizeof car, start, end);
+	e = repo_admin_booking_lock(id, from, sizeof from, car, 64, start, end);
 	if (e == API_NOT_FOUND)
 		c->err_message = "Booking not found";
 	if (e != API_OK)
@@ -198,21 +199,16 @@ svc_admin_move(struct call *c, const char *id, const char *to,
 	return API_OK;
 }
 
-/* Commit (dropping the cached availability of the booking's car) or roll
- * back, and return e. */
+/* Commit (dropping the cached availability of car) or roll back, and
+ * return e. */
 static enum api_err
-svc_admin_finish(enum api_err e, const char *booking)
+svc_admin_finish(enum api_err e, const char *car)
 {
-	char status[64], car[64], start[11], end[11];
-
 	if (e != API_OK) {
 		db_rollback();
 		return e;
 	}
-	if (repo_admin_booking_lock(booking, status, sizeof status, car,
-	    sizeof car, start, end) != API_OK)
-		car[0] = '\0';
-	if ((e = db_commit()) == API_OK && car[0] != '\0')
+	if ((e = db_commit()) == API_OK)
 		cache_invalidate_availability(car);
 	return e;
 }
@@ -369,7 +365,7 @@ enum api_err
 svc_admin_booking_update(struct call *c)
 {
 	const char *const *f = c->req->field;
-	char status[64], car[64], start[11], end[11];
+	char status[64], car[64] = "", start[11], end[11];
 	const char *p[11], *changes = NULL;
 	struct db_res *res = NULL;
 	struct json_object *o;
@@ -398,7 +394,7 @@ svc_admin_booking_update(struct call *c)
 		goto done;
 	if (f[UB_OVERALL] != NULL && strcmp(f[UB_OVERALL], status) != 0) {
 		e = svc_admin_move(c, f[UB_ID], f[UB_OVERALL], NULL,
-		    "booking_status_changed");
+		    "booking_status_changed", car);
 		if (e != API_OK)
 			goto done;
 	}
@@ -408,26 +404,28 @@ svc_admin_booking_update(struct call *c)
 	response_json(c->resp, 200, o);
 done:
 	db_free(res);
-	return svc_admin_finish(e, f[UB_ID]);
+	return svc_admin_finish(e, car);
 }
 
 enum api_err
 svc_admin_booking_status(struct call *c)
 {
 	const char *const *f = c->req->field;
+	char car[64] = "";
 	enum api_err e;
 
 	/* fields: bookingId, status, reason, notes */
 	if ((e = db_begin()) != API_OK)
 		return e;
-	e = svc_admin_move(c, f[0], f[1], f[2], "booking_status_changed");
-	return svc_admin_finish(e, f[0]);
+	e = svc_admin_move(c, f[0], f[1], f[2], "booking_status_changed", car);
+	return svc_admin_finish(e, car);
 }
 
 enum api_err
 svc_admin_booking_cancel(struct call *c)
 {
 	const char *const *f = c->req->field;
+	char car[64] = "";
 	enum api_err e;
 
 	/* fields: bookingId, reason.  Completed or cancelled bookings are
@@ -435,8 +433,8 @@ svc_admin_booking_cancel(struct call *c)
 	if ((e = db_begin()) != API_OK)
 		return e;
 	e = svc_admin_move(c, f[0], "cancelled", f[1] ? f[1] : "Cancelled by admin",
-	    "booking_cancelled");
-	return svc_admin_finish(e, f[0]);
+	    "booking_cancelled", car);
+	return svc_admin_finish(e, car);
 }
 
 enum api_err
