@@ -1,6 +1,8 @@
 /* auth.c -- bearer tokens to principals. */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -9,6 +11,7 @@
 #include "conf.h"
 #include "jwt.h"
 #include "log.h"
+#include "redis.h"
 #include "repo.h"
 #include "request.h"
 
@@ -27,6 +30,35 @@ auth_reason(enum jwt_err e)
 	return "Invalid token";
 }
 
+void
+auth_session_key(const char *user_id, char *out, size_t len)
+{
+	snprintf(out, len, "sess:v1:user:%s", user_id);
+}
+
+/* The role of user sub: from the session cache, else from the database
+ * (then cached for SESSION_CACHE_TTL seconds). */
+static enum api_err
+auth_role(const char *sub, char *role, size_t rolelen)
+{
+	char key[128], *v = NULL;
+	size_t len;
+	enum api_err err;
+
+	auth_session_key(sub, key, sizeof key);
+	if (conf->session_cache_ttl > 0 && redis_get_value(key, &v, &len) == 1 &&
+	    len < rolelen) {
+		memcpy(role, v, len + 1);
+		free(v);
+		return API_OK;
+	}
+	free(v);
+	if ((err = repo_user_role(sub, role, rolelen)) == API_OK &&
+	    conf->session_cache_ttl > 0)
+		(void)redis_cache_set(key, role, strlen(role), conf->session_cache_ttl);
+	return err;
+}
+
 enum api_err
 auth_identify(struct req *r, const char **why)
 {
@@ -43,7 +75,7 @@ auth_identify(struct req *r, const char **why)
 		*why = auth_reason(e);
 		return API_UNAUTHORIZED;
 	}
-	if ((err = repo_user_role(sub, role, sizeof role)) != API_OK) {
+	if ((err = auth_role(sub, role, sizeof role)) != API_OK) {
 		if (err == API_NOT_FOUND) {
 			*why = "Unknown account";
 			return API_UNAUTHORIZED;

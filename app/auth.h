@@ -2,15 +2,20 @@
 #ifndef AUTH_H
 #define AUTH_H
 
+#include <stddef.h>
+
 #include "apierr.h"
 
 struct req;
 
 /* Identify the caller of r from its Authorization header.  Returns API_OK
  * with r->user_id and r->role set (role read from profiles, never from
- * the token), API_AUTH_REQUIRED when there is no bearer token, or
+ * the token, through a session cache in Redis: a role change is seen
+ * within SESSION_CACHE_TTL seconds), API_AUTH_REQUIRED when there is no bearer token, or
  * API_UNAUTHORIZED with *why for a token that fails verification. */
 enum api_err auth_identify(struct req *r, const char **why);
+/* The session-cache key of a user, e.g. "sess:v1:user:{uuid}". */
+void auth_session_key(const char *user_id, char *out, size_t len);
 /* Issue an access token for user_id into out (JWT_MAX_LEN bytes). */
 int auth_access_token(const char *user_id, char *out, size_t outlen);
 

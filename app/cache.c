@@ -9,9 +9,11 @@
 #include <openssl/sha.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "cache.h"
 #include "conf.h"
 #include "log.h"
+#include "lru.h"
 #include "redis.h"
 #include "request.h"
 #include "response.h"
@@ -113,25 +115,124 @@ cache_refresh_guard(const struct cache_plan *p)
 	return redis_set_nx(key, "1", 10000) != 0;
 }
 
+/* The in-process stand-in for Redis while it is unreachable, and whether
+ * it holds anything. */
+static struct lru	cache_local_store;
+static bool		cache_local_ready, cache_local_used;
+
+static struct lru *
+cache_local(void)
+{
+	if (!cache_local_ready) {
+		lru_init(&cache_local_store, (size_t)conf->cache_local_entries,
+		    (size_t)conf->cache_local_bytes);
+		cache_local_ready = true;
+	}
+	return &cache_local_store;
+}
+
+static void
+cache_local_key(const struct cache_plan *p, char *out, size_t len)
+{
+	snprintf(out, len, "%s:%s", p->prefix, p->hash);
+}
+
+/* Redis is unreachable: serve p from the local store if it holds it. */
+static bool
+cache_local_lookup(struct call *c, struct cache_plan *p)
+{
+	char key[512];
+	const char *v;
+	size_t len;
+	int64_t now = clock_mono_us(), expires;
+
+	p->local = true;
+	cache_local_key(p, key, sizeof key);
+	response_header(c->resp, "X-Cache-Store", "local");
+	if ((v = lru_get(cache_local(), key, now, &len, &expires)) == NULL) {
+		response_header(c->resp, "X-Cache", "MISS");
+		response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
+		return false;
+	}
+	cache_serve(c, v, len, "HIT", (long)((expires - now) / 1000000));
+	return true;
+}
+
+/* Invalidations that failed while Redis was unreachable, replayed when it
+ * answers again (so an entry cached before the outage cannot outlive a
+ * write made during it).  Bounded; beyond it the TTLs decide. */
+#define CACHE_PENDING_MAX	64
+static char	cache_pending[CACHE_PENDING_MAX][160];
+static int	cache_npending;
+
+static void
+cache_pending_add(const char *ns)
+{
+	int i;
+
+	for (i = 0; i < cache_npending; i++) {
+		if (strcmp(cache_pending[i], ns) == 0)
+			return;
+	}
+	if (cache_npending == CACHE_PENDING_MAX) {
+		LOG_ERR("too many lost invalidations; %s expires by TTL", ns);
+		return;
+	}
+	if (snprintf(cache_pending[cache_npending], sizeof cache_pending[0], "%s",
+	    ns) < (int)sizeof cache_pending[0])
+		cache_npending++;
+}
+
+/* Redis answers again: replay the lost invalidations, a few per trip. */
+static void
+cache_pending_replay(void)
+{
+	const char *keys[16];
+	int i, n;
+
+	while (cache_npending > 0) {
+		n = cache_npending < 16 ? cache_npending : 16;
+		for (i = 0; i < n; i++)
+			keys[i] = cache_pending[cache_npending - n + i];
+		if (redis_incr_many(keys, n) != 0)
+			return;
+		cache_npending -= n;
+	}
+	LOG_INFO("replayed the invalidations lost while Redis was unreachable");
+}
+
 bool
-cache_lookup(struct call *c, struct cache_plan *p)
+cache_begin(struct cache_plan *p, struct redis_call *call)
+{
+	if (!p->use || p->bypass)
+		return false;
+	redis_cache_get_call(call, p->ns, p->prefix, p->hash);
+	return true;
+}
+
+bool
+cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 {
 	char *value = NULL, *bar;
 	size_t len = 0;
 	long ttl = 0, fresh;
-	int rc = 0;
+	int rc;
 
 	if (!p->use)
 		return false;
-	if (!p->bypass) {
-		rc = redis_cache_get(p->ns, p->prefix, p->hash, &p->version,
-		    &value, &len, &ttl);
-		p->bypass = rc < 0;
-	}
 	if (p->bypass) {
 		response_header(c->resp, "X-Cache", "BYPASS");
 		return false;
 	}
+	if ((rc = redis_cache_get_result(call, &p->version, &value, &len,
+	    &ttl)) < 0)
+		return cache_local_lookup(c, p);
+	if (cache_local_used) {		/* Redis is back: forget the stand-in */
+		lru_clear(cache_local());
+		cache_local_used = false;
+	}
+	if (cache_npending > 0)
+		cache_pending_replay();
 	if (rc == 0 || (bar = memchr(value, '|', len)) == NULL) {
 		free(value);
 		response_header(c->resp, "X-Cache", "MISS");
@@ -183,7 +284,14 @@ cache_done(struct call *c, struct cache_plan *p, enum api_err err)
 	char key[512];
 	bool served = false;
 
-	if (err == API_OK && p->use && !p->bypass && c->resp->status == 200) {
+	if (err == API_OK && p->local && c->resp->status == 200) {
+		cache_local_key(p, key, sizeof key);
+		lru_put(cache_local(), key, c->resp->body.data ? c->resp->body.data : "",
+		    c->resp->body.len, clock_mono_us() + 1000000LL *
+		    (p->ttl < conf->cache_local_ttl ? p->ttl : conf->cache_local_ttl),
+		    clock_mono_us());
+		cache_local_used = true;
+	} else if (err == API_OK && p->use && !p->bypass && c->resp->status == 200) {
 		buf_init(&v);
 		buf_printf(&v, "%ld|", (long)time(NULL) + p->ttl);
 		buf_add(&v, c->resp->body.data ? c->resp->body.data : "",
@@ -202,6 +310,13 @@ cache_done(struct call *c, struct cache_plan *p, enum api_err err)
 	return served;
 }
 
+void
+cache_idle(void)
+{
+	if (cache_npending > 0)
+		cache_pending_replay();
+}
+
 /* INCR the namespace counters of family for car (and the fleet's too
  * when fleet is true), in one round trip. */
 static void
@@ -209,11 +324,22 @@ cache_bump(const char *family, const char *car, bool fleet)
 {
 	char k[2][160];
 	const char *keys[2] = { k[0], k[1] };
+	char prefix[160];
+	int i, n = fleet ? 2 : 1;
 
 	snprintf(k[0], sizeof k[0], "ns:v1:%s:%s", family, car);
 	snprintf(k[1], sizeof k[1], "ns:v1:fleet:all");
-	if (redis_incr_many(keys, fleet ? 2 : 1) != 0)
-		LOG_WARN("cache invalidation failed; entries expire by TTL");
+	if (redis_incr_many(keys, n) != 0) {
+		LOG_WARN("cache invalidation failed; replayed when Redis returns");
+		for (i = 0; i < n; i++)
+			cache_pending_add(k[i]);
+	}
+	if (cache_local_used) {
+		snprintf(prefix, sizeof prefix, "c:v1:%s:%s:", family, car);
+		lru_drop_prefix(cache_local(), prefix);
+		if (fleet)
+			lru_drop_prefix(cache_local(), "c:v1:fleet:all:");
+	}
 }
 
 void

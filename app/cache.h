@@ -9,7 +9,11 @@
  * CACHE_MAX_STALE seconds past freshness.  A stale entry is refreshed by
  * one request (a short SET NX guard: single flight) while the others are
  * served the stale answer; when the refresh fails with a 5xx (PostgreSQL
- * down), the stale answer is served instead of the error. */
+ * down), the stale answer is served instead of the error.
+ *
+ * While Redis is unreachable a small in-process LRU (CACHE_LOCAL_*) stands
+ * in, with short TTLs since other processes' invalidations cannot reach
+ * it; it is emptied when Redis answers again. */
 #ifndef CACHE_H
 #define CACHE_H
 
@@ -19,11 +23,13 @@
 #include "apierr.h"
 
 struct call;
+struct redis_call;
 
 /* How one call is cached. */
 struct cache_plan {
 	bool		 use;		/* a cacheable GET of a cached family */
 	bool		 bypass;	/* disabled, or asked by an admin */
+	bool		 local;		/* Redis unreachable: the local store */
 	char		 ns[160];
 	char		 prefix[160];
 	char		 hash[65];
@@ -36,13 +42,21 @@ struct cache_plan {
 
 /* Decide how c's answer is cached. */
 void cache_plan(const struct call *c, struct cache_plan *p);
-/* Serve c from the cache if the entry exists: fills the response and
- * returns true.  Sets X-Cache either way (HIT, MISS or BYPASS). */
-bool cache_lookup(struct call *c, struct cache_plan *p);
+/* Fill call with the cache read of p and return true, or return false
+ * when p needs no read (not cached, or bypassed).  The read may share a
+ * round trip with other calls (redis_run()); p must outlive call. */
+bool cache_begin(struct cache_plan *p, struct redis_call *call);
+/* Serve c from the outcome of call (the local store when Redis failed):
+ * fills the response and returns true on a hit.  Sets X-Cache either way
+ * (HIT, STALE, MISS or BYPASS).  Frees the call's values. */
+bool cache_end(struct call *c, struct cache_plan *p, struct redis_call *call);
 /* After the handler: store c's 200 answer under p, or, when the handler
  * failed with a 5xx and a stale answer was kept, serve that instead
  * (X-Cache: STALE) and return true.  Releases what p holds. */
 bool cache_done(struct call *c, struct cache_plan *p, enum api_err err);
+/* Between requests: replay the invalidations lost while Redis was
+ * unreachable (also done by the next request that reaches Redis). */
+void cache_idle(void);
 /* A car changed: its details and every fleet list. */
 void cache_invalidate_car(const char *car);
 /* A booking of car was created, cancelled, re-dated or re-statused. */

@@ -39,7 +39,8 @@ struct conf {
 	char		*redis_url;
 	long		 redis_connect_timeout;		/* milliseconds */
 	long		 redis_command_timeout;		/* milliseconds */
-	long		 redis_retry_interval;		/* milliseconds */
+	long		 redis_breaker_failures;	/* failures that open it */
+	long		 redis_breaker_open;		/* milliseconds open */
 	bool		 redis_cache_enabled;
 	long		 redis_cache_ttl_default;	/* seconds */
 	bool		 rate_limit_enabled;
@@ -61,7 +62,13 @@ struct conf {
 	long		 cache_ttl_availability;
 	long		 cache_ttl_reviews;
 	long		 cache_max_stale;		/* seconds past the TTL */
+	long		 session_cache_ttl;		/* seconds, 0: off */
+	bool		 warm_on_start;
+	long		 cache_local_entries;
+	long		 cache_local_bytes;
+	long		 cache_local_ttl;		/* seconds */
 	struct cidr_list rate_limit_exempt;
+	char		*rate_limit_exempt_users;	/* comma-separated ids */
 	struct conf_rate rate_public;
 	struct conf_rate rate_auth;
 	struct conf_rate rate_booking;

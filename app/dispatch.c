@@ -2,6 +2,7 @@
  * error value becomes an HTTP response. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,10 +12,12 @@
 #include "buf.h"
 #include "cache.h"
 #include "conf.h"
+#include "counter.h"
 #include "db.h"
 #include "dispatch.h"
 #include "log.h"
 #include "ratelimit.h"
+#include "redis.h"
 #include "request.h"
 #include "response.h"
 
@@ -103,35 +106,64 @@ dispatch_auth(struct call *c)
 	return API_AUTH_REQUIRED;
 }
 
-/* Charge the route's rate tier; headers on every limited answer, 429 with
- * Retry-After when the tier is spent. */
+/* Headers of a limited answer; 429 with Retry-After when the tier is
+ * spent. */
 static enum api_err
-dispatch_rate(struct call *c)
+dispatch_rate_verdict(struct call *c, const struct ratelimit_verdict *v)
 {
-	struct ratelimit_verdict v;
 	char reset[40];
 	time_t at;
 	struct tm tm;
 
-	if (c->req->internal)		/* the cache warmer is not a client */
+	if (!v->applied)
 		return API_OK;
-	ratelimit_check(c->req, c->route->rate, &v);
-	if (!v.applied)
-		return API_OK;
-	at = time(NULL) + v.reset;
+	at = time(NULL) + v->reset;
 	gmtime_r(&at, &tm);
 	strftime(reset, sizeof reset, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	response_header(c->resp, "X-RateLimit-Limit", "%ld", v.limit);
-	response_header(c->resp, "X-RateLimit-Remaining", "%ld", v.remaining);
+	response_header(c->resp, "X-RateLimit-Limit", "%ld", v->limit);
+	response_header(c->resp, "X-RateLimit-Remaining", "%ld", v->remaining);
 	response_header(c->resp, "X-RateLimit-Reset", "%s", reset);
-	if (v.allowed)
+	if (v->allowed)
 		return API_OK;
 	ratelimit_record(c->req, c->route->rate, c->route->path);
-	c->retry_after = v.retry_after > 0 ? v.retry_after : 1;
+	c->retry_after = v->retry_after > 0 ? v->retry_after : 1;
+	if (c->err_details != NULL)
+		json_object_put(c->err_details);
 	c->err_details = json_object_new_object();
 	json_object_object_add(c->err_details, "retryAfter",
 	    json_object_new_int64(c->retry_after));
 	return API_RATE_LIMITED;
+}
+
+/* Charge the route's rate tier and, when p is given, look the answer up
+ * in the cache: both in one Redis round trip.  Sets *hit when the cache
+ * answered.  The cache warmer is not a client and is not charged. */
+static enum api_err
+dispatch_rate(struct call *c, struct cache_plan *p, bool *hit)
+{
+	struct ratelimit_verdict v;
+	struct redis_call call[2];
+	int n = 0, rl = -1, ca = -1;
+	enum api_err err;
+
+	*hit = false;
+	memset(&v, 0, sizeof v);
+	if (!c->req->internal &&
+	    ratelimit_begin(c->req, c->route->rate, &v, &call[n]))
+		rl = n++;
+	if (p != NULL && cache_begin(p, &call[n]))
+		ca = n++;
+	(void)redis_run(call, n);
+	if (rl >= 0)
+		ratelimit_end(c->route->rate, &v, &call[rl]);
+	if ((err = dispatch_rate_verdict(c, &v)) != API_OK) {
+		if (ca >= 0)
+			redis_call_free(&call[ca]);
+		return err;
+	}
+	if (p != NULL)
+		*hit = cache_end(c, p, ca >= 0 ? &call[ca] : NULL);
+	return API_OK;
 }
 
 /* An admin's "Cache-Control: no-cache" skips the cache for that request. */
@@ -159,6 +191,7 @@ dispatch_call(struct call *c, struct buf *allow)
 	enum api_err err;
 	unsigned mask;
 	char *scratch;
+	bool hit;
 
 	if (r->body_too_large) {
 		c->err_message = "Request body too large";
@@ -183,15 +216,16 @@ dispatch_call(struct call *c, struct buf *allow)
 	if ((err = request_parse_body(r, c->route->input,
 	    &c->err_message)) != API_OK)
 		return err;
-	if ((err = dispatch_rate(c)) != API_OK)
-		return err;
-	if ((err = request_validate(r, c->route, &c->err_details)) != API_OK)
-		return err;
+	if ((err = request_validate(r, c->route, &c->err_details)) != API_OK) {
+		/* Malformed requests are charged too. */
+		return dispatch_rate(c, NULL, &hit) != API_OK ? API_RATE_LIMITED :
+		    err;
+	}
 	c->resp->cache = c->route->cache;
 	cache_plan(c, &plan);
 	dispatch_cache_bypass(c, &plan);
-	if (cache_lookup(c, &plan))
-		return API_OK;
+	if ((err = dispatch_rate(c, &plan, &hit)) != API_OK || hit)
+		return err;
 	err = c->route->handler(c);
 	if (cache_done(c, &plan, err)) {
 		LOG_WARN("served a stale answer: %s", apierr_code(err));
@@ -202,6 +236,32 @@ dispatch_call(struct call *c, struct buf *allow)
 		return API_OK;
 	}
 	return err;
+}
+
+/* Count a page view of the car a views route names (its carId or slug),
+ * by a visitor known from its user, or address and browser. */
+static void
+dispatch_count_view(const struct call *c)
+{
+	const struct input *in = c->route->input;
+	const char *ua = request_header(c->req, "User-Agent");
+	char car[160], visitor[512];
+	size_t i;
+
+	for (i = 0; i < in->nkeys; i++) {
+		if (c->req->field[i] == NULL)
+			continue;
+		if (strcmp(in->keys[i].name, "carId") == 0)
+			snprintf(car, sizeof car, "%s", c->req->field[i]);
+		else if (strcmp(in->keys[i].name, "slug") == 0)
+			snprintf(car, sizeof car, "slug:%s", c->req->field[i]);
+		else
+			continue;
+		snprintf(visitor, sizeof visitor, "%s|%s", c->req->user_id ?
+		    c->req->user_id : c->req->client_ip, ua ? ua : "");
+		counter_car_view(car, visitor);
+		return;
+	}
 }
 
 void
@@ -226,6 +286,9 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	}
 	if (c.err_details != NULL)
 		json_object_put(c.err_details);
+	if (err == API_OK && c.route != NULL && c.route->views &&
+	    s->status == 200 && !r->internal)
+		dispatch_count_view(&c);
 	db_us = db_take_time();
 	response_header(s, "X-DB-Time", "%lld.%03lldms", db_us / 1000, db_us % 1000);
 	dispatch_cors(r, s);

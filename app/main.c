@@ -16,6 +16,7 @@
 #include "repo.h"
 #include "responder.h"
 #include "seed.h"
+#include "svc.h"
 #include "warm.h"
 #include "version.h"
 #include "xmalloc.h"
@@ -188,7 +189,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "expire-holds") == 0) {
 		long n = 0;
 
-		if (repo_admin_expire_holds(conf->booking_hold_minutes, &n) != API_OK)
+		if (svc_bookings_expire_holds(conf->booking_hold_minutes, &n) != API_OK)
 			return 1;
 		printf("%ld hold%s expired\n", n, n == 1 ? "" : "s");
 		return 0;

@@ -18,11 +18,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "clock.h"
 #include "conf.h"
+#include "db.h"
 #include "log.h"
 #include "prefork.h"
+#include "redis.h"
 #include "responder.h"
+#include "warm.h"
 #include "xmalloc.h"
 
 #define PREFORK_QUICK_DEATH_US	1000000		/* died within 1 s: a loop */
@@ -144,6 +149,31 @@ prefork_spawn(struct master *m, struct child *k)
 	k->started_us = clock_mono_us();
 	k->term_us = 0;
 	k->nudge_us = 0;
+}
+
+/* WARM_ON_START: warm the cache from a child of its own, so serving
+ * starts at once (its exit is reaped like any unknown child). */
+static void
+prefork_warm(struct master *m)
+{
+	struct warm_opts o = { .popular_cars = true, .availability = true,
+	    .fleet = true, .limit = 10, .days = 7 };
+	sigset_t none;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		LOG_ERR("fork of the cache warmer failed: %s", strerror(errno));
+	if (pid != 0)
+		return;
+	close(m->fd);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	log_set_role("warmer");
+	json_object_put(warm_run(&o));
+	log_flush();
+	db_close();
+	redis_close();
+	_exit(0);
 }
 
 /* Count live responders of the current generation. */
@@ -384,6 +414,8 @@ prefork_run(const struct prefork_opts *o)
 	prefork_pidfile(o->pid_file, 1);
 	LOG_INFO("listening on %s with %d responders", o->listen, o->workers);
 	prefork_fill(&m);
+	if (conf->warm_on_start)
+		prefork_warm(&m);
 	for (;;) {
 		sig = sigtimedwait(&set, NULL, &tick);
 		if (prefork_step(&m, sig > 0 ? sig : 0))

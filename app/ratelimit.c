@@ -17,41 +17,50 @@
 #include "redis.h"
 #include "request.h"
 
-/* KEYS: one per identity; ARGV: period (µs) and limit per key.  Every key
- * must admit the request; only then are the new TATs stored.  Returns
- * {allowed, limit, remaining, retry_after_s, reset_s}.  tau = period, so
- * exactly `limit` requests pass at one instant. */
+/* KEYS: n bucket keys (one per identity), then their n override keys;
+ * ARGV: period (µs) and limit per bucket.  An override holds a factor for
+ * the limit; 0 exempts the identity.  Every bucket must admit the request;
+ * only then are the new TATs stored.  Returns {allowed, limit, remaining,
+ * retry_after_s, reset_s}, limit -1 when every identity is exempt.
+ * tau = period, so exactly `limit` requests pass at one instant. */
 static struct redis_script ratelimit_gcra = { .text =
 "local t = redis.call('TIME')\n"
 "local now = tonumber(t[1]) * 1000000 + tonumber(t[2])\n"
-"local ok, lim, rem, retry, reset = 1, 0, -1, 0, 0\n"
+"local n = #KEYS / 2\n"
+"local ok, lim, rem, retry, reset = 1, -1, -1, 0, 0\n"
 "local tats = {}\n"
-"for i = 1, #KEYS do\n"
+"for i = 1, n do\n"
 "  local period = tonumber(ARGV[2 * i - 1])\n"
 "  local limit = tonumber(ARGV[2 * i])\n"
-"  local T = period / limit\n"
-"  local tat = tonumber(redis.call('GET', KEYS[i]) or '0')\n"
-"  if tat < now then tat = now end\n"
-"  local new_tat = tat + T\n"
-"  local allow_at = new_tat - period\n"
-"  if now < allow_at then\n"
-"    ok = 0\n"
-"    local ra = math.ceil((allow_at - now) / 1000000)\n"
-"    if ra > retry then retry = ra end\n"
-"    rem = 0\n"
-"    lim = limit\n"
-"  else\n"
-"    local r = math.floor((period - (new_tat - now)) / T)\n"
-"    if ok == 1 and (rem < 0 or r < rem) then rem = r; lim = limit end\n"
+"  local f = tonumber(redis.call('GET', KEYS[n + i]) or '1') or 1\n"
+"  if f > 0 then\n"
+"    limit = math.max(1, math.floor(limit * f))\n"
+"    local T = period / limit\n"
+"    local tat = tonumber(redis.call('GET', KEYS[i]) or '0')\n"
+"    if tat < now then tat = now end\n"
+"    local new_tat = tat + T\n"
+"    local allow_at = new_tat - period\n"
+"    if now < allow_at then\n"
+"      ok = 0\n"
+"      local ra = math.ceil((allow_at - now) / 1000000)\n"
+"      if ra > retry then retry = ra end\n"
+"      rem = 0\n"
+"      lim = limit\n"
+"    else\n"
+"      local r = math.floor((period - (new_tat - now)) / T)\n"
+"      if ok == 1 and (rem < 0 or r < rem) then rem = r; lim = limit end\n"
+"    end\n"
+"    tats[i] = new_tat\n"
+"    local rs = math.ceil((new_tat - now) / 1000000)\n"
+"    if rs > reset then reset = rs end\n"
 "  end\n"
-"  tats[i] = new_tat\n"
-"  local rs = math.ceil((new_tat - now) / 1000000)\n"
-"  if rs > reset then reset = rs end\n"
 "end\n"
 "if ok == 1 then\n"
-"  for i = 1, #KEYS do\n"
-"    redis.call('SET', KEYS[i], string.format('%.0f', tats[i]), 'PX',\n"
-"      math.ceil((tats[i] - now) / 1000) + 1000)\n"
+"  for i = 1, n do\n"
+"    if tats[i] then\n"
+"      redis.call('SET', KEYS[i], string.format('%.0f', tats[i]), 'PX',\n"
+"        math.ceil((tats[i] - now) / 1000) + 1000)\n"
+"    end\n"
 "  end\n"
 "end\n"
 "return {ok, lim, rem, retry, reset}\n"
@@ -100,6 +109,12 @@ ratelimit_key(enum rate_tier tier, const char *kind, const char *id,
 	snprintf(out, len, "rl:v1:%s:%s:%s", ratelimit_tier_name(tier), kind, id);
 }
 
+void
+ratelimit_override_key(const char *kind, const char *id, char *out, size_t len)
+{
+	snprintf(out, len, "rl:v1:ovr:%s:%s", kind, id);
+}
+
 /* The account a login attempt names, hashed (no personal data in keys). */
 static int
 ratelimit_account(struct req *r, char *out)
@@ -119,33 +134,33 @@ ratelimit_account(struct req *r, char *out)
 	return 1;
 }
 
-/* The identities a tier charges: up to two keys. */
+/* The identities a tier charges: up to two, as kind and id. */
 static int
-ratelimit_keys(struct req *r, enum rate_tier t, char keys[2][160])
+ratelimit_ids(struct req *r, enum rate_tier t, const char *kind[2],
+    const char *id[2], char *acct)
 {
-	char acct[32];
 	int n = 0;
 
 	switch (t) {
 	case RATE_PAYMENT:
-		ratelimit_key(t, "ip", r->client_ip, keys[n++], 160);
+		kind[n] = "ip", id[n++] = r->client_ip;
 		if (r->user_id != NULL)
-			ratelimit_key(t, "user", r->user_id, keys[n++], 160);
+			kind[n] = "user", id[n++] = r->user_id;
 		return n;
 	case RATE_LOGIN:
-		ratelimit_key(t, "ip", r->client_ip, keys[n++], 160);
+		kind[n] = "ip", id[n++] = r->client_ip;
 		if (ratelimit_account(r, acct))
-			ratelimit_key(t, "acct", acct, keys[n++], 160);
+			kind[n] = "acct", id[n++] = acct;
 		return n;
 	case RATE_PUBLIC:
 	case RATE_WEBHOOK:
-		ratelimit_key(t, "ip", r->client_ip, keys[n++], 160);
+		kind[n] = "ip", id[n++] = r->client_ip;
 		return n;
 	default:
 		if (r->user_id != NULL)
-			ratelimit_key(t, "user", r->user_id, keys[n++], 160);
+			kind[n] = "user", id[n++] = r->user_id;
 		else
-			ratelimit_key(t, "ip", r->client_ip, keys[n++], 160);
+			kind[n] = "ip", id[n++] = r->client_ip;
 		return n;
 	}
 }
@@ -165,8 +180,7 @@ ratelimit_hash(const char *s)
 }
 
 static void
-ratelimit_local(char keys[2][160], int n, const struct conf_rate *rt,
-    struct ratelimit_verdict *v)
+ratelimit_local(struct ratelimit_verdict *v, const struct conf_rate *rt)
 {
 	int64_t now = clock_mono_us(), period = rt->seconds * 1000000LL, T,
 	    tat[2], new_tat;
@@ -176,8 +190,8 @@ ratelimit_local(char keys[2][160], int n, const struct conf_rate *rt,
 	T = period / rt->limit;
 	v->allowed = true;
 	v->remaining = rt->limit;
-	for (i = 0; i < n; i++) {
-		h[i] = ratelimit_hash(keys[i]);
+	for (i = 0; i < v->nids; i++) {
+		h[i] = ratelimit_hash(v->key[i]);
 		slot[i] = (int)(h[i] % RATELIMIT_SLOTS);
 		tat[i] = ratelimit_local_tab[slot[i]].hash == h[i] ?
 		    ratelimit_local_tab[slot[i]].tat : now;
@@ -192,44 +206,108 @@ ratelimit_local(char keys[2][160], int n, const struct conf_rate *rt,
 			v->remaining = (long)((period - (new_tat - now)) / T);
 		v->reset = (long)((new_tat - now + 999999) / 1000000);
 	}
-	for (i = 0; i < n && v->allowed; i++) {
+	for (i = 0; i < v->nids && v->allowed; i++) {
 		ratelimit_local_tab[slot[i]].hash = h[i];
 		ratelimit_local_tab[slot[i]].tat = tat[i] + T;
 	}
 }
 
+/* Whether a tier stays limited (in process) while Redis is unreachable:
+ * the writes that cost money or invite abuse.  The others fail open. */
+static bool
+ratelimit_fails_closed(enum rate_tier t)
+{
+	return t == RATE_BOOKING || t == RATE_PAYMENT || t == RATE_LOGIN;
+}
+
+/* Whether the configuration exempts r: its address, or its user. */
+static bool
+ratelimit_exempt(const struct req *r)
+{
+	const char *u = conf->rate_limit_exempt_users, *p;
+	size_t len;
+
+	if (cidr_list_contains(&conf->rate_limit_exempt, r->client_ip))
+		return true;
+	if (r->user_id == NULL || *u == '\0')
+		return false;
+	len = strlen(r->user_id);
+	for (p = strstr(u, r->user_id); p != NULL; p = strstr(p + 1, r->user_id)) {
+		if ((p == u || p[-1] == ',' || p[-1] == ' ') &&
+		    (p[len] == '\0' || p[len] == ',' || p[len] == ' '))
+			return true;
+	}
+	return false;
+}
+
+bool
+ratelimit_begin(struct req *r, enum rate_tier tier, struct ratelimit_verdict *v,
+    struct redis_call *call)
+{
+	const struct conf_rate *rt = ratelimit_tier_rate(tier);
+	const char *kind[2], *id[2];
+	char acct[32];
+	int i, n;
+
+	memset(v, 0, sizeof *v);
+	if (rt == NULL || !conf->rate_limit_enabled || ratelimit_exempt(r))
+		return false;
+	v->applied = true;
+	v->limit = rt->limit;
+	n = v->nids = ratelimit_ids(r, tier, kind, id, acct);
+	snprintf(v->period, sizeof v->period, "%lld", rt->seconds * 1000000LL);
+	snprintf(v->limit_s, sizeof v->limit_s, "%ld", rt->limit);
+	memset(call, 0, sizeof *call);
+	call->script = &ratelimit_gcra;
+	call->nkeys = 2 * n;
+	call->argc = 4 * n;
+	for (i = 0; i < n; i++) {
+		ratelimit_key(tier, kind[i], id[i], v->key[i], sizeof v->key[i]);
+		ratelimit_override_key(kind[i], id[i], v->key[n + i],
+		    sizeof v->key[n + i]);
+		call->argv[i] = v->key[i];
+		call->argv[n + i] = v->key[n + i];
+		call->argv[2 * n + 2 * i] = v->period;
+		call->argv[2 * n + 2 * i + 1] = v->limit_s;
+	}
+	return true;
+}
+
+void
+ratelimit_end(enum rate_tier tier, struct ratelimit_verdict *v,
+    struct redis_call *call)
+{
+	const struct conf_rate *rt = ratelimit_tier_rate(tier);
+
+	if (!v->applied)
+		return;
+	if (call->nval == 5) {
+		v->applied = call->val[1].i >= 0;
+		v->allowed = call->val[0].i == 1;
+		v->limit = (long)call->val[1].i;
+		v->remaining = (long)call->val[2].i;
+		v->retry_after = (long)call->val[3].i;
+		v->reset = (long)call->val[4].i;
+		redis_call_free(call);
+		return;
+	}
+	redis_call_free(call);
+	v->local = true;
+	if (!ratelimit_fails_closed(tier)) {
+		v->applied = false;
+		return;
+	}
+	ratelimit_local(v, rt);
+}
+
 void
 ratelimit_check(struct req *r, enum rate_tier tier, struct ratelimit_verdict *v)
 {
-	const struct conf_rate *rt = ratelimit_tier_rate(tier);
-	char keys[2][160], period[24], limit[24];
-	const char *argv[6];
-	long long out[5];
-	int n, i;
+	struct redis_call call;
 
-	memset(v, 0, sizeof *v);
-	if (rt == NULL || !conf->rate_limit_enabled ||
-	    cidr_list_contains(&conf->rate_limit_exempt, r->client_ip))
-		return;
-	v->applied = true;
-	v->limit = rt->limit;
-	n = ratelimit_keys(r, tier, keys);
-	snprintf(period, sizeof period, "%lld", rt->seconds * 1000000LL);
-	snprintf(limit, sizeof limit, "%ld", rt->limit);
-	for (i = 0; i < n; i++) {
-		argv[i] = keys[i];
-		argv[n + 2 * i] = period;
-		argv[n + 2 * i + 1] = limit;
-	}
-	if (redis_eval(&ratelimit_gcra, n, argv, 3 * n, out, 5) == 5) {
-		v->allowed = out[0] == 1;
-		v->remaining = (long)out[2];
-		v->retry_after = (long)out[3];
-		v->reset = (long)out[4];
-		return;
-	}
-	v->local = true;
-	ratelimit_local(keys, n, rt, v);
+	if (ratelimit_begin(r, tier, v, &call))
+		(void)redis_run(&call, 1);
+	ratelimit_end(tier, v, &call);
 }
 
 #define RATELIMIT_VIOLATIONS_KEY	"rl:v1:violations"
@@ -279,4 +357,75 @@ ratelimit_forget(const char *identifier)
 		}
 	}
 	return redis_del_many(k, n);
+}
+
+#define RATELIMIT_OVERRIDES_KEY		"rl:v1:ovr:index"
+
+/* KEYS: the override, the index; ARGV: factor, ttl, index member. */
+static struct redis_script ratelimit_ovr_set = { .text =
+"redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])\n"
+"redis.call('SADD', KEYS[2], ARGV[3])\n"
+"return 1\n"
+};
+
+/* KEYS: the index; ARGV: the override key prefix.  Returns the live
+ * overrides as a JSON array; forgets expired members. */
+static struct redis_script ratelimit_ovr_list = { .text =
+"local out = {}\n"
+"for _, m in ipairs(redis.call('SMEMBERS', KEYS[1])) do\n"
+"  local k = ARGV[1] .. m\n"
+"  local v = redis.call('GET', k)\n"
+"  if v then\n"
+"    local c = string.find(m, ':', 1, true)\n"
+"    out[#out + 1] = { kind = string.sub(m, 1, c - 1),\n"
+"      id = string.sub(m, c + 1), factor = tonumber(v),\n"
+"      expiresIn = redis.call('TTL', k) }\n"
+"  else redis.call('SREM', KEYS[1], m) end\n"
+"end\n"
+"if #out == 0 then return '[]' end\n"
+"return cjson.encode(out)\n"
+};
+
+int
+ratelimit_override_set(const char *kind, const char *id, long factor, long ttl)
+{
+	char key[200], member[200], f[24], t[24];
+	const char *argv[5] = { key, RATELIMIT_OVERRIDES_KEY, f, t, member };
+	long long out;
+
+	ratelimit_override_key(kind, id, key, sizeof key);
+	snprintf(member, sizeof member, "%s:%s", kind, id);
+	snprintf(f, sizeof f, "%ld", factor);
+	snprintf(t, sizeof t, "%ld", ttl);
+	return redis_eval(&ratelimit_ovr_set, 2, argv, 5, &out, 1) == 1 ? 0 : -1;
+}
+
+int
+ratelimit_override_del(const char *kind, const char *id)
+{
+	char key[200], member[200];
+	const char *del[2] = { "DEL", key };
+	const char *srem[3] = { "SREM", RATELIMIT_OVERRIDES_KEY, member };
+	const char *const *argv[2] = { del, srem };
+	const int argc[2] = { 2, 3 };
+
+	ratelimit_override_key(kind, id, key, sizeof key);
+	snprintf(member, sizeof member, "%s:%s", kind, id);
+	return redis_send(2, argc, argv);
+}
+
+int
+ratelimit_overrides(struct buf *json)
+{
+	struct redis_call call = { .script = &ratelimit_ovr_list, .nkeys = 1,
+	    .argc = 2, .argv = { RATELIMIT_OVERRIDES_KEY, "rl:v1:ovr:" } };
+	int rc = -1;
+
+	if (redis_run(&call, 1) == 0 && call.nval == 1 &&
+	    call.val[0].type == REDIS_VAL_STR) {
+		buf_add(json, call.val[0].s, call.val[0].len);
+		rc = 0;
+	}
+	redis_call_free(&call);
+	return rc;
 }

@@ -3,15 +3,24 @@
  * One GCRA decision per request, made atomically by a Lua script on the
  * Redis server's clock (reliability.md §2): exact under concurrency, no
  * window-boundary burst, no clock skew between hosts.  When Redis is
- * unreachable each process falls back to the same algorithm in memory
- * (so the effective limit is per process until Redis is back). */
+ * unreachable, reads fail open and the booking, payment and login tiers
+ * fall back to the same algorithm in memory (so their effective limit is
+ * per process until Redis is back).
+ *
+ * Overrides: RATE_LIMIT_EXEMPT (addresses/CIDRs) and
+ * RATE_LIMIT_EXEMPT_USERS (user ids) in the configuration; and per IP or
+ * user in Redis, set by an admin, as a factor on every tier's limit (0
+ * exempts), read by the decision script itself. */
 #ifndef RATELIMIT_H
 #define RATELIMIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "route.h"
 
+struct buf;
+struct redis_call;
 struct req;
 
 struct ratelimit_verdict {
@@ -21,11 +30,24 @@ struct ratelimit_verdict {
 	long	remaining;
 	long	retry_after;	/* seconds, when denied */
 	long	reset;		/* seconds until the bucket is full again */
-	bool	local;		/* decided in process (Redis unreachable) */
+	bool	local;		/* Redis unreachable: decided in process */
+	/* The strings of the decision's Redis call. */
+	int	nids;
+	char	key[4][192];	/* buckets, then their override keys */
+	char	period[24], limit_s[24];
 };
 
-/* Charge request r to tier.  Fills v; never fails (fails open to the
- * in-process limiter). */
+/* Start charging request r to tier.  Returns true with call filled in
+ * when the decision needs Redis (run it with redis_run(), alone or with
+ * other calls of the same round trip), false when the tier does not apply
+ * (v->applied is false).  v must outlive call. */
+bool ratelimit_begin(struct req *r, enum rate_tier tier,
+    struct ratelimit_verdict *v, struct redis_call *call);
+/* Complete v from call's result, or without Redis when it failed.  Frees
+ * the call's values.  Does nothing when v does not apply. */
+void ratelimit_end(enum rate_tier tier, struct ratelimit_verdict *v,
+    struct redis_call *call);
+/* ratelimit_begin(), redis_run() and ratelimit_end() in one. */
 void ratelimit_check(struct req *r, enum rate_tier tier,
     struct ratelimit_verdict *v);
 /* Violations kept for monitoring (newest first). */
@@ -44,5 +66,18 @@ int ratelimit_forget(const char *identifier);
  * Writes into out (len bytes). */
 void ratelimit_key(enum rate_tier tier, const char *kind, const char *id,
     char *out, size_t len);
+
+/* The Redis key of an override, e.g. "rl:v1:ovr:user:{uuid}". */
+void ratelimit_override_key(const char *kind, const char *id, char *out,
+    size_t len);
+/* Multiply the limits of identity kind ("ip" or "user") id by factor
+ * (0: exempt) for ttl seconds.  Returns 0 or -1. */
+int ratelimit_override_set(const char *kind, const char *id, long factor,
+    long ttl);
+/* Remove an override.  Returns 0 or -1. */
+int ratelimit_override_del(const char *kind, const char *id);
+/* Append the live overrides to json as an array of {kind, id, factor,
+ * expiresIn}.  Returns 0 or -1. */
+int ratelimit_overrides(struct buf *json);
 
 #endif

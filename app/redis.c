@@ -1,6 +1,8 @@
 /* redis.c -- Redis through hiredis, one connection per process. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,7 +19,6 @@
 #include "xmalloc.h"
 
 static redisContext	*redis_ctx;
-static int64_t		 redis_retry_at;
 
 static struct timeval
 redis_tv(long ms)
@@ -141,47 +142,125 @@ redis_connect(void)
 	return c;
 }
 
-/* The live context, (re)connecting if due, or NULL. */
+/* The circuit breaker: after REDIS_BREAKER_FAILURES consecutive failed
+ * calls the circuit opens and calls fail at once for REDIS_BREAKER_OPEN
+ * ms; the first call after that probes Redis (half open): success closes
+ * the circuit, failure opens it again. */
+static struct {
+	long	failures;
+	int64_t	open_until;
+} redis_breaker;
+
+static bool
+redis_breaker_allows(void)
+{
+	return redis_breaker.open_until == 0 ||
+	    clock_mono_us() >= redis_breaker.open_until;
+}
+
+static void
+redis_breaker_success(void)
+{
+	if (redis_breaker.failures >= conf->redis_breaker_failures)
+		LOG_INFO("redis: reachable again, circuit closed");
+	redis_breaker.failures = 0;
+	redis_breaker.open_until = 0;
+}
+
+static void
+redis_breaker_failure(void)
+{
+	if (++redis_breaker.failures < conf->redis_breaker_failures)
+		return;
+	if (redis_breaker.failures == conf->redis_breaker_failures)
+		LOG_WARN("redis: %ld failures, circuit open", redis_breaker.failures);
+	redis_breaker.open_until = clock_mono_us() +
+	    conf->redis_breaker_open * 1000;
+}
+
+bool
+redis_circuit_open(void)
+{
+	return !redis_breaker_allows();
+}
+
+/* The live context, connecting if needed, or NULL. */
 static redisContext *
 redis_get(void)
 {
-	int64_t now = clock_mono_us();
-
 	if (redis_ctx != NULL && redis_ctx->err == 0)
 		return redis_ctx;
 	redis_close();
-	if (now < redis_retry_at)
-		return NULL;
-	if ((redis_ctx = redis_connect()) == NULL)
-		redis_retry_at = now + conf->redis_retry_interval * 1000;
+	redis_ctx = redis_connect();
 	return redis_ctx;
 }
 
-/* Run one command given as argv (lens NULL: C strings).  A connection
- * broken since its last use (a Redis restart) is reopened and the command
- * retried once; when that fails too, Redis counts as down for
- * REDIS_RETRY_INTERVAL.  Returns the reply (caller frees with
- * freeReplyObject()) or NULL. */
-static redisReply *
-redis_argv(int argc, const char **argv, const size_t *lens)
+/* One command of a round trip: argv (lens NULL: C strings). */
+struct redis_cmd {
+	int		 argc;
+	const char	**argv;
+	const size_t	*lens;
+};
+
+/* Whether a failed connection is worth one retry on a new one: the server
+ * closed it (a restart), not a timeout. */
+static bool
+redis_retryable(const redisContext *c, int saved_errno)
+{
+	return c->err == REDIS_ERR_EOF || (c->err == REDIS_ERR_IO &&
+	    saved_errno != EAGAIN && saved_errno != EWOULDBLOCK &&
+	    saved_errno != ETIMEDOUT);
+}
+
+/* Send n commands in one round trip and store their replies in out
+ * (caller frees each with freeReplyObject()).  A connection broken since
+ * its last use is reopened and the round trip retried once.  Returns 0,
+ * or -1 when Redis is unreachable or the circuit is open. */
+static int
+redis_roundtrip(const struct redis_cmd *cmd, int n, redisReply **out)
 {
 	redisContext *c;
-	redisReply *r;
-	int attempt, fresh;
+	int attempt, i, got, fresh, saved;
 
+	if (!redis_breaker_allows())
+		return -1;
 	for (attempt = 0; attempt < 2; attempt++) {
 		fresh = redis_ctx == NULL;
 		if ((c = redis_get()) == NULL)
-			return NULL;
-		if ((r = redisCommandArgv(c, argc, argv, lens)) != NULL)
-			return r;
-		LOG_WARN("redis: %s failed: %s", argv[0], c->errstr);
-		redis_close();
-		if (fresh)
 			break;
+		for (i = 0; i < n; i++)
+			redisAppendCommandArgv(c, cmd[i].argc, cmd[i].argv,
+			    cmd[i].lens);
+		for (got = 0; got < n; got++) {
+			if (redisGetReply(c, (void **)&out[got]) != REDIS_OK)
+				break;
+		}
+		if (got == n) {
+			redis_breaker_success();
+			return 0;
+		}
+		saved = errno;
+		while (got > 0)
+			freeReplyObject(out[--got]);
+		LOG_WARN("redis: %s failed: %s", cmd[0].argv[0], c->errstr);
+		if (fresh || !redis_retryable(c, saved)) {
+			redis_close();
+			break;
+		}
+		redis_close();
 	}
-	redis_retry_at = clock_mono_us() + conf->redis_retry_interval * 1000;
-	return NULL;
+	redis_breaker_failure();
+	return -1;
+}
+
+/* Run one command.  Returns the reply (caller frees) or NULL. */
+static redisReply *
+redis_argv(int argc, const char **argv, const size_t *lens)
+{
+	struct redis_cmd cmd = { argc, argv, lens };
+	redisReply *r;
+
+	return redis_roundtrip(&cmd, 1, &r) == 0 ? r : NULL;
 }
 
 int
@@ -197,65 +276,141 @@ redis_ping(double *ms)
 	return ok ? 0 : -1;
 }
 
-/* Run script s: EVALSHA, loading it when the server does not know it. */
-static redisReply *
-redis_script_run(struct redis_script *s, int nkeys, const char **args,
-    int nargs)
+/* Make sure the server knows script s (SCRIPT LOAD once per process and
+ * after a restart).  Returns 0 or -1. */
+static int
+redis_script_load(struct redis_script *s)
 {
-	const char *v[16], *load[3] = { "SCRIPT", "LOAD", s->text };
-	char n[8];
+	const char *load[3] = { "SCRIPT", "LOAD", s->text };
 	redisReply *r;
-	int i, attempt;
 
-	if (nargs > 13)
-		return NULL;
-	snprintf(n, sizeof n, "%d", nkeys);
-	for (attempt = 0; attempt < 2; attempt++) {
-		if (s->sha[0] == '\0') {
-			if ((r = redis_argv(3, load, NULL)) == NULL)
-				return NULL;
-			if (r->type == REDIS_REPLY_STRING && r->len == 40)
-				memcpy(s->sha, r->str, 41);
-			freeReplyObject(r);
-			if (s->sha[0] == '\0')
-				return NULL;
-		}
-		v[0] = "EVALSHA";
-		v[1] = s->sha;
-		v[2] = n;
-		for (i = 0; i < nargs; i++)
-			v[3 + i] = args[i];
-		r = redis_argv(nargs + 3, v, NULL);
-		if (r == NULL || r->type != REDIS_REPLY_ERROR ||
-		    strncmp(r->str, "NOSCRIPT", 8) != 0)
-			return r;
-		freeReplyObject(r);
-		s->sha[0] = '\0';	/* Redis restarted empty: load again */
+	if (s->sha[0] != '\0')
+		return 0;
+	if ((r = redis_argv(3, load, NULL)) == NULL)
+		return -1;
+	if (r->type == REDIS_REPLY_STRING && r->len == 40)
+		memcpy(s->sha, r->str, 41);
+	else
+		LOG_ERR("redis: SCRIPT LOAD failed");
+	freeReplyObject(r);
+	return s->sha[0] != '\0' ? 0 : -1;
+}
+
+static bool
+redis_noscript(const redisReply *r)
+{
+	return r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOSCRIPT", 8) == 0;
+}
+
+/* Flatten reply r into call->val: an integer or string, or the integer,
+ * string and nil items of an array. */
+static void
+redis_call_store(struct redis_call *call, const redisReply *r)
+{
+	const redisReply *const *items = (const redisReply *const *)&r;
+	size_t n = 1, i;
+	struct redis_val *v;
+
+	call->nval = 0;
+	if (r->type == REDIS_REPLY_ERROR) {
+		LOG_ERR("redis: script error: %s", r->str);
+		call->nval = -1;
+		return;
 	}
-	return NULL;
+	if (r->type == REDIS_REPLY_ARRAY) {
+		items = (const redisReply *const *)r->element;
+		n = r->elements;
+	}
+	for (i = 0; i < n && call->nval < REDIS_CALL_VALS; i++) {
+		v = &call->val[call->nval++];
+		memset(v, 0, sizeof *v);
+		if (items[i]->type == REDIS_REPLY_INTEGER) {
+			v->type = REDIS_VAL_INT;
+			v->i = items[i]->integer;
+		} else if (items[i]->type == REDIS_REPLY_STRING ||
+		    items[i]->type == REDIS_REPLY_STATUS) {
+			v->type = REDIS_VAL_STR;
+			v->s = xstrndup(items[i]->str, items[i]->len);
+			v->len = items[i]->len;
+			v->i = strtoll(v->s, NULL, 10);
+		} else
+			v->type = REDIS_VAL_NIL;
+	}
+}
+
+int
+redis_run(struct redis_call *calls, int n)
+{
+	struct redis_cmd cmd[REDIS_PIPELINE_MAX] = { { 0, NULL, NULL } };
+	const char *argv[REDIS_PIPELINE_MAX][REDIS_CALL_ARGS + 3];
+	char nkeys[REDIS_PIPELINE_MAX][8];
+	redisReply *r[REDIS_PIPELINE_MAX];
+	int i, j, rc = 0;
+
+	for (i = 0; i < n; i++)
+		calls[i].nval = -1;
+	if (n <= 0 || n > REDIS_PIPELINE_MAX)
+		return n == 0 ? 0 : -1;
+	for (i = 0; i < n; i++) {
+		if (calls[i].argc > REDIS_CALL_ARGS ||
+		    redis_script_load(calls[i].script) != 0)
+			return -1;
+		snprintf(nkeys[i], sizeof nkeys[i], "%d", calls[i].nkeys);
+		argv[i][0] = "EVALSHA";
+		argv[i][1] = calls[i].script->sha;
+		argv[i][2] = nkeys[i];
+		for (j = 0; j < calls[i].argc; j++)
+			argv[i][3 + j] = calls[i].argv[j];
+		cmd[i] = (struct redis_cmd){ calls[i].argc + 3, argv[i], NULL };
+	}
+	if (redis_roundtrip(cmd, n, r) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (redis_noscript(r[i])) {
+			/* Redis restarted empty: load and run this one again. */
+			freeReplyObject(r[i]);
+			calls[i].script->sha[0] = '\0';
+			if (redis_script_load(calls[i].script) != 0 ||
+			    redis_roundtrip(&cmd[i], 1, &r[i]) != 0) {
+				rc = -1;
+				continue;
+			}
+		}
+		redis_call_store(&calls[i], r[i]);
+		freeReplyObject(r[i]);
+		if (calls[i].nval < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+void
+redis_call_free(struct redis_call *call)
+{
+	int i;
+
+	for (i = 0; i < call->nval; i++)
+		free(call->val[i].s);
+	call->nval = -1;
 }
 
 int
 redis_eval(struct redis_script *s, int nkeys, const char **argv, int argc,
     long long *out, int nout)
 {
-	redisReply *r = redis_script_run(s, nkeys, argv, argc);
-	size_t i;
-	int n = -1;
+	struct redis_call call = { .script = s, .nkeys = nkeys, .argc = argc };
+	int i, n = 0;
 
-	if (r == NULL)
+	if (argc > REDIS_CALL_ARGS)
 		return -1;
-	if (r->type == REDIS_REPLY_INTEGER && nout > 0) {
-		out[0] = r->integer;
-		n = 1;
-	} else if (r->type == REDIS_REPLY_ARRAY) {
-		for (i = 0, n = 0; i < r->elements && n < nout; i++) {
-			if (r->element[i]->type == REDIS_REPLY_INTEGER)
-				out[n++] = r->element[i]->integer;
-		}
-	} else if (r->type == REDIS_REPLY_ERROR)
-		LOG_ERR("redis: script error: %s", r->str);
-	freeReplyObject(r);
+	memcpy(call.argv, argv, (size_t)argc * sizeof *argv);
+	if (redis_run(&call, 1) != 0)
+		return -1;
+	for (i = 0; i < call.nval && n < nout; i++) {
+		if (call.val[i].type == REDIS_VAL_INT)
+			out[n++] = call.val[i].i;
+	}
+	redis_call_free(&call);
 	return n;
 }
 
@@ -267,28 +422,38 @@ static struct redis_script redis_vget = { .text =
 "return {v, val, redis.call('TTL', k)}\n"
 };
 
-int
-redis_cache_get(const char *nskey, const char *prefix, const char *suffix,
-    long long *version, char **value, size_t *len, long *ttl)
+void
+redis_cache_get_call(struct redis_call *call, const char *nskey,
+    const char *prefix, const char *suffix)
 {
-	const char *argv[3] = { nskey, prefix, suffix };
-	redisReply *r = redis_script_run(&redis_vget, 1, argv, 3);
+	memset(call, 0, sizeof *call);
+	call->script = &redis_vget;
+	call->nkeys = 1;
+	call->argc = 3;
+	call->argv[0] = nskey;
+	call->argv[1] = prefix;
+	call->argv[2] = suffix;
+	call->nval = -1;
+}
+
+int
+redis_cache_get_result(struct redis_call *call, long long *version,
+    char **value, size_t *len, long *ttl)
+{
 	int rc = -1;
 
-	if (r == NULL)
-		return -1;
-	if (r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
-	    r->element[0]->type == REDIS_REPLY_STRING) {
-		*version = strtoll(r->element[0]->str, NULL, 10);
+	if (call->nval >= 1 && call->val[0].type == REDIS_VAL_STR) {
+		*version = call->val[0].i;
 		rc = 0;
-		if (r->elements == 3 && r->element[1]->type == REDIS_REPLY_STRING) {
-			*value = xstrndup(r->element[1]->str, r->element[1]->len);
-			*len = r->element[1]->len;
-			*ttl = (long)r->element[2]->integer;
+		if (call->nval == 3 && call->val[1].type == REDIS_VAL_STR) {
+			*value = call->val[1].s;
+			*len = call->val[1].len;
+			call->val[1].s = NULL;
+			*ttl = (long)call->val[2].i;
 			rc = 1;
 		}
 	}
-	freeReplyObject(r);
+	redis_call_free(call);
 	return rc;
 }
 
@@ -341,21 +506,86 @@ redis_incr_many(const char *const *keys, int n)
 }
 
 int
+redis_send(int n, const int *argc, const char *const *const *argv)
+{
+	struct redis_cmd cmd[REDIS_PIPELINE_MAX] = { { 0, NULL, NULL } };
+	redisReply *r[REDIS_PIPELINE_MAX];
+	int i, rc = 0;
+
+	if (n <= 0 || n > REDIS_PIPELINE_MAX)
+		return n == 0 ? 0 : -1;
+	for (i = 0; i < n; i++)
+		cmd[i] = (struct redis_cmd){ argc[i], (const char **)argv[i], NULL };
+	if (redis_roundtrip(cmd, n, r) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (r[i]->type == REDIS_REPLY_ERROR) {
+			LOG_ERR("redis: %s: %s", argv[i][0], r[i]->str);
+			rc = -1;
+		}
+		freeReplyObject(r[i]);
+	}
+	return rc;
+}
+
+/* Append the integer value of r (a number, a numeric string, nil as 0,
+ * or an array of those) to out; returns the new count. */
+static int
+redis_ints_store(const redisReply *r, long long *out, int n, int nout)
+{
+	size_t i;
+
+	if (r->type == REDIS_REPLY_ARRAY) {
+		for (i = 0; i < r->elements; i++)
+			n = redis_ints_store(r->element[i], out, n, nout);
+		return n;
+	}
+	if (n == nout)
+		return n;
+	out[n++] = r->type == REDIS_REPLY_INTEGER ? r->integer :
+	    r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+	return n;
+}
+
+int
+redis_ints(int n, const int *argc, const char *const *const *argv,
+    long long *out, int nout)
+{
+	struct redis_cmd *cmd;
+	redisReply **r;
+	int i, got = 0, sent;
+
+	if (n <= 0 || n > REDIS_ROUNDTRIP_MAX)
+		return n == 0 ? 0 : -1;
+	cmd = xcalloc((size_t)n, sizeof *cmd);
+	r = xcalloc((size_t)n, sizeof *r);
+	for (i = 0; i < n; i++)
+		cmd[i] = (struct redis_cmd){ argc[i], (const char **)argv[i], NULL };
+	sent = redis_roundtrip(cmd, n, r) == 0;
+	for (i = 0; sent && i < n; i++) {
+		if (r[i]->type == REDIS_REPLY_ERROR) {
+			LOG_ERR("redis: %s: %s", argv[i][0], r[i]->str);
+			got = -1;
+		} else if (got >= 0)
+			got = redis_ints_store(r[i], out, got, nout);
+		freeReplyObject(r[i]);
+	}
+	free(cmd);
+	free(r);
+	return sent ? got : -1;
+}
+
+int
 redis_push_capped(const char *key, const char *value, long max)
 {
 	char stop[24];
 	const char *push[3] = { "LPUSH", key, value };
 	const char *trim[4] = { "LTRIM", key, "0", stop };
-	redisReply *r;
+	const char *const *argv[2] = { push, trim };
+	const int argc[2] = { 3, 4 };
 
 	snprintf(stop, sizeof stop, "%ld", max - 1);
-	if ((r = redis_argv(3, push, NULL)) == NULL)
-		return -1;
-	freeReplyObject(r);
-	if ((r = redis_argv(4, trim, NULL)) == NULL)
-		return -1;
-	freeReplyObject(r);
-	return 0;
+	return redis_send(2, argc, argv);
 }
 
 int
@@ -386,17 +616,14 @@ redis_list(const char *key, long max, char ***items)
 int
 redis_del_many(const char *const *keys, int n)
 {
-	const char *argv[2] = { "DEL", NULL };
-	redisReply *r;
-	int i;
+	const char *argv[REDIS_CALL_ARGS + 1] = { "DEL" };
+	const char *const *cmds[1] = { argv };
+	int argc[1] = { n + 1 };
 
-	for (i = 0; i < n; i++) {
-		argv[1] = keys[i];
-		if ((r = redis_argv(2, argv, NULL)) == NULL)
-			return -1;
-		freeReplyObject(r);
-	}
-	return 0;
+	if (n > REDIS_CALL_ARGS)
+		return -1;
+	memcpy(argv + 1, keys, (size_t)n * sizeof *keys);
+	return redis_send(1, argc, cmds);
 }
 
 int

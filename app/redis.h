@@ -1,11 +1,14 @@
 /* redis.h -- the Redis connection of this process.  The only hiredis user.
  *
- * Opened lazily after fork, with connect and command timeouts; a broken
- * connection is dropped and reopened on next use, after
- * REDIS_RETRY_INTERVAL so an outage costs requests no connect timeout. */
+ * Opened lazily after fork, with connect and command timeouts; a
+ * connection broken by a server restart is reopened once and the round
+ * trip retried.  A circuit breaker (REDIS_BREAKER_FAILURES consecutive
+ * failures open it for REDIS_BREAKER_OPEN ms, then one call probes) makes
+ * an outage cost requests nothing: calls fail at once while it is open. */
 #ifndef REDIS_H
 #define REDIS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Where REDIS_URL points. */
@@ -29,18 +32,66 @@ struct redis_script {
 	char		 sha[41];
 };
 
+#define REDIS_PIPELINE_MAX	32	/* script calls or sends in one round trip */
+#define REDIS_ROUNDTRIP_MAX	1024	/* commands of redis_ints() */
+#define REDIS_CALL_ARGS		24	/* keys and args of one call */
+#define REDIS_CALL_VALS		8	/* values kept of one reply */
+
+enum redis_val_type { REDIS_VAL_NIL = 0, REDIS_VAL_INT, REDIS_VAL_STR };
+
+/* One value of a reply.  For a string, i holds its leading integer. */
+struct redis_val {
+	enum redis_val_type	 type;
+	long long		 i;
+	char			*s;	/* owned by the call */
+	size_t			 len;
+};
+
+/* One script call of a round trip.  In: script, nkeys, argv (keys then
+ * args; the strings stay the caller's).  Out: nval values of the reply
+ * (an array's items in order), or -1 when the call failed. */
+struct redis_call {
+	struct redis_script	*script;
+	int			 nkeys, argc;
+	const char		*argv[REDIS_CALL_ARGS];
+	int			 nval;
+	struct redis_val	 val[REDIS_CALL_VALS];
+};
+
+/* Run n script calls in one round trip (pipelined EVALSHA).  Returns 0,
+ * or -1 when Redis is unreachable or some call failed (its nval is -1).
+ * Release each call's values with redis_call_free(). */
+int redis_run(struct redis_call *calls, int n);
+/* Free the values of call. */
+void redis_call_free(struct redis_call *call);
+/* Whether the circuit is open (Redis is being skipped). */
+bool redis_circuit_open(void);
+
 /* Run script with nkeys keys then args (argv holds keys then args, argc
  * in all).  Stores up to nout integers of an integer or integer-array
  * reply in out.  Returns how many were stored, or -1 when Redis is
  * unreachable or the script failed (logged). */
 int redis_eval(struct redis_script *s, int nkeys, const char **argv, int argc,
     long long *out, int nout);
-/* Versioned read: version = GET nskey (0 if none), then the value at
- * "prefix:version:suffix" and its TTL, in one round trip.  Returns 1 on a
- * hit (*value: caller frees with free()), 0 on a miss, -1 when Redis is
- * unreachable.  *version is set on 0 and 1. */
-int redis_cache_get(const char *nskey, const char *prefix, const char *suffix,
-    long long *version, char **value, size_t *len, long *ttl);
+/* A versioned read as a call for redis_run(): version = GET nskey (0 if
+ * none), then the value at "prefix:version:suffix" and its TTL.  The
+ * strings must outlive the call. */
+void redis_cache_get_call(struct redis_call *call, const char *nskey,
+    const char *prefix, const char *suffix);
+/* The outcome of a versioned read: 1 on a hit (*value: caller frees with
+ * free()), 0 on a miss, -1 when the call failed.  *version is set on 0
+ * and 1.  Frees the call's values. */
+int redis_cache_get_result(struct redis_call *call, long long *version,
+    char **value, size_t *len, long *ttl);
+/* Send n plain commands (at most REDIS_ROUNDTRIP_MAX) in one round trip
+ * and store the integers of their replies in out, in order: a number, a
+ * numeric string, nil as 0, an array's items.  Returns how many were
+ * stored (at most nout), or -1. */
+int redis_ints(int n, const int *argc, const char *const *const *argv,
+    long long *out, int nout);
+/* Send n plain commands (argv[i]: argc[i] C strings) in one round trip;
+ * replies are dropped, error replies logged.  Returns 0 or -1. */
+int redis_send(int n, const int *argc, const char *const *const *argv);
 /* SET key value EX ttl.  Returns 0 or -1. */
 int redis_cache_set(const char *key, const char *value, size_t len, long ttl);
 /* INCR each of n keys (at most 13) in one round trip (one script).
@@ -54,7 +105,7 @@ int redis_push_capped(const char *key, const char *value, long max);
 /* The entries of list key (newest first), at most max.  Returns the count
  * stored in *items (caller frees each and the array with free()), or -1. */
 int redis_list(const char *key, long max, char ***items);
-/* DEL each of n keys.  Returns 0 or -1. */
+/* DEL n keys (at most REDIS_CALL_ARGS) in one command.  Returns 0 or -1. */
 int redis_del_many(const char *const *keys, int n);
 /* GET key.  Returns 1 with *value (caller frees with free()), 0 when
  * missing, -1 when Redis is unreachable. */

@@ -159,9 +159,9 @@ enum api_err repo_fleet_delete(const char *id);
 enum api_err repo_fleet_hide(const char *id, const char *hidden);
 /* The dashboard: four stats, recent bookings, popular cars. */
 enum api_err repo_admin_analytics(struct db_res **res, const char **json);
-/* Cancel unpaid bookings older than minutes and release their days;
- * *count gets how many. */
-enum api_err repo_admin_expire_holds(long minutes, long *count);
+/* Cancel unpaid bookings older than minutes and release their days.
+ * Rows: car_id, how many of its bookings expired. */
+enum api_err repo_admin_expire_holds(long minutes, struct db_res **res);
 /* API_NOT_FOUND unless customer id exists. */
 enum api_err repo_admin_customer_exists(const char *id);
 /* Set the statuses of an admin-created booking from its initial status. */
@@ -179,6 +179,8 @@ enum api_err repo_admin_blocked_except(const char *id, const char *car,
 /* Ids of the most-booked visible cars of the last 30 days (then featured,
  * then newest), at most limit. */
 enum api_err repo_admin_popular_cars(long limit, struct db_res **res);
+/* id, slug and name of the visible cars (at most 1000). */
+enum api_err repo_admin_visible_cars(struct db_res **res);
 /* Every car, hidden ones too, newest first. */
 enum api_err repo_admin_car_list(const char *page, const char *limit,
     struct db_res **res, const char **json);

@@ -311,29 +311,23 @@ repo_admin_analytics(struct db_res **res, const char **json)
 }
 
 enum api_err
-repo_admin_expire_holds(long minutes, long *count)
+repo_admin_expire_holds(long minutes, struct db_res **res)
 {
 	char mins[24];
 	const char *p[1] = { mins };
-	struct db_res *res;
-	enum api_err e;
 
 	snprintf(mins, sizeof mins, "%ld", minutes);
-	e = db_query(
+	return db_query(
 	    "WITH x AS (UPDATE bookings SET overall_status = 'cancelled'"
 	    "  WHERE overall_status IN ('pending_customer_action', 'pending_payment')"
 	    "  AND payment_status = 'pending'"
-	    "  AND created_at < now() - make_interval(mins => $1::int) RETURNING id),"
+	    "  AND created_at < now() - make_interval(mins => $1::int) RETURNING id, car_id),"
 	    " r AS (UPDATE car_availability a SET status = 'available', booking_id = NULL"
 	    "  FROM x WHERE a.booking_id = x.id),"
 	    " ev AS (INSERT INTO booking_events (booking_id, event_type, actor_type, actor_name,"
 	    "  details, summary_text) SELECT id, 'hold_expired', 'system', 'expire-holds',"
 	    "  json_build_object('minutes', $1::int)::jsonb, 'Unpaid hold expired' FROM x)"
-	    " SELECT count(*) FROM x", 1, p, &res);
-	if (e == API_OK)
-		*count = atol(db_val(res, 0, 0));
-	db_free(res);
-	return e;
+	    " SELECT car_id, count(*) FROM x GROUP BY car_id", 1, p, res);
 }
 
 enum api_err
@@ -440,4 +434,11 @@ repo_admin_popular_cars(long limit, struct db_res **res)
 	    " WHERE c.available AND NOT c.hidden GROUP BY c.id, c.featured, c.created_at"
 	    " ORDER BY count(b.id) DESC, c.featured DESC, c.created_at DESC LIMIT $1::int",
 	    1, p, res);
+}
+
+enum api_err
+repo_admin_visible_cars(struct db_res **res)
+{
+	return db_query("SELECT id, slug, name FROM cars WHERE NOT hidden"
+	    " ORDER BY created_at LIMIT 1000", 0, NULL, res);
 }

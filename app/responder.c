@@ -18,7 +18,9 @@
 
 #include <fcgiapp.h>
 
+#include "cache.h"
 #include "clock.h"
+#include "counter.h"
 #include "db.h"
 #include "dispatch.h"
 #include "log.h"
@@ -113,6 +115,8 @@ responder_wait(int ep, const sigset_t *open)
 		if (rc < 0 && errno != EINTR)
 			return 0;
 		log_flush();
+		counter_flush();
+		cache_idle();
 	}
 }
 
@@ -173,6 +177,7 @@ responder_run(int listen_fd, long max_requests)
 	}
 	LOG_DEBUG("responder exits after %ld requests", served);
 	log_flush();
+	counter_flush();
 	close(ep);
 	FCGX_Free(&fr, 0);
 	request_free(&r);

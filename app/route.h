@@ -134,6 +134,8 @@ struct route {
 	enum rate_tier		 rate;
 	enum cache_policy	 cache;
 	const struct input	*input;
+	bool			 views;		/* count a page view of the car
+						   its carId or slug names */
 	const char		*summary;	/* one line for the API docs */
 };
 

@@ -190,6 +190,20 @@ static const struct key keys_rate_monitor[] = {
 };
 static const struct input input_rate_monitor = INPUT(BODY_NONE, keys_rate_monitor);
 
+static const char *const override_kinds[] = { "ip", "user", NULL };
+static const struct key keys_override_set[] = {
+	{ .name = "kind", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = override_kinds },
+	{ .name = "id", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 2, .max = 64 },
+	{ .name = "factor", .src = KEY_BODY, .type = KEY_INT, .required = true, .min = 0, .max = 100 },
+	{ .name = "ttlSeconds", .src = KEY_BODY, .type = KEY_INT, .min = 60, .max = 2592000 },
+};
+static const struct input input_override_set = INPUT(BODY_JSON, keys_override_set);
+static const struct key keys_override_del[] = {
+	{ .name = "kind", .src = KEY_QUERY, .type = KEY_ENUM, .required = true, .choices = override_kinds },
+	{ .name = "id", .src = KEY_QUERY, .type = KEY_STRING, .required = true, .min = 2, .max = 64 },
+};
+static const struct input input_override_del = INPUT(BODY_NONE, keys_override_del);
+
 static const struct key keys_warm[] = {
 	{ .name = "warmPopularCars", .src = KEY_BODY, .type = KEY_BOOL },
 	{ .name = "warmUpcomingAvailability", .src = KEY_BODY, .type = KEY_BOOL },
@@ -259,12 +273,12 @@ static const struct route routes[] = {
 	/* GET /api/cars/slug/{slug}: one car by slug. */
 	{ .method = METHOD_GET, .path = "/api/cars/slug/{slug}",
 	  .handler = svc_cars_by_slug, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
-	  .cache = CACHE_CAR, .input = &input_car_slug,
+	  .cache = CACHE_CAR, .input = &input_car_slug, .views = true,
 	  .summary = "One visible car by slug" },
 	/* GET /api/cars/{carId}: one car in full. */
 	{ .method = METHOD_GET, .path = "/api/cars/{carId}",
 	  .handler = svc_cars_get, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
-	  .cache = CACHE_CAR, .input = &input_car_id,
+	  .cache = CACHE_CAR, .input = &input_car_id, .views = true,
 	  .summary = "One visible car with pricing, images, features and specifications" },
 
 	/* GET /api/cars/{carId}/reviews: a car's reviews. */
@@ -349,6 +363,21 @@ static const struct route routes[] = {
 	  .handler = svc_admin_rate_reset, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_rate_monitor,
 	  .summary = "Clear violations; with identifier, reset that client's limits" },
+	/* GET /api/admin/rate-limit-overrides: the live overrides. */
+	{ .method = METHOD_GET, .path = "/api/admin/rate-limit-overrides",
+	  .handler = svc_admin_overrides, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .summary = "Rate-limit overrides per IP or user, with time left" },
+	/* PUT /api/admin/rate-limit-overrides: raise, lower or lift limits. */
+	{ .method = METHOD_PUT, .path = "/api/admin/rate-limit-overrides",
+	  .handler = svc_admin_override_set, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_override_set,
+	  .summary = "Multiply one IP's or user's limits by factor (0 exempts) for a while" },
+	/* DELETE /api/admin/rate-limit-overrides: back to the tiers. */
+	{ .method = METHOD_DELETE, .path = "/api/admin/rate-limit-overrides",
+	  .handler = svc_admin_override_del, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_override_del,
+	  .summary = "Remove one IP's or user's override" },
 	/* GET /api/admin/bookings: the booking list. */
 	{ .method = METHOD_GET, .path = "/api/admin/bookings",
 	  .handler = svc_admin_bookings, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

@@ -51,6 +51,10 @@ enum api_err svc_bookings_mine(struct call *c);
 /* POST /api/bookings/{bookingId}/cancel: cancel one's own booking before
  * pickup; 404 for anyone else's. */
 enum api_err svc_bookings_cancel(struct call *c);
+/* Expire unpaid holds older than minutes (exodrive expire-holds): release
+ * their days and drop the cars' cached availability.  *count gets how
+ * many bookings expired. */
+enum api_err svc_bookings_expire_holds(long minutes, long *count);
 
 /* svc_reviews.c */
 /* GET /api/cars/{carId}/reviews: approved reviews (all for admins who ask). */
@@ -78,6 +82,9 @@ enum api_err svc_admin_rate_monitor(struct call *c);
 /* DELETE /api/admin/rate-limit-monitoring: clear them; with identifier,
  * also reset that client's tiers. */
 enum api_err svc_admin_rate_reset(struct call *c);
+enum api_err svc_admin_overrides(struct call *c);
+enum api_err svc_admin_override_set(struct call *c);
+enum api_err svc_admin_override_del(struct call *c);
 /* POST /api/admin/cache-warm: warm the catalogue cache now. */
 enum api_err svc_admin_warm(struct call *c);
 /* GET /api/admin/cache-warm: the last warm-up's metrics. */

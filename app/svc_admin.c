@@ -2,6 +2,7 @@
  * and the full fleet.  Every route here is AUTH_ADMIN in the table. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,10 @@
 #include <json-c/json.h>
 
 #include "cache.h"
+#include "cidr.h"
 #include "buf.h"
 #include "conf.h"
+#include "counter.h"
 #include "log.h"
 #include "pricing.h"
 #include "ratelimit.h"
@@ -22,6 +25,7 @@
 #include "request.h"
 #include "response.h"
 #include "svc.h"
+#include "xmalloc.h"
 
 /* The booking status machine (domain.md §4.4).  "failed" is not a status
  * of its own: a failed payment cancels the booking. */
@@ -450,14 +454,81 @@ svc_admin_cars(struct call *c)
 	return svc_answer(c, e, res, json, "No cars");
 }
 
+#define SVC_ADMIN_TOP_VIEWED	10
+
+/* The row of the most viewed car not yet taken, or -1. */
+static int
+svc_admin_next_viewed(const struct counter_car *cars, bool *taken, int n)
+{
+	int i, best = -1;
+
+	for (i = 0; i < n; i++) {
+		if (!taken[i] && cars[i].views > 0 &&
+		    (best < 0 || cars[i].views > cars[best].views))
+			best = i;
+	}
+	if (best >= 0)
+		taken[best] = true;
+	return best;
+}
+
+/* The most viewed visible cars, from the page-view counters: [{id, slug,
+ * name, views, visitorsToday}]; empty when Redis is unreachable. */
+static struct json_object *
+svc_admin_page_views(void)
+{
+	struct json_object *a = json_object_new_array(), *o;
+	struct counter_car *cars;
+	struct db_res *res = NULL;
+	bool *taken;
+	int i, k, n;
+
+	if (repo_admin_visible_cars(&res) != API_OK || (n = db_rows(res)) == 0) {
+		db_free(res);
+		return a;
+	}
+	cars = xcalloc((size_t)n, sizeof *cars);
+	taken = xcalloc((size_t)n, sizeof *taken);
+	for (i = 0; i < n; i++) {
+		cars[i].id = db_val(res, i, 0);
+		cars[i].slug = db_val(res, i, 1);
+	}
+	k = counter_cars(cars, (size_t)n) == 0 ? 0 : SVC_ADMIN_TOP_VIEWED;
+	for (; k < SVC_ADMIN_TOP_VIEWED; k++) {
+		if ((i = svc_admin_next_viewed(cars, taken, n)) < 0)
+			break;
+		o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(cars[i].id));
+		json_object_object_add(o, "slug", json_object_new_string(cars[i].slug));
+		json_object_object_add(o, "name", json_object_new_string(db_val(res, i, 2)));
+		json_object_object_add(o, "views", json_object_new_int64(cars[i].views));
+		json_object_object_add(o, "visitorsToday",
+		    json_object_new_int64(cars[i].visitors_today));
+		json_object_array_add(a, o);
+	}
+	free(taken);
+	free(cars);
+	db_free(res);
+	return a;
+}
+
 enum api_err
 svc_admin_analytics(struct call *c)
 {
 	struct db_res *res = NULL;
 	const char *json = NULL;
+	struct json_object *o;
 	enum api_err e = repo_admin_analytics(&res, &json);
 
-	return svc_answer(c, e, res, json, "No data");
+	if (e != API_OK || json == NULL ||
+	    (o = json_tokener_parse(json)) == NULL)
+		return svc_answer(c, e == API_OK ? API_INTERNAL_ERROR : e, res, NULL, NULL);
+	db_free(res);
+	json_object_object_add(o, "pageViews", svc_admin_page_views());
+	json = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	response_raw_json(c->resp, 200, json, strlen(json));
+	json_object_put(o);
+	return API_OK;
 }
 
 /* Fold one violation v into the summary if it is recent enough and
@@ -548,6 +619,97 @@ svc_admin_rate_reset(struct call *c)
 	json_object_object_add(o, "success", json_object_new_boolean(1));
 	json_object_object_add(o, "cleared", json_object_new_string(
 	    c->req->field[1] ? c->req->field[1] : "all violations"));
+	response_json(c->resp, 200, o);
+	return API_OK;
+}
+
+/* Whether s looks like a UUID (8-4-4-4-12 hex digits). */
+static bool
+svc_admin_is_uuid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 36; i++) {
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' :
+		    !isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return s[36] == '\0';
+}
+
+/* The identity an override names must be an address or a user id. */
+static bool
+svc_admin_override_id_ok(struct call *c, const char *kind, const char *id)
+{
+	struct json_object *d;
+
+	if (strcmp(kind, "ip") == 0 ? cidr_is_ip(id) : svc_admin_is_uuid(id))
+		return true;
+	d = json_object_new_object();
+	json_object_object_add(d, "id", json_object_new_string(
+	    strcmp(kind, "ip") == 0 ? "Must be an IP address" : "Must be a user id"));
+	c->err_details = json_object_new_object();
+	json_object_object_add(c->err_details, "fieldErrors", d);
+	c->err_message = "Validation failed";
+	return false;
+}
+
+enum api_err
+svc_admin_overrides(struct call *c)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_adds(&b, "{\"overrides\":");
+	if (ratelimit_overrides(&b) != 0) {
+		buf_free(&b);
+		c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
+		return API_SERVICE_UNAVAILABLE;
+	}
+	buf_adds(&b, "}");
+	response_raw_json(c->resp, 200, b.data, b.len);
+	buf_free(&b);
+	return API_OK;
+}
+
+enum api_err
+svc_admin_override_set(struct call *c)
+{
+	const char *const *f = c->req->field;
+	long factor = atol(f[2]), ttl = f[3] ? atol(f[3]) : 86400;
+	struct json_object *o;
+
+	/* fields: kind, id, factor, ttlSeconds */
+	if (!svc_admin_override_id_ok(c, f[0], f[1]))
+		return API_VALIDATION_ERROR;
+	if (ratelimit_override_set(f[0], f[1], factor, ttl) != 0) {
+		c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
+		return API_SERVICE_UNAVAILABLE;
+	}
+	LOG_INFO("rate-limit override %s:%s factor %ld for %ld s by %s", f[0],
+	    f[1], factor, ttl, c->req->user_id);
+	o = json_object_new_object();
+	json_object_object_add(o, "kind", json_object_new_string(f[0]));
+	json_object_object_add(o, "id", json_object_new_string(f[1]));
+	json_object_object_add(o, "factor", json_object_new_int64(factor));
+	json_object_object_add(o, "expiresIn", json_object_new_int64(ttl));
+	response_json(c->resp, 200, o);
+	return API_OK;
+}
+
+enum api_err
+svc_admin_override_del(struct call *c)
+{
+	const char *const *f = c->req->field;
+	struct json_object *o;
+
+	/* fields: kind, id */
+	if (ratelimit_override_del(f[0], f[1]) != 0) {
+		c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
+		return API_SERVICE_UNAVAILABLE;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "success", json_object_new_boolean(1));
 	response_json(c->resp, 200, o);
 	return API_OK;
 }

@@ -445,3 +445,21 @@ svc_bookings_cancel(struct call *c)
 	response_json(c->resp, 200, o);
 	return API_OK;
 }
+
+enum api_err
+svc_bookings_expire_holds(long minutes, long *count)
+{
+	struct db_res *res = NULL;
+	enum api_err e;
+	int i;
+
+	*count = 0;
+	if ((e = repo_admin_expire_holds(minutes, &res)) != API_OK)
+		return e;
+	for (i = 0; i < db_rows(res); i++) {
+		*count += atol(db_val(res, i, 1));
+		cache_invalidate_availability(db_val(res, i, 0));
+	}
+	db_free(res);
+	return API_OK;
+}

@@ -49,8 +49,14 @@ req DELETE "/api/admin/cars/$id" "${A[@]}" -d ''
 check "deleting a car with a live booking is 409" eq "$STATUS" 409
 
 # Stale holds: backdate the booking past BOOKING_HOLD_MINUTES and expire.
+av="/api/cars/availability?carId=$id&startDate=$(day 100)&endDate=$(day 102)"
+curl -s -o /dev/null "$BASE$av"
+req GET "$av"
+check "the held days are cached as unavailable" eq "$(hdr X-Cache) $(js .summary.unavailableDays)" "HIT 3"
 psql_q "update bookings set created_at = now() - interval '2 hours' where id = '$bid'" >/dev/null
 "$BIN" --config "$VAR/exodrive.env" expire-holds >/dev/null
+req GET "$av"
+check "expiry drops the car's cached availability" eq "$(hdr X-Cache) $(js .summary.unavailableDays)" "MISS 0"
 check "an unpaid hold past its time is cancelled" eq "$(psql_q "select overall_status from bookings where id='$bid'")" cancelled
 check "its days are released" eq "$(psql_q "select count(*) from car_availability where booking_id='$bid'")" 0
 check "hold_expired is logged" eq "$(psql_q "select count(*) from booking_events where booking_id='$bid' and event_type='hold_expired'")" 1
@@ -64,6 +70,25 @@ check "analytics has four stats" eq "$(js '.stats | length')" 4
 check "analytics lists at most 5 recent bookings" eq "$(js '.recentBookings | length <= 5')" true
 req GET /api/admin/analytics -H "Authorization: Bearer $john"
 check "analytics is admin-only" eq "$STATUS" 403
+
+# Page views: counted in process (INCRBY) with unique visitors per day
+# (HyperLogLog), flushed within a second; analytics adds id and slug up.
+rc() { redis-cli -s "$VAR/run/redis.sock" "$@"; }
+pv=$(curl -s "$BASE/api/cars/slug/ferrari-296-gtb" | jq -r .car.id)
+v0=$(rc GET "cnt:v1:views:$pv"); v0=${v0:-0}
+for i in 1 2 3 4 5; do curl -s -o /dev/null -A "viewer-$SERVER-$i" "$BASE/api/cars/$pv"; done
+for i in 1 2 3; do curl -s -o /dev/null -A "viewer-$SERVER-1" "$BASE/api/cars/slug/ferrari-296-gtb"; done
+curl -s -o /dev/null "$BASE/api/cars/00000000-0000-4000-8000-000000000000"
+views_in() { [ "$(rc GET "cnt:v1:views:$pv")" = $((v0 + 5)) ]; }
+check "5 views by id reach Redis within seconds" until_ok 50 views_in
+slug_in() { [ "$(rc GET "cnt:v1:views:slug:ferrari-296-gtb")" -ge 3 ]; }
+check "views by slug are counted under the slug" until_ok 50 slug_in
+check "a 404 is not a view" eq "$(rc EXISTS cnt:v1:views:00000000-0000-4000-8000-000000000000)" 0
+check "today's unique visitors are a HyperLogLog (>= 5)" test "$(rc PFCOUNT "cnt:v1:uv:$pv:$(date -u +%Y%m%d)")" -ge 5
+req GET /api/admin/analytics -H "Authorization: Bearer $adm"
+check "analytics lists the car among page views" test "$(js "[.pageViews[] | select(.id == \"$pv\")][0].views")" -ge $((v0 + 8))
+check "with today's visitors (id and slug together)" test "$(js "[.pageViews[] | select(.id == \"$pv\")][0].visitorsToday")" -ge 5
+check "most viewed first" eq "$(js '[.pageViews[].views] == ([.pageViews[].views] | sort | reverse)')" true
 
 # The worked price example of domain.md §4.3 end to end: $50/day Mon -> Fri,
 # mandatory $15 + $25, optional GPS $10 (ignored), 10% off, 10% tax = 237.60.
