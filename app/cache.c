@@ -17,6 +17,7 @@
 #include "redis.h"
 #include "request.h"
 #include "response.h"
+#include "xmalloc.h"
 
 /* The family name and TTL (seconds) of a cache policy. */
 static const char *
@@ -93,6 +94,7 @@ cache_plan(const struct call *c, struct cache_plan *p)
 	snprintf(p->ns, sizeof p->ns, "ns:v1:%s:%s", family, scope);
 	snprintf(p->prefix, sizeof p->prefix, "c:v1:%s:%s", family, scope);
 	cache_hash(c, p->hash);
+	snprintf(p->key, sizeof p->key, "%s:%s", p->prefix, p->hash);
 }
 
 /* Serve body (len bytes) with X-Cache state. */
@@ -131,25 +133,17 @@ cache_local(void)
 	return &cache_local_store;
 }
 
-static void
-cache_local_key(const struct cache_plan *p, char *out, size_t len)
-{
-	snprintf(out, len, "%s:%s", p->prefix, p->hash);
-}
-
 /* Redis is unreachable: serve p from the local store if it holds it. */
 static bool
 cache_local_lookup(struct call *c, struct cache_plan *p)
 {
-	char key[512];
 	const char *v;
 	size_t len;
 	int64_t now = clock_mono_us(), expires;
 
 	p->local = true;
-	cache_local_key(p, key, sizeof key);
 	response_header(c->resp, "X-Cache-Store", "local");
-	if ((v = lru_get(cache_local(), key, now, &len, &expires)) == NULL) {
+	if ((v = lru_get(cache_local(), p->key, now, &len, &expires)) == NULL) {
 		response_header(c->resp, "X-Cache", "MISS");
 		response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
 		return false;
@@ -206,17 +200,38 @@ cache_begin(struct cache_plan *p, struct redis_call *call)
 {
 	if (!p->use || p->bypass)
 		return false;
-	redis_cache_get_call(call, p->ns, p->prefix, p->hash);
+	memset(call, 0, sizeof *call);
+	call->argc = 3;
+	call->argv[0] = "MGET";
+	call->argv[1] = p->ns;
+	call->argv[2] = p->key;
+	call->nval = -1;
 	return true;
+}
+
+/* Split entry "version|fresh-until|JSON" (len bytes).  Returns the JSON
+ * and sets *version, *fresh_until and *len, or NULL if malformed. */
+static const char *
+cache_entry(const char *v, size_t *len, long long *version, long *fresh_until)
+{
+	const char *end = v + *len, *a, *b;
+
+	if ((a = memchr(v, '|', *len)) == NULL ||
+	    (b = memchr(a + 1, '|', (size_t)(end - a - 1))) == NULL)
+		return NULL;
+	*version = strtoll(v, NULL, 10);
+	*fresh_until = strtol(a + 1, NULL, 10);
+	*len = (size_t)(end - b - 1);
+	return b + 1;
 }
 
 bool
 cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 {
-	char *value = NULL, *bar;
+	const char *json = NULL;
 	size_t len = 0;
-	long ttl = 0, fresh;
-	int rc;
+	long long version = -1;
+	long fresh = 0;
 
 	if (!p->use)
 		return false;
@@ -224,32 +239,38 @@ cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 		response_header(c->resp, "X-Cache", "BYPASS");
 		return false;
 	}
-	if ((rc = redis_cache_get_result(call, &p->version, &value, &len,
-	    &ttl)) < 0)
+	if (call->nval < 1) {
+		redis_call_free(call);
 		return cache_local_lookup(c, p);
+	}
+	p->version = call->val[0].i;	/* nil: 0 */
+	if (call->nval == 2 && call->val[1].type == REDIS_VAL_STR) {
+		len = call->val[1].len;
+		json = cache_entry(call->val[1].s, &len, &version, &fresh);
+	}
 	if (cache_local_used) {		/* Redis is back: forget the stand-in */
 		lru_clear(cache_local());
 		cache_local_used = false;
 	}
 	if (cache_npending > 0)
 		cache_pending_replay();
-	if (rc == 0 || (bar = memchr(value, '|', len)) == NULL) {
-		free(value);
+	if (json == NULL || version != p->version) {	/* absent or invalidated */
+		redis_call_free(call);
 		response_header(c->resp, "X-Cache", "MISS");
 		response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
 		return false;
 	}
-	fresh = strtol(value, NULL, 10) - (long)time(NULL);
-	len -= (size_t)(bar + 1 - value);
+	fresh -= (long)time(NULL);
 	if (fresh > 0 || !cache_refresh_guard(p)) {
-		cache_serve(c, bar + 1, len, fresh > 0 ? "HIT" : "STALE", fresh);
-		free(value);
+		cache_serve(c, json, len, fresh > 0 ? "HIT" : "STALE", fresh);
+		redis_call_free(call);
 		return true;
 	}
 	/* This request refreshes; keep the stale answer in case it fails. */
-	memmove(value, bar + 1, len);
-	p->stale = value;
+	p->stale = xmalloc(len + 1);
+	memcpy(p->stale, json, len);
 	p->stale_len = len;
+	redis_call_free(call);
 	response_header(c->resp, "X-Cache", "MISS");
 	response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
 	return false;
@@ -281,24 +302,21 @@ bool
 cache_done(struct call *c, struct cache_plan *p, enum api_err err)
 {
 	struct buf v;
-	char key[512];
 	bool served = false;
 
 	if (err == API_OK && p->local && c->resp->status == 200) {
-		cache_local_key(p, key, sizeof key);
-		lru_put(cache_local(), key, c->resp->body.data ? c->resp->body.data : "",
+		lru_put(cache_local(), p->key, c->resp->body.data ? c->resp->body.data : "",
 		    c->resp->body.len, clock_mono_us() + 1000000LL *
 		    (p->ttl < conf->cache_local_ttl ? p->ttl : conf->cache_local_ttl),
 		    clock_mono_us());
 		cache_local_used = true;
 	} else if (err == API_OK && p->use && !p->bypass && c->resp->status == 200) {
 		buf_init(&v);
-		buf_printf(&v, "%ld|", (long)time(NULL) + p->ttl);
+		buf_printf(&v, "%lld|%ld|", p->version, (long)time(NULL) + p->ttl);
 		buf_add(&v, c->resp->body.data ? c->resp->body.data : "",
 		    c->resp->body.len);
-		snprintf(key, sizeof key, "%s:%lld:%s", p->prefix, p->version,
-		    p->hash);
-		(void)redis_cache_set(key, v.data, v.len, p->ttl + conf->cache_max_stale);
+		(void)redis_cache_set(p->key, v.data, v.len,
+		    p->ttl + conf->cache_max_stale);
 		buf_free(&v);
 	} else if (err != API_OK && apierr_status(err) >= 500 && p->stale != NULL) {
 		cache_drop_headers(&c->resp->headers);

@@ -1,12 +1,13 @@
 /* cache.h -- cache-aside for the catalogue, with namespace versions.
  *
- * A cached answer lives at c:v1:{family}:{scope}:{version}:{hash}; the
- * version is the counter ns:v1:{family}:{scope}.  Invalidation INCRs the
- * counters (one round trip, never KEYS or SCAN): the old entries become
- * unreachable and expire on their own.  See sql/redis-keys.md.
+ * A cached answer lives at c:v1:{family}:{scope}:{hash} as
+ * "<version>|<fresh-until epoch seconds>|<JSON>"; the version is the
+ * counter ns:v1:{family}:{scope} when the answer was read from PostgreSQL.
+ * A lookup reads counter and entry with one MGET, and an entry of another
+ * version is a miss.  Invalidation INCRs the counters (one round trip,
+ * never KEYS or SCAN).  See sql/redis-keys.md.
  *
- * An entry is "<fresh-until epoch seconds>|<JSON>" and lives
- * CACHE_MAX_STALE seconds past freshness.  A stale entry is refreshed by
+ * An entry lives CACHE_MAX_STALE seconds past freshness.  A stale entry is refreshed by
  * one request (a short SET NX guard: single flight) while the others are
  * served the stale answer; when the refresh fails with a 5xx (PostgreSQL
  * down), the stale answer is served instead of the error.
@@ -33,6 +34,7 @@ struct cache_plan {
 	char		 ns[160];
 	char		 prefix[160];
 	char		 hash[65];
+	char		 key[256];	/* prefix:hash */
 	long		 ttl;
 	long long	 version;
 	char		*stale;		/* a stale answer kept for errors; freed

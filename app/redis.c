@@ -352,6 +352,11 @@ redis_run(struct redis_call *calls, int n)
 	if (n <= 0 || n > REDIS_PIPELINE_MAX)
 		return n == 0 ? 0 : -1;
 	for (i = 0; i < n; i++) {
+		if (calls[i].script == NULL) {	/* a plain command */
+			cmd[i] = (struct redis_cmd){ calls[i].argc,
+			    calls[i].argv, NULL };
+			continue;
+		}
 		if (calls[i].argc > REDIS_CALL_ARGS ||
 		    redis_script_load(calls[i].script) != 0)
 			return -1;
@@ -366,7 +371,7 @@ redis_run(struct redis_call *calls, int n)
 	if (redis_roundtrip(cmd, n, r) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (redis_noscript(r[i])) {
+		if (calls[i].script != NULL && redis_noscript(r[i])) {
 			/* Redis restarted empty: load and run this one again. */
 			freeReplyObject(r[i]);
 			calls[i].script->sha[0] = '\0';
@@ -412,49 +417,6 @@ redis_eval(struct redis_script *s, int nkeys, const char **argv, int argc,
 	}
 	redis_call_free(&call);
 	return n;
-}
-
-static struct redis_script redis_vget = { .text =
-"local v = redis.call('GET', KEYS[1]) or '0'\n"
-"local k = ARGV[1] .. ':' .. v .. ':' .. ARGV[2]\n"
-"local val = redis.call('GET', k)\n"
-"if not val then return {v} end\n"
-"return {v, val, redis.call('TTL', k)}\n"
-};
-
-void
-redis_cache_get_call(struct redis_call *call, const char *nskey,
-    const char *prefix, const char *suffix)
-{
-	memset(call, 0, sizeof *call);
-	call->script = &redis_vget;
-	call->nkeys = 1;
-	call->argc = 3;
-	call->argv[0] = nskey;
-	call->argv[1] = prefix;
-	call->argv[2] = suffix;
-	call->nval = -1;
-}
-
-int
-redis_cache_get_result(struct redis_call *call, long long *version,
-    char **value, size_t *len, long *ttl)
-{
-	int rc = -1;
-
-	if (call->nval >= 1 && call->val[0].type == REDIS_VAL_STR) {
-		*version = call->val[0].i;
-		rc = 0;
-		if (call->nval == 3 && call->val[1].type == REDIS_VAL_STR) {
-			*value = call->val[1].s;
-			*len = call->val[1].len;
-			call->val[1].s = NULL;
-			*ttl = (long)call->val[2].i;
-			rc = 1;
-		}
-	}
-	redis_call_free(call);
-	return rc;
 }
 
 int

@@ -47,8 +47,9 @@ struct redis_val {
 	size_t			 len;
 };
 
-/* One script call of a round trip.  In: script, nkeys, argv (keys then
- * args; the strings stay the caller's).  Out: nval values of the reply
+/* One call of a round trip: a script (EVALSHA), or, with script NULL, a
+ * plain command whose argv[0] is its name.  In: script, nkeys, argv (keys
+ * then args; the strings stay the caller's).  Out: nval values of the reply
  * (an array's items in order), or -1 when the call failed. */
 struct redis_call {
 	struct redis_script	*script;
@@ -58,7 +59,7 @@ struct redis_call {
 	struct redis_val	 val[REDIS_CALL_VALS];
 };
 
-/* Run n script calls in one round trip (pipelined EVALSHA).  Returns 0,
+/* Run n calls in one round trip (pipelined).  Returns 0,
  * or -1 when Redis is unreachable or some call failed (its nval is -1).
  * Release each call's values with redis_call_free(). */
 int redis_run(struct redis_call *calls, int n);
@@ -73,16 +74,6 @@ bool redis_circuit_open(void);
  * unreachable or the script failed (logged). */
 int redis_eval(struct redis_script *s, int nkeys, const char **argv, int argc,
     long long *out, int nout);
-/* A versioned read as a call for redis_run(): version = GET nskey (0 if
- * none), then the value at "prefix:version:suffix" and its TTL.  The
- * strings must outlive the call. */
-void redis_cache_get_call(struct redis_call *call, const char *nskey,
-    const char *prefix, const char *suffix);
-/* The outcome of a versioned read: 1 on a hit (*value: caller frees with
- * free()), 0 on a miss, -1 when the call failed.  *version is set on 0
- * and 1.  Frees the call's values. */
-int redis_cache_get_result(struct redis_call *call, long long *version,
-    char **value, size_t *len, long *ttl);
 /* Send n plain commands (at most REDIS_ROUNDTRIP_MAX) in one round trip
  * and store the integers of their replies in out, in order: a number, a
  * numeric string, nil as 0, an array's items.  Returns how many were

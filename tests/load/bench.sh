@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench.sh -- baseline: the FastCGI ceiling versus GET /api/health.
+# bench.sh -- the FastCGI ceiling versus our routes, cache hit rate and
+# database statements per request.
 #
 # (a) tests/load/fcgi-hello (a bare libfcgi responder, same number of
 #     processes) behind the same lighttpd config, (a') the same responder
@@ -70,6 +71,62 @@ for c in 10 100; do
 	done
 done
 
+# (e) Hit rate under a skewed workload: car details, the car drawn from a
+# Zipf(1) distribution over every visible car, cold cache at the start.
+# Then database statements per request, counted by pg_stat_statements,
+# with the cache (e) and without it (e', an admin's no-cache bypass).
+mapfile -t ZIPF_CARS < <(psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc \
+	"select id from cars where not hidden order by random()")
+{
+	printf 'local cars = {'
+	printf '"%s",' "${ZIPF_CARS[@]}"
+	cat <<'LUA'
+}
+local cdf, threads = {}, {}
+local sum = 0
+for k = 1, #cars do sum = sum + 1 / k; cdf[k] = sum end
+for k = 1, #cars do cdf[k] = cdf[k] / sum end
+function setup(t) table.insert(threads, t) end
+function init(args) hits = 0; total = 0; math.randomseed(os.time() + #threads) end
+function request()
+	local u, lo, hi = math.random(), 1, #cars
+	while lo < hi do
+		local mid = math.floor((lo + hi) / 2)
+		if cdf[mid] < u then lo = mid + 1 else hi = mid end
+	end
+	return wrk.format(nil, "/api/cars/" .. cars[lo])
+end
+function response(status, headers, body)
+	total = total + 1
+	if headers["X-Cache"] == "HIT" then hits = hits + 1 end
+end
+function done(summary, latency, requests)
+	local h, t = 0, 0
+	for _, th in ipairs(threads) do h = h + th:get("hits"); t = t + th:get("total") end
+	io.write(string.format("zipf %d %d\n", h, t))
+end
+LUA
+} > "$tmp/zipf.lua"
+PGA=(psql -h "$VAR/pg/sock" -U postgres -d exodrive -XAtq)
+STATS=0
+if "${PGA[@]}" -c "create extension if not exists pg_stat_statements" 2>/dev/null &&
+	"${PGA[@]}" -c "select pg_stat_statements_reset()" >/dev/null 2>&1; then
+	STATS=1
+fi
+statements() {	# the application's statements since the last reset
+	[ "$STATS" = 1 ] || { echo 0; return; }
+	"${PGA[@]}" -c "select coalesce(sum(calls), 0) from pg_stat_statements s
+		join pg_roles r on r.oid = s.userid where r.rolname = 'exodrive'"
+}
+redis-cli -s "$VAR/run/redis.sock" FLUSHDB >/dev/null	# the bench's own Redis: a cold cache
+zipf_run() {	# zipf_run NAME [wrk args]: "hits total statements" -> $tmp/NAME
+	[ "$STATS" = 1 ] && "${PGA[@]}" -c "select pg_stat_statements_reset()" >/dev/null
+	wrk -t2 -c50 -d"${SECS}s" -s "$tmp/zipf.lua" "${@:2}" "http://127.0.0.1:$PORT" > "$tmp/zout" 2>&1
+	echo "$(awk '/^zipf/ {print $2, $3}' "$tmp/zout") $(statements)" > "$tmp/$1"
+}
+zipf_run zipf
+zipf_run zipfnc -H "Authorization: Bearer $ADMIN" -H 'Cache-Control: no-cache'
+
 # Booking creation latency: BOOKINGS sequential requests, each for its own
 # car and week, so every one is a real 201 (no cache, no conflict).
 mapfile -t BENCH_CARS < <(psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc \
@@ -110,11 +167,24 @@ fi
 		printf 'ratio b/a at %s connections: %s   (b/a'"'"': %s)\n' "$c" \
 			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')" \
 			"$(awk -v a="$(median 1 "$tmp/hdrs-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')"
+		printf 'p99 of cached fleet list / ceiling p99: %s\n' \
+			"$(awk -v a="$(median 3 "$tmp/hello-$c")" -v b="$(median 3 "$tmp/cars-$c")" 'BEGIN { printf "%.2f", b / a }')"
 		printf 'fleet list cached c/a: %s, uncached c'"'"'/a: %s, car details cached d/a: %s\n' \
 			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/cars-$c")" 'BEGIN { printf "%.2f", b / a }')" \
 			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/carsnc-$c")" 'BEGIN { printf "%.2f", b / a }')" \
 			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/car-$c")" 'BEGIN { printf "%.2f", b / a }')"
 	done
+	read -r zh zt zs < "$tmp/zipf"; read -r _ nt ns < "$tmp/zipfnc"
+	printf '(e) Zipf(1) over %d cars, 50 conns, %ss from a cold cache: %d requests, hit rate %.1f%%\n' \
+		"${#ZIPF_CARS[@]}" "$SECS" "$zt" "$(awk -v h="$zh" -v t="$zt" 'BEGIN { print t ? 100 * h / t : 0 }')"
+	if [ "$STATS" = 1 ]; then
+		awk -v a="$zs" -v r="$zt" -v b="$ns" -v q="$nt" 'BEGIN {
+			on = r ? a / r : 0; off = q ? b / q : 0
+			printf "PostgreSQL statements per request (pg_stat_statements): cache on %.4f, cache off (e'"'"') %.4f, cut by %.1f%%\n",
+			    on, off, off ? 100 * (1 - on / off) : 0 }'
+	else
+		echo "PostgreSQL statements per request: pg_stat_statements not loaded (restart PostgreSQL: ./dev pg-stop; ./dev up)"
+	fi
 	if [ -s "$tmp/book" ]; then
 		sort -k2 -g "$tmp/book" | awk '{ t[NR] = $2 * 1000; if ($1 == 201) ok++ }
 			END { printf "POST /api/bookings, %d sequential: %d x 201, p50 %.2f ms, p99 %.2f ms\n",
