@@ -194,7 +194,7 @@ static const char *const override_kinds[] = { "ip", "user", NULL };
 static const struct key keys_override_set[] = {
 	{ .name = "kind", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = override_kinds },
 	{ .name = "id", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 2, .max = 64 },
-	{ .name = "factor", .src = KEY_BODY, .type = KEY_INT, .required = true, .min = 0, .max = 100 },
+	{ .name = "factor", .src = KEY_BODY, .type = KEY_INT, .required = true, .min = 0, .max = 100000 },
 	{ .name = "ttlSeconds", .src = KEY_BODY, .type = KEY_INT, .min = 60, .max = 2592000 },
 };
 static const struct input input_override_set = INPUT(BODY_JSON, keys_override_set);

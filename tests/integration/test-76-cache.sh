@@ -89,6 +89,19 @@ p50=$(awk '{print $2}' "$OUT/hung" | sort -n | sed -n 20p)
 check "and the median request does not wait for Redis ($p50 s < 0.1 s)" awk -v v="$p50" 'BEGIN { exit !(v < 0.1) }'
 check "the log says the circuit opened" grep -q 'circuit open' "$VAR/log/exodrive.log"
 until_ok 100 hit_again
+
+# Redis stopped and started again in the middle of a load run on a cached
+# endpoint: no error reaches a client, and HITs come back.
+wrk -t2 -c20 -d6s --timeout 5s "$BASE/api/cars/$car" > "$OUT/wrk-redis" 2>&1 &
+w=$!
+sleep 1.5; "$DEV" redis-stop; sleep 2; "$DEV" redis-start
+wait "$w"
+n2=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk-redis"); n2=${n2:-0}
+se=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' "$OUT/wrk-redis"); se=${se:-0}
+nr=$(awk '/requests in/ {print $1}' "$OUT/wrk-redis")
+check "Redis restarted mid-load: $nr requests, zero non-2xx" eq "$n2" 0
+check "and zero socket errors or timeouts" eq "$se" 0
+check "HITs from Redis resume after the load run" until_ok 100 hit_again
 # Let every responder's circuit close (REDIS_BREAKER_OPEN is 1 s), so the
 # next writes reach Redis rather than a process's own store.
 sleep 1.5
