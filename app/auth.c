@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "auth.h"
 #include "conf.h"
 #include "jwt.h"
@@ -92,4 +94,19 @@ auth_access_token(const char *user_id, char *out, size_t outlen)
 {
 	return jwt_sign(conf->jwt_secret, conf->jwt_issuer, conf->jwt_audience,
 	    user_id, time(NULL), conf->access_token_ttl, out, outlen);
+}
+
+enum api_err
+auth_shared_secret(const struct req *r, const char *secret, const char **why)
+{
+	const char *h = r->var[REQ_VAR_AUTHORIZATION];
+	size_t n = strlen(secret);
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return API_AUTH_REQUIRED;
+	if (n == 0 || strlen(h + 7) != n || CRYPTO_memcmp(h + 7, secret, n) != 0) {
+		*why = "Invalid credentials";
+		return API_UNAUTHORIZED;
+	}
+	return API_OK;
 }

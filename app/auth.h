@@ -16,6 +16,10 @@ struct req;
 enum api_err auth_identify(struct req *r, const char **why);
 /* The session-cache key of a user, e.g. "sess:v1:user:{uuid}". */
 void auth_session_key(const char *user_id, char *out, size_t len);
+/* Check r's "Authorization: Bearer <secret>" against secret (constant
+ * time).  An empty secret admits no one. */
+enum api_err auth_shared_secret(const struct req *r, const char *secret,
+    const char **why);
 /* Issue an access token for user_id into out (JWT_MAX_LEN bytes). */
 int auth_access_token(const char *user_id, char *out, size_t outlen);
 

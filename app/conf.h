@@ -62,6 +62,12 @@ struct conf {
 	long		 cache_ttl_availability;
 	long		 cache_ttl_reviews;
 	long		 cache_max_stale;		/* seconds past the TTL */
+	char		*paypal_api_base;
+	char		*paypal_client_id;
+	char		*paypal_client_secret;
+	char		*paypal_webhook_id;
+	long		 paypal_timeout;		/* milliseconds */
+	char		*cron_secret;
 	long		 session_cache_ttl;		/* seconds, 0: off */
 	bool		 warm_on_start;
 	long		 cache_local_entries;

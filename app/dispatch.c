@@ -98,6 +98,7 @@ dispatch_auth(struct call *c)
 		}
 		return API_OK;
 	case AUTH_CRON:
+		return auth_shared_secret(c->req, conf->cron_secret, &c->err_message);
 	case AUTH_INTERNAL:
 	case AUTH_SIGNATURE:
 	case AUTH__UNSET:

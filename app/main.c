@@ -38,6 +38,8 @@ static const char usage[] =
 "            --scale N adds N generated cars with a year of bookings\n"
 "  expire-holds  cancel unpaid bookings older than BOOKING_HOLD_MINUTES\n"
 "            and release their days (for the scheduler or cron)\n"
+"  capture-payments  capture the authorized payments that are due and\n"
+"            void or refund those of cancelled bookings (every 15 minutes)\n"
 "  warm-cache  fill the catalogue cache (fleet list, popular cars and\n"
 "            their next 7 days); --popular-only: car details only\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
@@ -193,6 +195,14 @@ main(int argc, char **argv)
 			return 1;
 		printf("%ld hold%s expired\n", n, n == 1 ? "" : "s");
 		return 0;
+	}
+	if (strcmp(argv[i], "capture-payments") == 0) {
+		struct json_object *m = json_object_new_object();
+		int rc = svc_payments_run_due(100, m) == API_OK ? 0 : 1;
+
+		printf("%s\n", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+		json_object_put(m);
+		return rc;
 	}
 	if (strcmp(argv[i], "warm-cache") == 0) {
 		struct warm_opts o = { .popular_cars = true, .availability = true,

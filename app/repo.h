@@ -185,4 +185,24 @@ enum api_err repo_admin_visible_cars(struct db_res **res);
 enum api_err repo_admin_car_list(const char *page, const char *limit,
     struct db_res **res, const char **json);
 
+/* repo_payments.c */
+/* Record an authorized PayPal payment of booking (status authorized,
+ * booking payment authorized and overall upcoming). */
+enum api_err repo_payment_authorized(const char *booking, const char *order,
+    const char *auth, const char *amount);
+/* The latest payment of booking, locked with its booking: id, status,
+ * authorization id, capture id, amount, captured amount, the booking's
+ * overall status and car.  No row: none. */
+enum api_err repo_payment_of_booking(const char *booking, struct db_res **res);
+/* Move payment (of booking) to status, recording capture_id when given;
+ * the booking's payment status follows; captured also books its days and
+ * moves a pending booking to upcoming. */
+enum api_err repo_payment_move(const char *payment, const char *booking,
+    const char *status, const char *capture_id);
+/* Bookings whose authorized payment is due for capture: contract signed,
+ * or pickup within 24 hours. */
+enum api_err repo_payments_due(long limit, struct db_res **res);
+/* Cancelled bookings with a payment still authorized or captured. */
+enum api_err repo_payments_unsettled(long limit, struct db_res **res);
+
 #endif

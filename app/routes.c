@@ -94,6 +94,34 @@ static const struct key keys_booking_id[] = {
 };
 static const struct input input_booking_id = INPUT(BODY_NONE, keys_booking_id);
 
+static const struct key keys_create_order[] = {	/* order: enum in svc_payments.c */
+	{ .name = "carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	{ .name = "startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	{ .name = "endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	{ .name = "bookingId", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 64 },
+	{ .name = "description", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 127 },
+};
+static const struct input input_create_order = INPUT(BODY_JSON, keys_create_order);
+
+static const struct key keys_authorize[] = {	/* order: enum in svc_payments.c */
+	{ .name = "orderID", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 64 },
+	{ .name = "bookingDetails.carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	{ .name = "bookingDetails.startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	{ .name = "bookingDetails.endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	{ .name = "bookingDetails.totalPrice", .src = KEY_BODY, .type = KEY_MONEY, .required = true },
+	{ .name = "bookingDetails.customer.firstName", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 100 },
+	{ .name = "bookingDetails.customer.lastName", .src = KEY_BODY, .type = KEY_STRING, .max = 100 },
+	{ .name = "bookingDetails.customer.email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
+	{ .name = "bookingDetails.customer.phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
+};
+static const struct input input_authorize = INPUT(BODY_JSON, keys_authorize);
+
+static const struct key keys_void[] = {
+	{ .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	{ .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
+};
+static const struct input input_void = INPUT(BODY_JSON, keys_void);
+
 static const struct key keys_reviews[] = {
 	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
 	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
@@ -307,6 +335,26 @@ static const struct route routes[] = {
 	  .handler = svc_bookings_by_token, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
 	  .cache = CACHE_NONE, .input = &input_token,
 	  .summary = "A booking by its secure token" },
+	/* POST /api/bookings/create-paypal-order: PayPal checkout, step 1. */
+	{ .method = METHOD_POST, .path = "/api/bookings/create-paypal-order",
+	  .handler = svc_payments_create_order, .auth = AUTH_NONE, .rate = RATE_PAYMENT,
+	  .cache = CACHE_NONE, .input = &input_create_order,
+	  .summary = "Create a PayPal order (intent AUTHORIZE) at the server's price" },
+	/* POST /api/bookings/authorize-paypal-order: step 2, book. */
+	{ .method = METHOD_POST, .path = "/api/bookings/authorize-paypal-order",
+	  .handler = svc_payments_authorize, .auth = AUTH_OPTIONAL, .rate = RATE_PAYMENT,
+	  .cache = CACHE_NONE, .input = &input_authorize,
+	  .summary = "Authorize the PayPal order and write its booking (voided if that fails)" },
+	/* POST /api/bookings/{bookingId}/capture-payment: take the money. */
+	{ .method = METHOD_POST, .path = "/api/bookings/{bookingId}/capture-payment",
+	  .handler = svc_payments_capture, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_booking_id,
+	  .summary = "Capture a booking's authorized payment" },
+	/* POST /api/bookings/{bookingId}/void-payment: give it back. */
+	{ .method = METHOD_POST, .path = "/api/bookings/{bookingId}/void-payment",
+	  .handler = svc_payments_void, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_void,
+	  .summary = "Void a booking's authorized payment and cancel the booking" },
 	/* POST /api/bookings/{bookingId}/cancel: self-cancel. */
 	{ .method = METHOD_POST, .path = "/api/bookings/{bookingId}/cancel",
 	  .handler = svc_bookings_cancel, .auth = AUTH_CUSTOMER, .rate = RATE_AUTH,
@@ -363,6 +411,11 @@ static const struct route routes[] = {
 	  .handler = svc_admin_rate_reset, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_rate_monitor,
 	  .summary = "Clear violations; with identifier, reset that client's limits" },
+	/* POST /api/admin/process-payment-captures: the scheduled job. */
+	{ .method = METHOD_POST, .path = "/api/admin/process-payment-captures",
+	  .handler = svc_payments_process, .auth = AUTH_CRON, .rate = RATE_NONE,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .summary = "Capture due payments; void or refund those of cancelled bookings" },
 	/* GET /api/admin/rate-limit-overrides: the live overrides. */
 	{ .method = METHOD_GET, .path = "/api/admin/rate-limit-overrides",
 	  .handler = svc_admin_overrides, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

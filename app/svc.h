@@ -2,9 +2,13 @@
 #ifndef SVC_H
 #define SVC_H
 
+#include <stdint.h>
+
+#include "paypal.h"
 #include "route.h"
 
 struct db_res;
+struct json_object;
 
 /* svc.c */
 /* Answer 200 with the JSON document json of a repository call that
@@ -44,6 +48,60 @@ enum api_err svc_cars_availability(struct call *c);
 /* POST /api/bookings: server-priced booking for a guest or a customer;
  * an Idempotency-Key replays the first answer. */
 enum api_err svc_bookings_create(struct call *c);
+
+/* A booking to write, from either booking route's validated fields. */
+struct booking_in {
+	const char	*car, *start, *end;
+	const char	*first, *last, *email, *phone;	/* the customer */
+	const char	*total;		/* the client's figure (checked), or NULL */
+	const char	*pickup, *dropoff;	/* location ids, or NULL */
+	const char	*idem;		/* Idempotency-Key, or NULL */
+	char		 name[128];	/* storage of a split full name */
+};
+/* An authorized PayPal payment to book with. */
+struct booking_paid {
+	const char	*order_id, *authorization_id;
+	int64_t		 cents;		/* the authorized amount */
+	char		 booking_id[64];	/* out */
+};
+/* Write the booking of an authorized payment (PayPal first): the same
+ * checks, lock and holds as POST /api/bookings, plus the payment row,
+ * payment status authorized and the payment_authorized event.  Fails when
+ * the authorized amount is not the server's price. */
+enum api_err svc_bookings_create_authorized(struct call *c,
+    const struct booking_in *b, struct booking_paid *pay);
+/* The server's price of booking b in *cents, after the checks of
+ * POST /api/bookings (dates, the car, the client's figure when given). */
+enum api_err svc_bookings_quote(struct call *c, const struct booking_in *b,
+    int64_t *cents);
+
+/* svc_payments.c */
+enum api_err svc_payments_create_order(struct call *c);
+enum api_err svc_payments_authorize(struct call *c);
+enum api_err svc_payments_capture(struct call *c);
+enum api_err svc_payments_void(struct call *c);
+enum api_err svc_payments_process(struct call *c);
+/* The outcome of capturing a booking's payment. */
+struct svc_capture {
+	enum paypal_rc		rc;
+	struct paypal_why	why;
+	char			capture_id[128];
+	char			status[32];	/* the payment's status after */
+};
+/* Capture the authorized payment of booking.  API_OK when PayPal answered
+ * (out->rc says whether it captured or declined; both are recorded),
+ * API_NOT_FOUND without a payment, API_INVALID_REQUEST when it is not
+ * authorized, API_SERVICE_UNAVAILABLE when PayPal is unreachable. */
+enum api_err svc_payments_capture_booking(const char *booking,
+    const char *actor, const char *actor_id, struct svc_capture *out);
+/* After a booking was cancelled (committed): void its authorized payment
+ * or refund its captured one, and log it.  A failure is left to the
+ * scheduler's sweep (svc_payments_run_due). */
+enum api_err svc_payments_settle(const char *booking, const char *actor,
+    const char *actor_id, const char *reason);
+/* The scheduled job: capture what is due, settle what cancellations left;
+ * adds its counts to report. */
+enum api_err svc_payments_run_due(long limit, struct json_object *report);
 /* GET /api/bookings/by-token/{token}: the booking behind a secure link. */
 enum api_err svc_bookings_by_token(struct call *c);
 /* GET /api/bookings: the caller's own bookings. */

@@ -204,17 +204,23 @@ svc_admin_move(struct call *c, const char *id, const char *to,
 }
 
 /* Commit (dropping the cached availability of car) or roll back, and
- * return e. */
+ * return e.  When the change cancelled booking (to is "cancelled"), its
+ * payment is settled after the commit. */
 static enum api_err
-svc_admin_finish(enum api_err e, const char *car)
+svc_admin_finish(struct call *c, enum api_err e, const char *car,
+    const char *booking, const char *to)
 {
 	if (e != API_OK) {
 		db_rollback();
 		return e;
 	}
-	if ((e = db_commit()) == API_OK)
-		cache_invalidate_availability(car);
-	return e;
+	if ((e = db_commit()) != API_OK)
+		return e;
+	cache_invalidate_availability(car);
+	if (to != NULL && strcmp(to, "cancelled") == 0)
+		(void)svc_payments_settle(booking, "admin", c->req->user_id,
+		    "Cancelled by admin");
+	return API_OK;
 }
 
 enum {	/* fields of POST /api/admin/bookings, in route-table order */
@@ -408,7 +414,7 @@ svc_admin_booking_update(struct call *c)
 	response_json(c->resp, 200, o);
 done:
 	db_free(res);
-	return svc_admin_finish(e, car);
+	return svc_admin_finish(c, e, car, f[UB_ID], f[UB_OVERALL]);
 }
 
 enum api_err
@@ -422,7 +428,7 @@ svc_admin_booking_status(struct call *c)
 	if ((e = db_begin()) != API_OK)
 		return e;
 	e = svc_admin_move(c, f[0], f[1], f[2], "booking_status_changed", car);
-	return svc_admin_finish(e, car);
+	return svc_admin_finish(c, e, car, f[0], f[1]);
 }
 
 enum api_err
@@ -438,7 +444,7 @@ svc_admin_booking_cancel(struct call *c)
 		return e;
 	e = svc_admin_move(c, f[0], "cancelled", f[1] ? f[1] : "Cancelled by admin",
 	    "booking_cancelled", car);
-	return svc_admin_finish(e, car);
+	return svc_admin_finish(c, e, car, f[0], "cancelled");
 }
 
 enum api_err

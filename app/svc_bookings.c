@@ -45,20 +45,18 @@ svc_bookings_from_today(const char *s)
 
 /* Check the request's own consistency before touching the database. */
 static enum api_err
-svc_bookings_precheck(struct call *c)
+svc_bookings_precheck(struct call *c, const struct booking_in *b)
 {
-	const char *const *f = c->req->field;
-
-	if (strcmp(f[BK_START], f[BK_END]) >= 0) {
+	if (strcmp(b->start, b->end) >= 0) {
 		c->err_message = "endDate must be after startDate";
 		return API_VALIDATION_ERROR;
 	}
-	if (svc_bookings_from_today(f[BK_START]) < 0 ||
-	    svc_bookings_from_today(f[BK_END]) > 730) {
+	if (svc_bookings_from_today(b->start) < 0 ||
+	    svc_bookings_from_today(b->end) > 730) {
 		c->err_message = "Dates must lie between today and two years ahead";
 		return API_VALIDATION_ERROR;
 	}
-	if (c->req->user_id == NULL && (f[BK_NAME] == NULL || f[BK_EMAIL] == NULL)) {
+	if (c->req->user_id == NULL && (b->first == NULL || b->email == NULL)) {
 		c->err_message = "customerDetails.fullName and customerDetails.email "
 		    "are required without an account";
 		return API_VALIDATION_ERROR;
@@ -109,16 +107,16 @@ svc_bookings_breakdown(const struct pricing_in *in, const struct pricing_out *o)
 
 /* Price the request; sets the error message on failure. */
 static enum api_err
-svc_bookings_price(struct call *c, struct pricing_in *in, struct pricing_out *out)
+svc_bookings_price(struct call *c, const struct booking_in *b,
+    struct pricing_in *in, struct pricing_out *out)
 {
-	const char *const *f = c->req->field;
 	const char *why;
 	int64_t client;
 	char a[24];
 	enum api_err e;
 
-	e = repo_booking_price_inputs(f[BK_CAR], f[BK_START], f[BK_END],
-	    f[BK_PICKUP], f[BK_DROPOFF], in);
+	e = repo_booking_price_inputs(b->car, b->start, b->end, b->pickup,
+	    b->dropoff, in);
 	if (e == API_NOT_FOUND)
 		c->err_message = "Car not found";
 	if (e != API_OK)
@@ -127,18 +125,18 @@ svc_bookings_price(struct call *c, struct pricing_in *in, struct pricing_out *ou
 		c->err_message = why;
 		return in->available ? API_VALIDATION_ERROR : API_CONFLICT;
 	}
-	if (f[BK_TOTAL] != NULL && (pricing_parse(f[BK_TOTAL], &client) != 0 ||
+	if (b->total != NULL && (pricing_parse(b->total, &client) != 0 ||
 	    llabs(client - out->total) > 1)) {
 		/* The transaction is rolled back: the failure goes to the log. */
 		LOG_WARN("price_validation_failed: car %s client %s server %s",
-		    f[BK_CAR], f[BK_TOTAL], pricing_format(out->total, a));
+		    b->car, b->total, pricing_format(out->total, a));
 		c->err_message = "totalPrice does not match the price for these dates";
 		c->err_details = json_object_new_object();
 		json_object_object_add(c->err_details, "serverTotal",
 		    json_object_new_double_s((double)out->total / 100.0,
 		    pricing_format(out->total, a)));
 		json_object_object_add(c->err_details, "clientTotal",
-		    json_object_new_string(f[BK_TOTAL]));
+		    json_object_new_string(b->total));
 		return API_VALIDATION_ERROR;
 	}
 	return API_OK;
@@ -146,15 +144,14 @@ svc_bookings_price(struct call *c, struct pricing_in *in, struct pricing_out *ou
 
 /* 409 with the blocking days when any day of the range is taken. */
 static enum api_err
-svc_bookings_days_free(struct call *c)
+svc_bookings_days_free(struct call *c, const struct booking_in *b)
 {
-	const char *const *f = c->req->field;
 	struct json_object *days;
 	struct db_res *res;
 	enum api_err e;
 	int i, n;
 
-	e = repo_booking_blocked_days(f[BK_CAR], f[BK_START], f[BK_END], &res);
+	e = repo_booking_blocked_days(b->car, b->start, b->end, &res);
 	if (e != API_OK)
 		return e;
 	if ((n = db_rows(res)) == 0) {
@@ -175,49 +172,42 @@ svc_bookings_days_free(struct call *c)
 
 /* Insert the booking and everything that goes with it. */
 static enum api_err
-svc_bookings_write(struct call *c, const struct pricing_in *in,
-    const struct pricing_out *out, char *id, size_t idlen, char *customer,
-    char *token, struct json_object *breakdown)
+svc_bookings_write(struct call *c, const struct booking_in *b,
+    const struct pricing_in *in, const struct pricing_out *out, char *id,
+    size_t idlen, char *customer, char *token, struct json_object *breakdown)
 {
-	const char *const *f = c->req->field;
-	char first[128] = "", total[24], deposit[24], payload[160];
-	const char *last = NULL, *sp, *p[10];
+	char dedupe[128], total[24], deposit[24], payload[160];
+	const char *p[10];
 	enum api_err e;
 
-	if (f[BK_NAME] != NULL) {
-		sp = strchr(f[BK_NAME], ' ');
-		snprintf(first, sizeof first, "%.*s", sp ? (int)(sp - f[BK_NAME]) :
-		    (int)strlen(f[BK_NAME]), f[BK_NAME]);
-		last = sp ? sp + 1 : "";
-	}
-	e = repo_booking_customer(c->req->user_id, f[BK_EMAIL], first, last,
-	    f[BK_PHONE], customer, 64);
+	e = repo_booking_customer(c->req->user_id, b->email, b->first, b->last,
+	    b->phone, customer, 64);
 	if (e != API_OK)
 		return e;
 	rng_hex(token, 48);
 	p[0] = customer;
-	p[1] = f[BK_CAR];
-	p[2] = f[BK_START];
-	p[3] = f[BK_END];
+	p[1] = b->car;
+	p[2] = b->start;
+	p[3] = b->end;
 	p[4] = pricing_format(out->total, total);
 	p[5] = pricing_format(in->deposit_cents, deposit);
-	p[6] = f[BK_IDEM];
+	p[6] = b->idem;
 	p[7] = json_object_to_json_string_ext(breakdown, JSON_C_TO_STRING_PLAIN);
 	p[8] = token;
 	p[9] = "7";
 	if ((e = repo_booking_insert(p, id, idlen)) != API_OK)
 		return e;
-	if ((e = repo_price_audit(f[BK_CAR], id, f[BK_TOTAL] ? "price_validated" :
+	if ((e = repo_price_audit(b->car, id, b->total ? "price_validated" :
 	    "price_calculated", p[7])) != API_OK)
 		return e;
-	if ((e = repo_booking_hold(id, f[BK_CAR], f[BK_START], f[BK_END])) != API_OK ||
+	if ((e = repo_booking_hold(id, b->car, b->start, b->end)) != API_OK ||
 	    (e = repo_booking_event(id, "booking_created",
 	    c->req->user_id ? "customer" : "system", c->req->user_id, p[7],
 	    "Booking created")) != API_OK)
 		return e;
 	snprintf(payload, sizeof payload, "{\"bookingId\":\"%s\"}", id);
-	snprintf(first, sizeof first, "booking_confirmation:%s", id);
-	return repo_outbox_add("email", "booking_confirmation", payload, first);
+	snprintf(dedupe, sizeof dedupe, "booking_confirmation:%s", id);
+	return repo_outbox_add("email", "booking_confirmation", payload, dedupe);
 }
 
 static void
@@ -278,22 +268,49 @@ svc_bookings_replay(struct call *c, const char *scope, const char *hash)
 	return e;
 }
 
-static enum api_err svc_bookings_create_once(struct call *c);
+/* The booking POST /api/bookings asks for. */
+static void
+svc_bookings_input(const struct call *c, struct booking_in *b)
+{
+	const char *const *f = c->req->field;
+	const char *sp;
 
-/* Deadlocks and serialization failures are retried a few times, as the
- * PostgreSQL manual advises; the per-car lock makes them rare. */
-enum api_err
-svc_bookings_create(struct call *c)
+	memset(b, 0, sizeof *b);
+	b->car = f[BK_CAR];
+	b->start = f[BK_START];
+	b->end = f[BK_END];
+	b->email = f[BK_EMAIL];
+	b->phone = f[BK_PHONE];
+	b->total = f[BK_TOTAL];
+	b->pickup = f[BK_PICKUP];
+	b->dropoff = f[BK_DROPOFF];
+	b->idem = f[BK_IDEM];
+	if (f[BK_NAME] != NULL) {	/* first word, then the rest */
+		sp = strchr(f[BK_NAME], ' ');
+		snprintf(b->name, sizeof b->name, "%.*s", sp ?
+		    (int)(sp - f[BK_NAME]) : (int)strlen(f[BK_NAME]), f[BK_NAME]);
+		b->first = b->name;
+		b->last = sp ? sp + 1 : "";
+	}
+}
+
+/* Run one booking transaction (once) for car under the per-car lock.
+ * Deadlocks and serialization failures are retried a few times, as the
+ * PostgreSQL manual advises; the lock makes them rare. */
+static enum api_err
+svc_bookings_locked(struct call *c, const struct booking_in *b,
+    enum api_err (*once)(struct call *, const struct booking_in *, void *),
+    void *arg)
 {
 	struct lock l;
 	enum api_err e;
 	int tries = 0;
 
-	if ((e = svc_bookings_precheck(c)) != API_OK)
+	if ((e = svc_bookings_precheck(c, b)) != API_OK)
 		return e;
 	/* One booking write per car at a time, filtered in Redis before it
 	 * costs the database a queue on the per-car lock. */
-	if (!lock_car(&l, c->req->field[BK_CAR])) {
+	if (!lock_car(&l, b->car)) {
 		c->err_message = "Another booking of this car is in progress; retry";
 		c->err_details = json_object_new_object();
 		json_object_object_add(c->err_details, "retryable",
@@ -302,7 +319,7 @@ svc_bookings_create(struct call *c)
 		return API_CONFLICT;
 	}
 	do {
-		e = svc_bookings_create_once(c);
+		e = once(c, b, arg);
 	} while (e == API_SERVICE_UNAVAILABLE && ++tries < 3 &&
 	    (strcmp(db_sqlstate(), "40P01") == 0 ||
 	    strcmp(db_sqlstate(), "40001") == 0));
@@ -315,7 +332,7 @@ svc_bookings_create(struct call *c)
 }
 
 static enum api_err
-svc_bookings_create_once(struct call *c)
+svc_bookings_create_once(struct call *c, const struct booking_in *b, void *arg)
 {
 	struct pricing_in in;
 	struct pricing_out out;
@@ -324,26 +341,27 @@ svc_bookings_create_once(struct call *c)
 	const char *scope = c->req->user_id ? c->req->user_id : "guest";
 	enum api_err e;
 
+	(void)arg;
 	svc_bookings_fingerprint(c, hash);
 	if ((e = db_begin()) != API_OK)
 		return e;
-	if (c->req->field[BK_IDEM] != NULL &&
+	if (b->idem != NULL &&
 	    (e = svc_bookings_replay(c, scope, hash)) != API_NOT_FOUND)
 		goto done;
-	if ((e = repo_booking_lock_car(c->req->field[BK_CAR])) != API_OK ||
-	    (e = svc_bookings_price(c, &in, &out)) != API_OK ||
-	    (e = svc_bookings_days_free(c)) != API_OK)
+	if ((e = repo_booking_lock_car(b->car)) != API_OK ||
+	    (e = svc_bookings_price(c, b, &in, &out)) != API_OK ||
+	    (e = svc_bookings_days_free(c, b)) != API_OK)
 		goto done;
 	breakdown = svc_bookings_breakdown(&in, &out);
-	e = svc_bookings_write(c, &in, &out, id, sizeof id, customer, token, breakdown);
+	e = svc_bookings_write(c, b, &in, &out, id, sizeof id, customer, token,
+	    breakdown);
 	if (e == API_CONFLICT && c->err_message == NULL)
 		c->err_message = "The car is not available for these dates";
 	if (e != API_OK)
 		goto done;
 	svc_bookings_answer(c, &in, &out, id, customer, token, breakdown);
-	if (c->req->field[BK_IDEM] != NULL)
-		e = repo_idem_put(scope, c->req->field[BK_IDEM], hash, 201,
-		    c->resp->body.data);
+	if (b->idem != NULL)
+		e = repo_idem_put(scope, b->idem, hash, 201, c->resp->body.data);
 done:
 	json_object_put(breakdown);
 	if (e != API_OK) {
@@ -351,8 +369,90 @@ done:
 		return e;
 	}
 	if ((e = db_commit()) == API_OK)
-		cache_invalidate_availability(c->req->field[BK_CAR]);
+		cache_invalidate_availability(b->car);
 	return e;
+}
+
+enum api_err
+svc_bookings_quote(struct call *c, const struct booking_in *b, int64_t *cents)
+{
+	struct pricing_in in;
+	struct pricing_out out;
+	enum api_err e;
+
+	if ((e = svc_bookings_precheck(c, b)) != API_OK ||
+	    (e = svc_bookings_price(c, b, &in, &out)) != API_OK)
+		return e;
+	*cents = out.total;
+	return API_OK;
+}
+
+enum api_err
+svc_bookings_create(struct call *c)
+{
+	struct booking_in b;
+
+	svc_bookings_input(c, &b);
+	return svc_bookings_locked(c, &b, svc_bookings_create_once, NULL);
+}
+
+/* PayPal-first: the booking of an authorized payment, written like any
+ * other (lock, server price, days checked and held), with the payment. */
+static enum api_err
+svc_bookings_authorized_once(struct call *c, const struct booking_in *b,
+    void *arg)
+{
+	struct booking_paid *pay = arg;
+	struct pricing_in in;
+	struct pricing_out out;
+	struct json_object *breakdown = NULL;
+	char customer[64], token[97], amount[24], details[512];
+	enum api_err e;
+
+	if ((e = db_begin()) != API_OK)
+		return e;
+	if ((e = repo_booking_lock_car(b->car)) != API_OK ||
+	    (e = svc_bookings_price(c, b, &in, &out)) != API_OK)
+		goto done;
+	if (llabs(out.total - pay->cents) > 1) {
+		c->err_message = "The authorized amount does not match the price";
+		e = API_VALIDATION_ERROR;
+		goto done;
+	}
+	if ((e = svc_bookings_days_free(c, b)) != API_OK)
+		goto done;
+	breakdown = svc_bookings_breakdown(&in, &out);
+	if ((e = svc_bookings_write(c, b, &in, &out, pay->booking_id,
+	    sizeof pay->booking_id, customer, token, breakdown)) != API_OK)
+		goto done;
+	pricing_format(pay->cents, amount);
+	snprintf(details, sizeof details, "{\"orderId\":\"%s\",\"authorizationId\":"
+	    "\"%s\",\"amount\":\"%s\"}", pay->order_id, pay->authorization_id, amount);
+	if ((e = repo_payment_authorized(pay->booking_id, pay->order_id,
+	    pay->authorization_id, amount)) != API_OK ||
+	    (e = repo_booking_event(pay->booking_id, "payment_authorized", "system",
+	    NULL, details, "Payment authorized through PayPal")) != API_OK)
+		goto done;
+done:
+	json_object_put(breakdown);
+	if (e != API_OK) {
+		db_rollback();
+		return e;
+	}
+	if ((e = db_commit()) == API_OK)
+		cache_invalidate_availability(b->car);
+	return e;
+}
+
+enum api_err
+svc_bookings_create_authorized(struct call *c, const struct booking_in *b,
+    struct booking_paid *pay)
+{
+	if (b->first == NULL || b->email == NULL) {
+		c->err_message = "The customer's name and email are required";
+		return API_VALIDATION_ERROR;
+	}
+	return svc_bookings_locked(c, b, svc_bookings_authorized_once, pay);
 }
 
 enum api_err
@@ -436,6 +536,8 @@ svc_bookings_cancel(struct call *c)
 		return e;
 	}
 	cache_invalidate_availability(car);
+	(void)svc_payments_settle(id, "customer", c->req->user_id,
+	    "Cancelled by customer");
 	o = json_object_new_object();
 	b = json_object_new_object();
 	json_object_object_add(b, "id", json_object_new_string(id));

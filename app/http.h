@@ -1,0 +1,27 @@
+/* http.h -- outbound HTTP calls.  The only libcurl user.
+ *
+ * One blocking request at a time per process, on a handle kept between
+ * calls (connections are reused).  Only http and https URLs are followed,
+ * never redirects. */
+#ifndef HTTP_H
+#define HTTP_H
+
+#include "buf.h"
+
+struct http_result {
+	long		status;		/* HTTP status, 0 when none arrived */
+	struct buf	body;
+	char		error[256];	/* transport error, when status is 0 */
+};
+
+/* Send method url with headers (NULL-terminated "Name: value" lines) and
+ * body (len bytes; NULL for none).  userpwd, when given, is sent as basic
+ * authentication.  Waits at most timeout_ms.  Returns 0 when an answer
+ * arrived (of any status), -1 on a transport failure or timeout.  res is
+ * initialised here; release it with http_result_free(). */
+int http_call(const char *method, const char *url, const char *const *headers,
+    const char *body, size_t len, const char *userpwd, long timeout_ms,
+    struct http_result *res);
+void http_result_free(struct http_result *res);
+
+#endif
