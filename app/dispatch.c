@@ -99,8 +99,9 @@ dispatch_auth(struct call *c)
 		return API_OK;
 	case AUTH_CRON:
 		return auth_shared_secret(c->req, conf->cron_secret, &c->err_message);
+	case AUTH_SIGNATURE:		/* route->verify, once the body is read */
+		return c->route->verify != NULL ? API_OK : API_AUTH_REQUIRED;
 	case AUTH_INTERNAL:
-	case AUTH_SIGNATURE:
 	case AUTH__UNSET:
 		break;
 	}
@@ -226,6 +227,8 @@ dispatch_call(struct call *c, struct buf *allow)
 	cache_plan(c, &plan);
 	dispatch_cache_bypass(c, &plan);
 	if ((err = dispatch_rate(c, &plan, &hit)) != API_OK || hit)
+		return err;
+	if (c->route->auth == AUTH_SIGNATURE && (err = c->route->verify(c)) != API_OK)
 		return err;
 	err = c->route->handler(c);
 	if (cache_done(c, &plan, err)) {

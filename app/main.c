@@ -40,6 +40,7 @@ static const char usage[] =
 "            and release their days (for the scheduler or cron)\n"
 "  capture-payments  capture the authorized payments that are due and\n"
 "            void or refund those of cancelled bookings (every 15 minutes)\n"
+"  webhook-retry  process stored webhook deliveries that are due again\n"
 "  warm-cache  fill the catalogue cache (fleet list, popular cars and\n"
 "            their next 7 days); --popular-only: car details only\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
@@ -199,6 +200,14 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "capture-payments") == 0) {
 		struct json_object *m = json_object_new_object();
 		int rc = svc_payments_run_due(100, m) == API_OK ? 0 : 1;
+
+		printf("%s\n", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+		json_object_put(m);
+		return rc;
+	}
+	if (strcmp(argv[i], "webhook-retry") == 0) {
+		struct json_object *m = json_object_new_object();
+		int rc = svc_webhooks_retry_due(10, m) == API_OK ? 0 : 1;
 
 		printf("%s\n", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
 		json_object_put(m);

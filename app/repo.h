@@ -2,6 +2,7 @@
 #ifndef REPO_H
 #define REPO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "apierr.h"
@@ -204,5 +205,34 @@ enum api_err repo_payment_move(const char *payment, const char *booking,
 enum api_err repo_payments_due(long limit, struct db_res **res);
 /* Cancelled bookings with a payment still authorized or captured. */
 enum api_err repo_payments_unsettled(long limit, struct db_res **res);
+
+/* repo_webhooks.c */
+/* API_OK when event id of provider type was processed, else NOT_FOUND. */
+enum api_err repo_webhook_seen(const char *id, const char *type);
+/* Record event id of type as processed (once). */
+enum api_err repo_webhook_mark(const char *id, const char *type,
+    const char *booking, const char *result);
+/* The booking (locked) and latest payment a PayPal resource names: ids
+ * are its resource id, custom_id and related authorization id.  payment
+ * is "" when the booking has none. */
+enum api_err repo_webhook_payment(const char *const *ids, char *booking,
+    size_t blen, char *payment, size_t plen);
+/* A dispute opened on booking: the row, and the booking disputed. */
+enum api_err repo_webhook_dispute(const char *booking, const char *dispute,
+    const char *reason, const char *amount);
+/* A dispute resolved; writes its booking. */
+enum api_err repo_webhook_dispute_resolved(const char *dispute, char *booking,
+    size_t len);
+/* Keep a verified delivery whose processing failed, for a retry in a
+ * minute (headers without credentials). */
+enum api_err repo_webhook_retry_add(const char *id, const char *type,
+    const char *payload, const char *headers, const char *endpoint,
+    const char *error);
+/* Claim up to limit retries that are due: id, type, payload, attempts,
+ * max attempts. */
+enum api_err repo_webhook_retries_due(long limit, struct db_res **res);
+/* The outcome of one retry: succeeded, or rescheduled (+5, +15, +60, +60
+ * minutes) until its last attempt makes it a dead letter. */
+enum api_err repo_webhook_retry_done(const char *id, bool ok, const char *error);
 
 #endif

@@ -340,6 +340,7 @@ request_parse_body(struct req *r, const struct input *in, const char **why)
 		return API_OK;
 	switch (in->body) {
 	case BODY_JSON:
+	case BODY_JSON_OPEN:
 		if (!request_media_is(r->content_type, "application/json")) {
 			*why = "Content-Type must be application/json";
 			return API_UNSUPPORTED_MEDIA_TYPE;
@@ -692,12 +693,11 @@ request_validate(struct req *r, const struct route *rt,
 	size_t i;
 
 	*details = NULL;
-	if (in->body == BODY_JSON && r->json != NULL &&
-	    !json_object_is_type(r->json, json_type_object)) {
+	if (r->json != NULL && !json_object_is_type(r->json, json_type_object)) {
 		request_field_error(details, "body", "Must be a JSON object");
 		return API_VALIDATION_ERROR;
 	}
-	if (r->json != NULL)
+	if (r->json != NULL && in->body == BODY_JSON)
 		request_unknown(r->json, "", in, details);
 	for (i = 0; i < in->nkeys && i < REQ_MAX_KEYS; i++) {
 		why = NULL;

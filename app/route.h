@@ -68,6 +68,8 @@ enum body_kind {
 	BODY__UNSET = 0,
 	BODY_NONE,		/* a body is refused with 415 */
 	BODY_JSON,		/* application/json */
+	BODY_JSON_OPEN,		/* application/json; members no key declares
+				   are allowed (a provider's payload) */
 	BODY_MULTIPART		/* multipart/form-data */
 };
 
@@ -136,6 +138,8 @@ struct route {
 	const struct input	*input;
 	bool			 views;		/* count a page view of the car
 						   its carId or slug names */
+	route_handler		 verify;	/* AUTH_SIGNATURE: checks the
+						   provider's signature */
 	const char		*summary;	/* one line for the API docs */
 };
 

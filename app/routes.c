@@ -122,6 +122,21 @@ static const struct key keys_void[] = {
 };
 static const struct input input_void = INPUT(BODY_JSON, keys_void);
 
+static const struct key keys_paypal_event[] = {	/* checked, then the rest is read */
+	{ .name = "id", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 128 },
+	{ .name = "event_type", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 3, .max = 128 },
+	{ .name = "create_time", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 40 },
+	{ .name = "event_version", .src = KEY_BODY, .type = KEY_STRING, .max = 10 },
+	{ .name = "summary", .src = KEY_BODY, .type = KEY_STRING, .max = 500 },
+	{ .name = "resource.id", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
+	{ .name = "resource.status", .src = KEY_BODY, .type = KEY_STRING, .max = 64 },
+	{ .name = "resource.custom_id", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
+	{ .name = "resource.invoice_number", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
+	{ .name = "resource.amount.currency_code", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 3 },
+	{ .name = "resource.amount.value", .src = KEY_BODY, .type = KEY_STRING, .max = 32 },
+};
+static const struct input input_paypal_event = INPUT(BODY_JSON_OPEN, keys_paypal_event);
+
 static const struct key keys_reviews[] = {
 	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
 	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
@@ -411,6 +426,17 @@ static const struct route routes[] = {
 	  .handler = svc_admin_rate_reset, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_rate_monitor,
 	  .summary = "Clear violations; with identifier, reset that client's limits" },
+	/* POST /api/webhooks/paypal: PayPal's notifications. */
+	{ .method = METHOD_POST, .path = "/api/webhooks/paypal",
+	  .handler = svc_webhooks_paypal, .auth = AUTH_SIGNATURE, .rate = RATE_WEBHOOK,
+	  .cache = CACHE_NONE, .input = &input_paypal_event,
+	  .verify = svc_webhooks_paypal_verify,
+	  .summary = "PayPal webhook: verified, processed once per event id" },
+	/* POST /api/webhooks/retry: the scheduled retry of failed deliveries. */
+	{ .method = METHOD_POST, .path = "/api/webhooks/retry",
+	  .handler = svc_webhooks_retry, .auth = AUTH_CRON, .rate = RATE_NONE,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .summary = "Process stored webhook deliveries that are due again" },
 	/* POST /api/admin/process-payment-captures: the scheduled job. */
 	{ .method = METHOD_POST, .path = "/api/admin/process-payment-captures",
 	  .handler = svc_payments_process, .auth = AUTH_CRON, .rate = RATE_NONE,

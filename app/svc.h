@@ -99,6 +99,13 @@ enum api_err svc_payments_capture_booking(const char *booking,
  * scheduler's sweep (svc_payments_run_due). */
 enum api_err svc_payments_settle(const char *booking, const char *actor,
     const char *actor_id, const char *reason);
+/* svc_webhooks.c */
+enum api_err svc_webhooks_paypal_verify(struct call *c);
+enum api_err svc_webhooks_paypal(struct call *c);
+enum api_err svc_webhooks_retry(struct call *c);
+/* The retry job: process up to limit stored deliveries that are due;
+ * adds its counts to report. */
+enum api_err svc_webhooks_retry_due(long limit, struct json_object *report);
 /* The scheduled job: capture what is due, settle what cancellations left;
  * adds its counts to report. */
 enum api_err svc_payments_run_due(long limit, struct json_object *report);
