@@ -293,9 +293,11 @@ svc_webhooks_paypal(struct call *c)
 		/* Verified but not processed: keep it for the retry job. */
 		headers = wh_headers(c);
 		if (repo_webhook_retry_add(c->req->field[0], "paypal", c->req->body,
-		    headers, c->route->path, apierr_code(e)) == API_OK)
+		    headers, c->route->path, apierr_code(e)) == API_OK) {
 			LOG_WARN("paypal event %s stored for retry: %s",
 			    c->req->field[0], apierr_code(e));
+			e = API_INTERNAL_ERROR;
+		}
 		free(headers);
 		return e;
 	}

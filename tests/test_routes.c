@@ -26,6 +26,10 @@ routes__every_entry__declares_auth_rate_and_cache(void **state)
 		assert_non_null(t[i].input);
 		assert_int_not_equal(t[i].input->body, BODY__UNSET);
 		assert_non_null(t[i].summary);
+		/* A signature route names its check; no other route has one. */
+		assert_int_equal(t[i].auth == AUTH_SIGNATURE, t[i].verify != NULL);
+		/* Page views are counted on car routes only. */
+		assert_true(!t[i].views || t[i].cache == CACHE_CAR);
 		for (j = 0; j < t[i].input->nkeys; j++)
 			assert_true(t[i].input->keys[j].src != KEY_PATH ||
 			    strstr(t[i].path, t[i].input->keys[j].name) != NULL);
