@@ -67,6 +67,8 @@ struct conf {
 	char		*paypal_client_secret;
 	char		*paypal_webhook_id;
 	long		 paypal_timeout;		/* milliseconds */
+	char		*resend_webhook_secret;
+	char		*docuseal_webhook_secret;
 	char		*cron_secret;
 	long		 session_cache_ttl;		/* seconds, 0: off */
 	bool		 warm_on_start;

@@ -229,10 +229,27 @@ enum api_err repo_webhook_retry_add(const char *id, const char *type,
     const char *payload, const char *headers, const char *endpoint,
     const char *error);
 /* Claim up to limit retries that are due: id, type, payload, attempts,
- * max attempts. */
+ * max attempts, the provider's event id. */
 enum api_err repo_webhook_retries_due(long limit, struct db_res **res);
 /* The outcome of one retry: succeeded, or rescheduled (+5, +15, +60, +60
  * minutes) until its last attempt makes it a dead letter. */
 enum api_err repo_webhook_retry_done(const char *id, bool ok, const char *error);
+/* The booking whose id is the text id, locked; NOT_FOUND if none. */
+enum api_err repo_webhook_booking(const char *id, char *booking, size_t len);
+/* Upsert the Resend inbox row of an email: p holds email id, event type,
+ * event time, to, from, subject, booking (or NULL), tags JSON, bounce
+ * type, bounce message, the payload. */
+enum api_err repo_webhook_inbox(const char *const *p);
+/* The delivery status of a booking's email of email_type (email_events);
+ * a delivered confirmation also sets email_confirmation_sent_at. */
+enum api_err repo_webhook_email_status(const char *booking,
+    const char *email_type, const char *status, const char *recipient,
+    const char *message_id);
+/* A booking's contract status (signed: with its time) from DocuSeal. */
+enum api_err repo_webhook_contract(const char *booking, const char *status,
+    const char *submission);
+/* A signed document of a booking, kept as a rental_agreement media row. */
+enum api_err repo_webhook_document(const char *booking, const char *name,
+    const char *url);
 
 #endif

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "db.h"
 #include "repo.h"
@@ -116,7 +117,8 @@ repo_webhook_retries_due(long limit, struct db_res **res)
 	    " last_attempt_at = now() WHERE id IN (SELECT id FROM webhook_retries"
 	    "  WHERE status IN ('pending', 'processing') AND next_retry_at <= now()"
 	    "  ORDER BY next_retry_at LIMIT $1::int FOR UPDATE SKIP LOCKED)"
-	    " RETURNING id, webhook_type, payload::text, attempt_count, max_attempts",
+	    " RETURNING id, webhook_type, payload::text, attempt_count, max_attempts,"
+	    " webhook_id",
 	    1, p, res);
 }
 
@@ -140,4 +142,91 @@ repo_webhook_retry_done(const char *id, bool ok, const char *error)
 	    "  ELSE now() + make_interval(mins => (ARRAY[5, 15, 60, 60])"
 	    "  [LEAST(attempt_count + 1, 4)]) END"
 	    " WHERE id = $1::uuid", 2, p);
+}
+
+enum api_err
+repo_webhook_booking(const char *id, char *booking, size_t len)
+{
+	const char *p[1] = { id };
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("SELECT id FROM bookings WHERE id::text = $1 FOR UPDATE", 1, p, &res);
+	if (e == API_OK && db_rows(res) == 0)
+		e = API_NOT_FOUND;
+	if (e == API_OK)
+		snprintf(booking, len, "%s", db_val(res, 0, 0));
+	db_free(res);
+	return e;
+}
+
+enum api_err
+repo_webhook_inbox(const char *const *p)
+{
+	/* p: email id, event type, event time, to, from, subject, booking,
+	 * tags, bounce type, bounce message, payload */
+	return db_exec("INSERT INTO inbox_emails (resend_email_id, last_event_type,"
+	    " last_event_at, recipient_email, sender_email, subject, booking_id, tags,"
+	    " bounce_type, bounce_description, opened_at, clicked_at, raw_payload)"
+	    " VALUES ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7::uuid,"
+	    " $8::jsonb, $9, $10,"
+	    " CASE WHEN $2 = 'email.opened' THEN coalesce($3::timestamptz, now()) END,"
+	    " CASE WHEN $2 = 'email.clicked' THEN coalesce($3::timestamptz, now()) END,"
+	    " $11::jsonb)"
+	    " ON CONFLICT (resend_email_id) DO UPDATE SET last_event_type = EXCLUDED.last_event_type,"
+	    " last_event_at = EXCLUDED.last_event_at,"
+	    " booking_id = coalesce(EXCLUDED.booking_id, inbox_emails.booking_id),"
+	    " bounce_type = coalesce(EXCLUDED.bounce_type, inbox_emails.bounce_type),"
+	    " bounce_description = coalesce(EXCLUDED.bounce_description, inbox_emails.bounce_description),"
+	    " opened_at = coalesce(inbox_emails.opened_at, EXCLUDED.opened_at),"
+	    " clicked_at = coalesce(inbox_emails.clicked_at, EXCLUDED.clicked_at),"
+	    " raw_payload = EXCLUDED.raw_payload", 11, p);
+}
+
+enum api_err
+repo_webhook_email_status(const char *booking, const char *email_type,
+    const char *status, const char *recipient, const char *message_id)
+{
+	const char *p[5] = { booking, email_type, status, recipient, message_id };
+	enum api_err e;
+
+	e = db_exec("INSERT INTO email_events (booking_id, email_type, recipient_email,"
+	    " status, message_id, delivered_at, failed_at)"
+	    " VALUES ($1::uuid, $2, coalesce($4, ''), $3, $5,"
+	    " CASE WHEN $3 = 'delivered' THEN now() END,"
+	    " CASE WHEN $3 IN ('bounced', 'complained', 'failed') THEN now() END)"
+	    " ON CONFLICT (booking_id, email_type) DO UPDATE SET status = EXCLUDED.status,"
+	    " message_id = coalesce(EXCLUDED.message_id, email_events.message_id),"
+	    " delivered_at = coalesce(EXCLUDED.delivered_at, email_events.delivered_at),"
+	    " failed_at = coalesce(EXCLUDED.failed_at, email_events.failed_at)", 5, p);
+	if (e != API_OK || strcmp(email_type, "booking_confirmation") != 0 ||
+	    strcmp(status, "delivered") != 0)
+		return e;
+	return db_exec("UPDATE bookings SET email_confirmation_sent_at ="
+	    " coalesce(email_confirmation_sent_at, now()), email_confirmation_status = 'sent'"
+	    " WHERE id = $1::uuid", 1, p);
+}
+
+enum api_err
+repo_webhook_contract(const char *booking, const char *status,
+    const char *submission)
+{
+	const char *p[3] = { booking, status, submission };
+
+	return db_exec("UPDATE bookings SET contract_status = $2::contract_status,"
+	    " contract_submission_id = coalesce($3, contract_submission_id),"
+	    " contract_signed_at = CASE WHEN $2::text = 'signed' THEN now()"
+	    "  ELSE contract_signed_at END WHERE id = $1::uuid", 3, p);
+}
+
+enum api_err
+repo_webhook_document(const char *booking, const char *name, const char *url)
+{
+	const char *p[3] = { booking, name, url };
+
+	return db_exec("INSERT INTO booking_media (booking_id, stage, file_path,"
+	    " storage_bucket, file_name, file_type, type, uploaded_by_type, description)"
+	    " VALUES ($1::uuid, 'rental_agreement', $3, 'rental-agreements', $2,"
+	    " 'application/pdf', 'pdf', 'system', 'Signed rental agreement (DocuSeal)')",
+	    3, p);
 }

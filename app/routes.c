@@ -137,6 +137,30 @@ static const struct key keys_paypal_event[] = {	/* checked, then the rest is rea
 };
 static const struct input input_paypal_event = INPUT(BODY_JSON_OPEN, keys_paypal_event);
 
+static const char *const email_types[] = { "booking_confirmation",
+	"payment_receipt", "booking_modification", "booking_cancellation",
+	"contract", "reminder", NULL };
+static const struct key keys_resend_event[] = {	/* checked, then the rest is read */
+	{ .name = "type", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 3, .max = 64 },
+	{ .name = "created_at", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 40 },
+	{ .name = "data.email_id", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
+	{ .name = "data.from", .src = KEY_BODY, .type = KEY_STRING, .max = 320 },
+	{ .name = "data.subject", .src = KEY_BODY, .type = KEY_STRING, .max = 998 },
+	{ .name = "data.tags.booking_id", .src = KEY_BODY, .type = KEY_STRING, .max = 64 },
+	{ .name = "data.tags.email_type", .src = KEY_BODY, .type = KEY_ENUM, .choices = email_types },
+	{ .name = "data.bounce.type", .src = KEY_BODY, .type = KEY_STRING, .max = 32 },
+	{ .name = "data.bounce.message", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
+	{ .name = "Svix-Id", .src = KEY_HEADER, .type = KEY_STRING, .required = true, .min = 1, .max = 128 },
+};
+static const struct input input_resend_event = INPUT(BODY_JSON_OPEN, keys_resend_event);
+
+static const struct key keys_docuseal_event[] = {	/* checked, then the rest is read */
+	{ .name = "event_type", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 3, .max = 64 },
+	{ .name = "timestamp", .src = KEY_BODY, .type = KEY_STRING, .max = 40 },
+	{ .name = "data.metadata.booking_id", .src = KEY_BODY, .type = KEY_STRING, .max = 64 },
+};
+static const struct input input_docuseal_event = INPUT(BODY_JSON_OPEN, keys_docuseal_event);
+
 static const struct key keys_reviews[] = {
 	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
 	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
@@ -432,6 +456,18 @@ static const struct route routes[] = {
 	  .cache = CACHE_NONE, .input = &input_paypal_event,
 	  .verify = svc_webhooks_paypal_verify,
 	  .summary = "PayPal webhook: verified, processed once per event id" },
+	/* POST /api/webhooks/resend: email delivery events (Svix-signed). */
+	{ .method = METHOD_POST, .path = "/api/webhooks/resend",
+	  .handler = svc_webhooks_resend, .auth = AUTH_SIGNATURE, .rate = RATE_WEBHOOK,
+	  .cache = CACHE_NONE, .input = &input_resend_event,
+	  .verify = svc_webhooks_resend_verify,
+	  .summary = "Resend webhook: email events into the inbox and booking timeline" },
+	/* POST /api/webhooks/docuseal: contract events (HMAC-signed). */
+	{ .method = METHOD_POST, .path = "/api/webhooks/docuseal",
+	  .handler = svc_webhooks_docuseal, .auth = AUTH_SIGNATURE, .rate = RATE_WEBHOOK,
+	  .cache = CACHE_NONE, .input = &input_docuseal_event,
+	  .verify = svc_webhooks_docuseal_verify,
+	  .summary = "DocuSeal webhook: contract sent, viewed, signed (documents kept), declined" },
 	/* POST /api/webhooks/retry: the scheduled retry of failed deliveries. */
 	{ .method = METHOD_POST, .path = "/api/webhooks/retry",
 	  .handler = svc_webhooks_retry, .auth = AUTH_CRON, .rate = RATE_NONE,

@@ -103,6 +103,10 @@ enum api_err svc_payments_settle(const char *booking, const char *actor,
 enum api_err svc_webhooks_paypal_verify(struct call *c);
 enum api_err svc_webhooks_paypal(struct call *c);
 enum api_err svc_webhooks_retry(struct call *c);
+enum api_err svc_webhooks_resend_verify(struct call *c);
+enum api_err svc_webhooks_resend(struct call *c);
+enum api_err svc_webhooks_docuseal_verify(struct call *c);
+enum api_err svc_webhooks_docuseal(struct call *c);
 /* The retry job: process up to limit stored deliveries that are due;
  * adds its counts to report. */
 enum api_err svc_webhooks_retry_due(long limit, struct json_object *report);

@@ -1,11 +1,15 @@
-/* svc_webhooks.c -- inbound PayPal webhooks and their retry queue.
+/* svc_webhooks.c -- inbound webhooks (PayPal, Resend, DocuSeal) and
+ * their retry queue.
  *
- * A delivery is verified (PayPal's verify-webhook-signature API, the
- * certificate URL's host, a 5-minute replay window on its transmission id
- * and time), processed once per event id in one transaction, and when
- * processing fails after verification it is stored and processed again
- * internally on the schedule +1, +5, +15, +60, +60 minutes, then dead
- * lettered; it is never re-posted to ourselves. */
+ * A delivery is verified first: PayPal through its verify-webhook-signature
+ * API (certificate URL's host, 5-minute replay window on the transmission
+ * id and time), Resend by its Svix signature (HMAC-SHA256 of id, timestamp
+ * and body; 5-minute window), DocuSeal by a hex HMAC-SHA256 of the body;
+ * an unset secret refuses every delivery.  It is then processed once per
+ * event id, in one transaction; when processing fails after verification
+ * the delivery is stored and processed again internally on the schedule
+ * +1, +5, +15, +60, +60 minutes, then dead lettered; it is never
+ * re-posted to ourselves. */
 #include "config.h"
 
 #include <stdio.h>
@@ -15,8 +19,12 @@
 #include <time.h>
 
 #include <json-c/json.h>
+#include <openssl/sha.h>
 
+#include "buf.h"
+#include "conf.h"
 #include "db.h"
+#include "hmac.h"
 #include "log.h"
 #include "paypal.h"
 #include "redis.h"
@@ -71,7 +79,8 @@ wh_age(const char *t)
 static enum api_err
 wh_unauthorized(struct call *c, const char *why)
 {
-	LOG_WARN("paypal webhook refused: %s", why);
+	LOG_WARN("webhook refused: %s %s: %s", c->req->method_name,
+	    c->req->path, why);
 	c->err_message = why;
 	return API_UNAUTHORIZED;
 }
@@ -176,10 +185,11 @@ wh_dispute(struct json_object *ev, const char *type, char *booking, size_t len)
 	    wh_str(ev, "resource.dispute_amount.value"));
 }
 
-/* Apply PayPal event ev in the caller's transaction; *booking gets the
+/* Apply PayPal event ev in the caller's transaction; booking gets the
  * booking it concerned ("" when none: nothing to retry). */
 static enum api_err
-wh_apply(struct json_object *ev, const char *payload, char *booking, size_t len)
+wh_paypal_apply(struct json_object *ev, const char *payload, char *booking,
+    size_t len)
 {
 	const char *type = wh_str(ev, "event_type"), *status, *event, *ids[3];
 	const char *invoice = wh_str(ev, "resource.invoice_number"), *dash;
@@ -222,36 +232,162 @@ wh_apply(struct json_object *ev, const char *payload, char *booking, size_t len)
 	return repo_booking_event(booking, event, "webhook_paypal", NULL, payload, type);
 }
 
-/* Process stored or fresh event JSON text once.  *duplicate is set when
- * it had been processed already. */
+/* Resend: an email event.  Updates the inbox row and, for an email of a
+ * booking (its booking_id and email_type tags), the booking's email
+ * status and timeline. */
 static enum api_err
-wh_process(const char *payload, bool *duplicate)
+wh_resend_apply(struct json_object *ev, const char *payload, char *booking,
+    size_t len)
 {
-	struct json_object *ev = json_tokener_parse(payload);
-	char booking[64], result[160];
-	const char *id;
+	static const struct { const char *type, *status, *event; } map[] = {
+		{ "email.sent", "sent", "email_sent" },
+		{ "email.delivered", "delivered", "email_delivered" },
+		{ "email.opened", NULL, "email_opened" },
+		{ "email.bounced", "bounced", "email_bounced" },
+		{ "email.complained", "complained", "email_failed" },
+	};
+	const char *type = wh_str(ev, "type"), *tagged = wh_str(ev, "data.tags.booking_id");
+	const char *etype = wh_str(ev, "data.tags.email_type"), *p[11];
+	struct json_object *data = json_object_object_get(ev, "data"), *v;
 	enum api_err e;
+	size_t i;
+
+	booking[0] = '\0';
+	if (wh_str(ev, "data.email_id") == NULL)
+		return API_OK;		/* nothing to attach it to */
+	if (tagged != NULL && (e = repo_webhook_booking(tagged, booking, len)) != API_OK &&
+	    e != API_NOT_FOUND)
+		return e;
+	p[0] = wh_str(ev, "data.email_id");
+	p[1] = type;
+	p[2] = wh_str(ev, "created_at");
+	p[3] = json_object_object_get_ex(data, "to", &v) &&
+	    json_object_is_type(v, json_type_array) && json_object_array_length(v) > 0 ?
+	    json_object_get_string(json_object_array_get_idx(v, 0)) : wh_str(ev, "data.to");
+	p[4] = wh_str(ev, "data.from");
+	p[5] = wh_str(ev, "data.subject");
+	p[6] = booking[0] ? booking : NULL;
+	p[7] = json_object_object_get_ex(data, "tags", &v) ?
+	    json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : NULL;
+	p[8] = wh_str(ev, "data.bounce.type");
+	p[9] = wh_str(ev, "data.bounce.message");
+	p[10] = payload;
+	if ((e = repo_webhook_inbox(p)) != API_OK || booking[0] == '\0')
+		return e;
+	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+		if (strcmp(map[i].type, type) != 0)
+			continue;
+		if (map[i].status != NULL && etype != NULL &&
+		    (e = repo_webhook_email_status(booking, etype, map[i].status,
+		    p[3], p[0])) != API_OK)
+			return e;
+		return repo_booking_event(booking, map[i].event, "webhook_resend",
+		    NULL, payload, type);
+	}
+	return API_OK;
+}
+
+/* DocuSeal: the contract of a booking moves (sent, viewed, signed with its
+ * documents kept, declined, expired, voided). */
+static enum api_err
+wh_docuseal_apply(struct json_object *ev, const char *payload, char *booking,
+    size_t len)
+{
+	static const struct { const char *type, *status, *event; } map[] = {
+		{ "submission.created", "sent", "contract_sent" },
+		{ "form.viewed", "viewed", "contract_viewed" },
+		{ "submission.viewed", "viewed", "contract_viewed" },
+		{ "submission.completed", "signed", "contract_signed" },
+		{ "form.declined", "declined", "contract_declined" },
+		{ "submission.expired", "expired", "contract_expired" },
+		{ "submission.archived", "voided", NULL },
+	};
+	const char *type = wh_str(ev, "event_type"), *id, *status = NULL, *event = NULL;
+	struct json_object *data = json_object_object_get(ev, "data"), *subs, *docs, *d;
+	enum api_err e;
+	size_t i;
+
+	booking[0] = '\0';
+	if ((id = wh_str(ev, "data.metadata.booking_id")) == NULL &&
+	    json_object_object_get_ex(data, "submitters", &subs) &&
+	    json_object_is_type(subs, json_type_array) && json_object_array_length(subs) > 0)
+		id = wh_str(json_object_array_get_idx(subs, 0), "metadata.booking_id");
+	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+		if (strcmp(map[i].type, type) == 0) {
+			status = map[i].status;
+			event = map[i].event;
+		}
+	}
+	if (id == NULL || status == NULL)
+		return API_OK;		/* not ours, or nothing to change */
+	if ((e = repo_webhook_booking(id, booking, len)) == API_NOT_FOUND) {
+		booking[0] = '\0';
+		return API_OK;
+	}
+	if (e != API_OK || (e = repo_webhook_contract(booking, status,
+	    wh_str(ev, "data.submission_id") ? wh_str(ev, "data.submission_id") :
+	    wh_str(ev, "data.id"))) != API_OK)
+		return e;
+	if (strcmp(status, "signed") == 0 &&
+	    json_object_object_get_ex(data, "documents", &docs) &&
+	    json_object_is_type(docs, json_type_array)) {
+		for (i = 0; i < json_object_array_length(docs); i++) {
+			d = json_object_array_get_idx(docs, i);
+			if (wh_str(d, "url") != NULL && (e = repo_webhook_document(booking,
+			    wh_str(d, "name") ? wh_str(d, "name") : "agreement.pdf",
+			    wh_str(d, "url"))) != API_OK)
+				return e;
+		}
+	}
+	return event == NULL ? API_OK : repo_booking_event(booking, event,
+	    "webhook_esignature", NULL, payload, type);
+}
+
+/* The providers: how their events are applied. */
+static const struct wh_provider {
+	const char	*type;
+	enum api_err	(*apply)(struct json_object *, const char *, char *, size_t);
+} wh_providers[] = {
+	{ "paypal", wh_paypal_apply },
+	{ "resend", wh_resend_apply },
+	{ "docuseal", wh_docuseal_apply },
+};
+
+/* Process event id of provider type (its JSON text payload) once.
+ * *duplicate is set when it had been processed already. */
+static enum api_err
+wh_process(const char *type, const char *id, const char *payload,
+    bool *duplicate)
+{
+	const struct wh_provider *pv = NULL;
+	struct json_object *ev = json_tokener_parse(payload);
+	char booking[64], result[200];
+	enum api_err e;
+	size_t i;
 
 	*duplicate = false;
-	if (ev == NULL || (id = wh_str(ev, "id")) == NULL ||
-	    wh_str(ev, "event_type") == NULL) {
+	for (i = 0; i < sizeof wh_providers / sizeof wh_providers[0]; i++) {
+		if (strcmp(wh_providers[i].type, type) == 0)
+			pv = &wh_providers[i];
+	}
+	if (pv == NULL || ev == NULL || !json_object_is_type(ev, json_type_object)) {
 		json_object_put(ev);
 		return API_VALIDATION_ERROR;
 	}
 	if ((e = db_begin()) != API_OK)
 		goto out;
-	if ((e = repo_webhook_seen(id, "paypal")) == API_OK) {
+	if ((e = repo_webhook_seen(id, type)) == API_OK) {
 		*duplicate = true;
 		db_rollback();
 		goto out;
 	}
 	if (e == API_NOT_FOUND)
-		e = wh_apply(ev, payload, booking, sizeof booking);
-	snprintf(result, sizeof result, "{\"eventType\":\"%s\",\"booking\":%s%s%s}",
-	    wh_str(ev, "event_type"), booking[0] ? "\"" : "", booking[0] ? booking :
-	    "null", booking[0] ? "\"" : "");
+		e = pv->apply(ev, payload, booking, sizeof booking);
+	snprintf(result, sizeof result, "{\"booking\":%s%s%s}",
+	    booking[0] ? "\"" : "", booking[0] ? booking : "null",
+	    booking[0] ? "\"" : "");
 	if (e == API_OK)
-		e = repo_webhook_mark(id, "paypal", booking[0] ? booking : NULL, result);
+		e = repo_webhook_mark(id, type, booking[0] ? booking : NULL, result);
 	if (e != API_OK || (e = db_commit()) != API_OK)
 		db_rollback();
 out:
@@ -265,7 +401,7 @@ wh_headers(const struct call *c)
 {
 	static const char *const keep[] = { "PayPal-Transmission-Id",
 	    "PayPal-Transmission-Time", "PayPal-Auth-Algo", "PayPal-Cert-Url",
-	    "User-Agent", NULL };
+	    "Svix-Id", "Svix-Timestamp", "User-Agent", NULL };
 	struct json_object *o = json_object_new_object();
 	const char *v;
 	char *s;
@@ -280,22 +416,23 @@ wh_headers(const struct call *c)
 	return s;
 }
 
-enum api_err
-svc_webhooks_paypal(struct call *c)
+/* Process a verified delivery of provider type with event id; a failure
+ * after verification is stored for the retry job and answered 500. */
+static enum api_err
+wh_receive(struct call *c, const char *type, const char *id)
 {
 	struct json_object *o;
 	bool duplicate;
 	char *headers;
 	enum api_err e;
 
-	e = wh_process(c->req->body, &duplicate);
+	e = wh_process(type, id, c->req->body, &duplicate);
 	if (e != API_OK && e != API_VALIDATION_ERROR) {
-		/* Verified but not processed: keep it for the retry job. */
 		headers = wh_headers(c);
-		if (repo_webhook_retry_add(c->req->field[0], "paypal", c->req->body,
-		    headers, c->route->path, apierr_code(e)) == API_OK) {
-			LOG_WARN("paypal event %s stored for retry: %s",
-			    c->req->field[0], apierr_code(e));
+		if (repo_webhook_retry_add(id, type, c->req->body, headers,
+		    c->route->path, apierr_code(e)) == API_OK) {
+			LOG_WARN("%s event %s stored for retry: %s", type, id,
+			    apierr_code(e));
 			e = API_INTERNAL_ERROR;
 		}
 		free(headers);
@@ -311,6 +448,85 @@ svc_webhooks_paypal(struct call *c)
 }
 
 enum api_err
+svc_webhooks_paypal(struct call *c)
+{
+	return wh_receive(c, "paypal", c->req->field[0]);
+}
+
+enum api_err
+svc_webhooks_resend_verify(struct call *c)
+{
+	const char *id = request_header(c->req, "Svix-Id");
+	const char *ts = request_header(c->req, "Svix-Timestamp");
+	const char *sigs = request_header(c->req, "Svix-Signature");
+	const char *secret = conf->resend_webhook_secret;
+	unsigned char key[256], mac[HMAC_SHA256_LEN];
+	char want[64], *msg, *tok, *save = NULL, *list;
+	size_t n;
+	long klen;
+	bool ok = false;
+
+	if (*secret == '\0')
+		return wh_unauthorized(c, "Resend webhooks are not configured");
+	if (id == NULL || ts == NULL || sigs == NULL)
+		return wh_unauthorized(c, "Missing Svix signature headers");
+	if (labs((long)time(NULL) - atol(ts)) > WH_REPLAY_WINDOW)
+		return wh_unauthorized(c, "Timestamp outside the replay window");
+	if (strncmp(secret, "whsec_", 6) == 0)
+		secret += 6;
+	if ((klen = hmac_b64_decode(secret, key, sizeof key)) < 0)
+		return wh_unauthorized(c, "RESEND_WEBHOOK_SECRET is not base64");
+	/* Svix signs "{id}.{timestamp}.{body}". */
+	msg = arena_alloc(&c->req->arena, strlen(id) + strlen(ts) +
+	    c->req->body_len + 3);
+	n = (size_t)sprintf(msg, "%s.%s.", id, ts);
+	memcpy(msg + n, c->req->body, c->req->body_len);
+	hmac_sha256(key, (size_t)klen, msg, n + c->req->body_len, mac);
+	hmac_b64_encode(mac, sizeof mac, want);
+	list = arena_strdup(&c->req->arena, sigs);
+	for (tok = strtok_r(list, " ", &save); tok != NULL && !ok;
+	    tok = strtok_r(NULL, " ", &save))
+		ok = strncmp(tok, "v1,", 3) == 0 && hmac_str_equal(tok + 3, want);
+	return ok ? API_OK : wh_unauthorized(c, "Invalid webhook signature");
+}
+
+enum api_err
+svc_webhooks_resend(struct call *c)
+{
+	return wh_receive(c, "resend", request_header(c->req, "Svix-Id"));
+}
+
+enum api_err
+svc_webhooks_docuseal_verify(struct call *c)
+{
+	const char *sig = request_header(c->req, "X-DocuSeal-Signature");
+	const char *secret = conf->docuseal_webhook_secret;
+	unsigned char mac[HMAC_SHA256_LEN];
+
+	if (*secret == '\0')
+		return wh_unauthorized(c, "DocuSeal webhooks are not configured");
+	if (sig == NULL)
+		return wh_unauthorized(c, "Missing X-DocuSeal-Signature");
+	hmac_sha256(secret, strlen(secret), c->req->body, c->req->body_len, mac);
+	return hmac_hex_equal(sig, mac) ? API_OK :
+	    wh_unauthorized(c, "Invalid webhook signature");
+}
+
+enum api_err
+svc_webhooks_docuseal(struct call *c)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char id[2 * 16 + 1];
+	int i;
+
+	/* DocuSeal sends no event id: the body's hash is one. */
+	SHA256((const unsigned char *)c->req->body, c->req->body_len, md);
+	for (i = 0; i < 16; i++)
+		sprintf(id + 2 * i, "%02x", md[i]);
+	return wh_receive(c, "docuseal", id);
+}
+
+enum api_err
 svc_webhooks_retry_due(long limit, struct json_object *report)
 {
 	struct db_res *res = NULL;
@@ -322,7 +538,8 @@ svc_webhooks_retry_due(long limit, struct json_object *report)
 	if ((e = repo_webhook_retries_due(limit, &res)) != API_OK)
 		return e;
 	for (i = 0; i < db_rows(res); i++) {
-		e = wh_process(db_val(res, i, 2), &duplicate);
+		e = wh_process(db_val(res, i, 1), db_val(res, i, 5),
+		    db_val(res, i, 2), &duplicate);
 		if (repo_webhook_retry_done(db_val(res, i, 0), e == API_OK,
 		    apierr_code(e)) != API_OK)
 			LOG_ERR("webhook retry %s: outcome not recorded", db_val(res, i, 0));

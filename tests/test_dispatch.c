@@ -175,6 +175,32 @@ dispatch_run__early_error__is_rendered_without_routing(void **state)
 	response_free(&s);
 }
 
+static void
+dispatch_run__webhook_secret_unset__is_401(void **state)
+{
+	const char *body = "{\"event_type\":\"submission.completed\"}";
+	char len[32], code[64];
+	const char *docuseal[] = { "REQUEST_METHOD=POST",
+	    "REQUEST_URI=/api/webhooks/docuseal", "CONTENT_TYPE=application/json",
+	    len, "HTTP_X_DOCUSEAL_SIGNATURE=00", NULL };
+	const char *resend[] = { "REQUEST_METHOD=POST",
+	    "REQUEST_URI=/api/webhooks/resend", "CONTENT_TYPE=application/json",
+	    len, "HTTP_SVIX_ID=msg_1", "HTTP_SVIX_TIMESTAMP=1",
+	    "HTTP_SVIX_SIGNATURE=v1,AAAA", NULL };
+	const char *rbody = "{\"type\":\"email.sent\",\"created_at\":\"2026-01-01T00:00:00Z\"}";
+	struct resp s;
+
+	(void)state;
+	response_init(&s);
+	snprintf(len, sizeof len, "CONTENT_LENGTH=%zu", strlen(body));
+	assert_int_equal(call(docuseal, body, &s, code, sizeof code), 401);
+	assert_string_equal(code, "UNAUTHORIZED");
+	snprintf(len, sizeof len, "CONTENT_LENGTH=%zu", strlen(rbody));
+	assert_int_equal(call(resend, rbody, &s, code, sizeof code), 401);
+	assert_string_equal(code, "UNAUTHORIZED");
+	response_free(&s);
+}
+
 int
 main(void)
 {
@@ -186,6 +212,7 @@ main(void)
 		cmocka_unit_test(dispatch_run__preflight_from_allowed_origin__gets_cors),
 		cmocka_unit_test(dispatch_run__health__is_200_json),
 		cmocka_unit_test(dispatch_run__early_error__is_rendered_without_routing),
+		cmocka_unit_test(dispatch_run__webhook_secret_unset__is_401),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
