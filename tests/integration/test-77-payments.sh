@@ -16,11 +16,18 @@ login() { curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/js
 adm=$(login admin@exodrive.com); john=$(login john.doe@example.com)
 A=(-H "Authorization: Bearer $adm")
 
-# A car with nothing booked from the window on (one window per server).
+# A car of this run's own (nothing booked), one date window per server.
 base=540
 [ "$SERVER" = apache ] && base=600
-car0=$(psql_q "select id from cars c where not hidden and available and not exists (select 1 from bookings b where b.car_id = c.id and b.overall_status <> 'cancelled' and b.end_date >= current_date + $base) order by random() limit 1")
+new_car() {
+	curl -s -XPOST "$BASE/api/admin/cars" "${A[@]}" -H 'Content-Type: application/json' \
+		-d "$(jq -nc --arg n "Payment Test Car $SERVER $RANDOM$RANDOM" '{name:$n, category:"Exotic",
+		pricing:{base_price:450, deposit_amount:1000, minimum_days:1},
+		images:[{url:"https://img.example/pay.webp", is_primary:true, sort_order:0}]}')" | jq -r .carId
+}
+car0=$(new_car)
 car=$car0
+check "a car for the payment tests" test -n "$car0" -a "$car0" != null
 
 order() {	# order START END: create-paypal-order; sets ORDER and AMOUNT
 	req POST /api/bookings/create-paypal-order -H 'Content-Type: application/json' \
@@ -84,6 +91,13 @@ order "$s" "$e"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "a PayPal timeout is 503 after PAYPAL_TIMEOUT ($ms ms)" test "$STATUS" = 503 -a "$ms" -lt 5000
 
+# An access token PayPal expired early: dropped, refetched once, retried.
+nt=$(pp_state '.calls.token // 0')
+curl -s -o /dev/null -XPOST "$PP/__control" -d '{"revoke_tokens":true}'
+order "$s" "$e"
+check "a token PayPal no longer accepts is replaced and the call made (200)" eq "$STATUS" 200
+check "with one new token request" eq "$(pp_state '.calls.token')" $((nt + 1))
+
 # A declined capture: recorded as failed, 502.
 order "$s" "$e"; authorize "$s" "$e" "$AMOUNT"; bid=$(js .bookingId)
 pp_fail capture '"declined"'
@@ -122,8 +136,7 @@ check "the signed-in customer cancels their PayPal booking" eq "$STATUS" 200
 check "its authorization is voided" eq "$(psql_q "select status from payments where booking_id='$bid'")" voided
 
 # The scheduled capture: payments due (pickup within 24 hours) are taken.
-due=$(psql_q "select c.id from cars c where not hidden and available and not exists (select 1 from bookings b where b.car_id = c.id and b.overall_status <> 'cancelled' and daterange(b.start_date, b.end_date, '[]') && daterange(current_date, current_date + 4, '[]')) order by c.name limit 1")
-car=$due
+car=$(new_car)
 s=$(day 1); e=$(day 3)
 order "$s" "$e"; authorize "$s" "$e" "$AMOUNT"; bid=$(js .bookingId)
 check "a booking for tomorrow is authorized" eq "$STATUS" 200
@@ -212,3 +225,21 @@ req POST /api/webhooks/retry -d ''
 check "the retry route needs the cron secret" eq "$STATUS" 401
 req POST /api/webhooks/retry -d '' -H "Authorization: Bearer $CRON"
 check "and runs with it" eq "$(js .success)" true
+check "every PayPal write carried a PayPal-Request-Id" eq "$(pp_state .writes_without_request_id)" 0
+
+# The circuit breaker (last: it leaves this server's responders skipping
+# PayPal for 30 s).  PayPal failing for 4 s: after 5 failures in a row a
+# responder stops calling it and answers 503 at once.
+curl -s -o /dev/null -XPOST "$PP/__control" -d '{"fail_for":{"create":4}}'
+n0=$(pp_state '.calls.create // 0')
+s=$(day $((base + 5))); e=$(day $((base + 7)))
+for i in $(seq 1 60); do
+	curl -s -o /dev/null -w '%{http_code}\n' -XPOST "$BASE/api/bookings/create-paypal-order" \
+		-H 'Content-Type: application/json' \
+		-d "{\"carId\":\"$car0\",\"startDate\":\"$s\",\"endDate\":\"$e\",\"bookingId\":\"temp-$i\"}"
+done > "$OUT/breaker"
+n1=$(pp_state '.calls.create')
+check "PayPal failing: every checkout answers 503" eq "$(grep -c '^503$' "$OUT/breaker")" 60
+# Each responder calls at most 5 times before its circuit opens (lighttpd
+# runs 4 of them, mod_fcgid at most 8 here).
+check "but open circuits spared PayPal the rest ($((n1 - n0)) of 60 reached it)" test $((n1 - n0)) -le 40

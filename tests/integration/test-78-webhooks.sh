@@ -12,7 +12,12 @@ RKEY=$(printf '%s' "${RSEC#whsec_}" | base64 -d | od -An -tx1 | tr -d ' \n')
 # A booking to attach the events to.
 base=620
 [ "$SERVER" = apache ] && base=630
-car=$(psql_q "select id from cars c where not hidden and available and not exists (select 1 from bookings b where b.car_id = c.id and b.overall_status <> 'cancelled' and b.end_date >= current_date + $base) order by random() limit 1")
+adm=$(curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+	-d '{"email":"admin@exodrive.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
+car=$(curl -s -XPOST "$BASE/api/admin/cars" -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' \
+	-d "$(jq -nc --arg n "Webhook Test Car $SERVER $RANDOM$RANDOM" '{name:$n, category:"Exotic",
+	pricing:{base_price:300, deposit_amount:500, minimum_days:1},
+	images:[{url:"https://img.example/hook.webp", is_primary:true, sort_order:0}]}')" | jq -r .carId)
 req POST /api/bookings -H 'Content-Type: application/json' -d "{\"carId\":\"$car\",\"startDate\":\"$(day $base)\",\"endDate\":\"$(day $((base + 2)))\",\"customerDetails\":{\"fullName\":\"Hook Tester\",\"email\":\"hook-$SERVER@example.com\"}}"
 bid=$(js .bookingId)
 check "a booking for the webhook test" eq "$STATUS" 201

@@ -9,7 +9,10 @@ error shape ({name, message, debug_id, details[{issue}]}).
 Test controls (not PayPal's):
   POST /__control {"fail": {"<op>": "declined"|"timeout"|<status>}}
        makes the next call of <op> (token, create, authorize, capture,
-       void, refund, verify) fail that way once.
+       void, refund, verify) fail that way once;
+       {"fail_for": {"<op>": SECONDS}} answers every call of <op> 500 for
+       that long; {"revoke_tokens": true} expires every access token
+       issued so far.
   GET  /__state   counts of calls and the ids voided, captured, refunded.
 A webhook signature is valid when transmission_sig equals
 "sig-" + sha256(transmission_id + "|" + event id)[:32] and webhook_id
@@ -32,7 +35,9 @@ tokens = set()
 orders, auths, captures = {}, {}, {}
 replies = {}                 # PayPal-Request-Id -> (status, body)
 fail = {}
-state = {"calls": {}, "voided": [], "captured": [], "refunded": []}
+fail_until = {}              # op -> time.time() until which it answers 500
+state = {"calls": {}, "voided": [], "captured": [], "refunded": [],
+         "writes_without_request_id": 0}
 
 
 def new_id(prefix):
@@ -68,6 +73,8 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             state["calls"][op] = state["calls"].get(op, 0) + 1
             how = fail.pop(op, None)
+            if how is None and fail_until.get(op, 0) > time.time():
+                how = 500
         if how == "timeout":
             time.sleep(30)
             return 500, {"name": "TIMEOUT"}
@@ -88,6 +95,10 @@ class Handler(BaseHTTPRequestHandler):
         if p == "/__control":
             with lock:
                 fail.update(doc.get("fail", {}))
+                for op, secs in doc.get("fail_for", {}).items():
+                    fail_until[op] = time.time() + secs
+                if doc.get("revoke_tokens"):
+                    tokens.clear()
             return self.reply(200, {"ok": True})
         if p == "/v1/oauth2/token":
             return self.token()
@@ -96,6 +107,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(401, {"error": "invalid_token",
                                     "error_description": "Token signature verification failed"})
         rid = self.headers.get("PayPal-Request-Id")
+        if not rid and not p.startswith("/v1/notifications/"):
+            with lock:
+                state["writes_without_request_id"] += 1
         if rid and (p, rid) in replies:
             return self.reply(*replies[(p, rid)])
         status, out = self.route(p, doc)
