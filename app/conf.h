@@ -70,6 +70,14 @@ struct conf {
 	char		*resend_webhook_secret;
 	char		*docuseal_webhook_secret;
 	char		*cron_secret;
+	char		*smtp_url;
+	char		*smtp_user;
+	char		*smtp_password;
+	char		*email_from;
+	char		*template_dir;
+	long		 queue_concurrency;
+	long		 queue_max_jobs;
+	long		 queue_lease;			/* milliseconds */
 	long		 session_cache_ttl;		/* seconds, 0: off */
 	bool		 warm_on_start;
 	long		 cache_local_entries;

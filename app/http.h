@@ -1,4 +1,5 @@
-/* http.h -- outbound HTTP calls.  The only libcurl user.
+/* http.h -- outbound HTTP calls and SMTP submission.  The only libcurl
+ * user.
  *
  * One blocking request at a time per process, on a handle kept between
  * calls (connections are reused).  Only http and https URLs are followed,
@@ -23,5 +24,14 @@ int http_call(const char *method, const char *url, const char *const *headers,
     const char *body, size_t len, const char *userpwd, long timeout_ms,
     struct http_result *res);
 void http_result_free(struct http_result *res);
+
+/* Submit message (len bytes, headers and body, CRLF line ends) over SMTP
+ * at url (smtp://host:port; STARTTLS when the server offers it, required
+ * for smtps://) from from_addr to the n addresses of rcpt, with
+ * authentication when user is non-empty.  Returns 0, or -1 with err. */
+int http_smtp_send(const char *url, const char *user, const char *password,
+    const char *from_addr, const char *const *rcpt, size_t n,
+    const char *message, size_t len, long timeout_ms, char *err,
+    size_t errlen);
 
 #endif

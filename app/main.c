@@ -18,6 +18,7 @@
 #include "seed.h"
 #include "svc.h"
 #include "warm.h"
+#include "worker.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -41,6 +42,7 @@ static const char usage[] =
 "  capture-payments  capture the authorized payments that are due and\n"
 "            void or refund those of cancelled bookings (every 15 minutes)\n"
 "  webhook-retry  process stored webhook deliveries that are due again\n"
+"  worker    run QUEUE_CONCURRENCY job workers (email) until SIGTERM\n"
 "  warm-cache  fill the catalogue cache (fleet list, popular cars and\n"
 "            their next 7 days); --popular-only: car details only\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
@@ -205,6 +207,8 @@ main(int argc, char **argv)
 		json_object_put(m);
 		return rc;
 	}
+	if (strcmp(argv[i], "worker") == 0)
+		return worker_main();
 	if (strcmp(argv[i], "webhook-retry") == 0) {
 		struct json_object *m = json_object_new_object();
 		int rc = svc_webhooks_retry_due(10, m) == API_OK ? 0 : 1;

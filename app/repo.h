@@ -92,6 +92,19 @@ enum api_err repo_price_audit(const char *car, const char *booking,
 /* Queue a job in the transactional outbox (dedupe: at most once). */
 enum api_err repo_outbox_add(const char *queue, const char *job,
     const char *payload, const char *dedupe);
+/* Lock up to limit unrelayed outbox rows of queue (skipping rows another
+ * relay holds): id, job name, payload, idempotency key. */
+enum api_err repo_outbox_claim(const char *queue, long limit, struct db_res **res);
+/* Mark outbox row id relayed to the queue. */
+enum api_err repo_outbox_relayed(const char *id);
+/* The template data of a booking's emails as JSON text. */
+enum api_err repo_email_booking(const char *booking, const char *base_url,
+    struct db_res **res, const char **json);
+/* Record an email of kind for booking: sent with its Message-ID, or failed
+ * with error (a retry follows); the booking's email columns follow. */
+enum api_err repo_email_sent(const char *booking, const char *kind,
+    const char *to, const char *subject, const char *message_id,
+    const char *error);
 /* A stored answer for (scope, key): API_OK with it when hash (hex) matches,
  * API_CONFLICT when the key was used for another request, API_NOT_FOUND. */
 enum api_err repo_idem_get(const char *scope, const char *key,

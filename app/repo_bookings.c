@@ -332,3 +332,88 @@ repo_price_audit(const char *car, const char *booking, const char *outcome,
 	return db_exec("INSERT INTO price_audit (car_id, booking_id, outcome, details)"
 	    " VALUES ($1::uuid, $2::uuid, $3, $4::jsonb)", 4, p);
 }
+
+enum api_err
+repo_outbox_claim(const char *queue, long limit, struct db_res **res)
+{
+	char n[24];
+	const char *p[2] = { queue, n };
+
+	snprintf(n, sizeof n, "%ld", limit);
+	return db_query("SELECT id, job_name, payload::text, coalesce(dedupe_key, 'outbox:' || id)"
+	    " FROM outbox WHERE relayed_at IS NULL AND queue = $1 ORDER BY id"
+	    " LIMIT $2::int FOR UPDATE SKIP LOCKED", 2, p, res);
+}
+
+enum api_err
+repo_outbox_relayed(const char *id)
+{
+	const char *p[1] = { id };
+
+	return db_exec("UPDATE outbox SET relayed_at = now() WHERE id = $1::bigint", 1, p);
+}
+
+enum api_err
+repo_email_booking(const char *booking, const char *base_url,
+    struct db_res **res, const char **json)
+{
+	const char *p[2] = { booking, base_url };
+
+	return repo_json("SELECT json_build_object('bookingId', b.id,"
+	    " 'reference', 'EXO-' || upper(left(b.id::text, 8)),"
+	    " 'cancelReference', 'CANCEL-' || upper(left(b.id::text, 8)),"
+	    " 'invoiceNumber', 'INV-' || upper(left(b.id::text, 8)),"
+	    " 'customerName', concat_ws(' ', cu.first_name, nullif(cu.last_name, '')),"
+	    " 'customerFirstName', cu.first_name, 'customerEmail', cu.email,"
+	    " 'carName', c.name,"
+	    " 'startDate', to_char(b.start_date, 'FMDay, FMMonth FMDD, YYYY'),"
+	    " 'endDate', to_char(b.end_date, 'FMDay, FMMonth FMDD, YYYY'),"
+	    " 'days', b.end_date - b.start_date,"
+	    " 'totalPrice', to_char(b.total_price, 'FM$999,999,990.00'),"
+	    " 'deposit', to_char(b.security_deposit_amount, 'FM$999,999,990.00'),"
+	    " 'paidAmount', (SELECT to_char(coalesce(p.captured_amount, p.amount), 'FM$999,999,990.00')"
+	    "   FROM payments p WHERE p.booking_id = b.id ORDER BY p.created_at DESC LIMIT 1),"
+	    " 'refundAmount', (SELECT to_char(coalesce(p.captured_amount, 0), 'FM$999,999,990.00')"
+	    "   FROM payments p WHERE p.booking_id = b.id AND p.status = 'refunded'"
+	    "   ORDER BY p.created_at DESC LIMIT 1),"
+	    " 'bookingUrl', CASE WHEN t.token IS NOT NULL THEN $2 || '/booking/' || t.token END"
+	    ")::text FROM bookings b JOIN customers cu ON cu.id = b.customer_id"
+	    " JOIN cars c ON c.id = b.car_id"
+	    " LEFT JOIN booking_secure_tokens t ON t.id = b.secure_token_id"
+	    " WHERE b.id = $1::uuid", 2, p, res, json);
+}
+
+enum api_err
+repo_email_sent(const char *booking, const char *kind, const char *to,
+    const char *subject, const char *message_id, const char *error)
+{
+	const char *p[6] = { booking, kind, to, subject, message_id, error };
+	const char *q[3] = { booking, message_id, error };
+	enum api_err e;
+
+	e = db_exec("INSERT INTO email_events (booking_id, email_type, recipient_email,"
+	    " subject, status, message_id, error_message, sent_at, failed_at, retry_count)"
+	    " VALUES ($1::uuid, $2, $3, $4, CASE WHEN $6::text IS NULL THEN 'sent' ELSE 'failed' END,"
+	    " $5, $6, CASE WHEN $6::text IS NULL THEN now() END,"
+	    " CASE WHEN $6::text IS NOT NULL THEN now() END, 0)"
+	    " ON CONFLICT (booking_id, email_type) DO UPDATE SET status = EXCLUDED.status,"
+	    " message_id = coalesce(EXCLUDED.message_id, email_events.message_id),"
+	    " error_message = EXCLUDED.error_message, sent_at = coalesce(EXCLUDED.sent_at, email_events.sent_at),"
+	    " failed_at = EXCLUDED.failed_at, retry_count = email_events.retry_count"
+	    "  + CASE WHEN EXCLUDED.status = 'failed' THEN 1 ELSE 0 END", 6, p);
+	if (e != API_OK)
+		return e;
+	if (strcmp(kind, "booking_confirmation") == 0)
+		return db_exec("UPDATE bookings SET email_confirmation_status ="
+		    " CASE WHEN $3::text IS NULL THEN 'sent' ELSE 'retrying' END,"
+		    " email_confirmation_message_id = coalesce($2, email_confirmation_message_id),"
+		    " email_last_failure_reason = $3 WHERE id = $1::uuid", 3, q);
+	if (strcmp(kind, "payment_receipt") == 0)
+		return db_exec("UPDATE bookings SET email_payment_receipt_status ="
+		    " CASE WHEN $3::text IS NULL THEN 'sent' ELSE 'retrying' END,"
+		    " email_payment_receipt_sent_at = CASE WHEN $3::text IS NULL THEN now()"
+		    "  ELSE email_payment_receipt_sent_at END,"
+		    " email_payment_receipt_message_id = coalesce($2, email_payment_receipt_message_id),"
+		    " email_last_failure_reason = $3 WHERE id = $1::uuid", 3, q);
+	return API_OK;
+}

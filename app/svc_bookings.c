@@ -506,7 +506,7 @@ enum api_err
 svc_bookings_cancel(struct call *c)
 {
 	const char *id = c->req->field[0];
-	char car[64], status[64], details[160], dedupe[96];
+	char car[64], status[64], details[256], dedupe[96];
 	struct json_object *o, *b;
 	enum api_err e;
 
@@ -520,8 +520,9 @@ svc_bookings_cancel(struct call *c)
 		c->err_message = "This booking can no longer be cancelled";
 		e = API_INVALID_REQUEST;
 	}
-	snprintf(details, sizeof details, "{\"reason\":\"Cancelled by customer\","
-	    "\"actor\":\"customer\",\"previous_status\":\"%s\"}", status);
+	snprintf(details, sizeof details, "{\"bookingId\":\"%s\",\"reason\":"
+	    "\"Cancelled by customer\",\"actor\":\"customer\",\"previous_status\":"
+	    "\"%s\"}", id, status);
 	snprintf(dedupe, sizeof dedupe, "booking_cancellation:%s", id);
 	if (e == API_OK && ((e = repo_booking_set_cancelled(id)) != API_OK ||
 	    (e = repo_booking_event(id, "booking_cancelled", "customer",

@@ -1,0 +1,27 @@
+/* mail.h -- the booking emails: templates rendered with Mustache, a MIME
+ * message, SMTP submission, the delivery recorded in PostgreSQL. */
+#ifndef MAIL_H
+#define MAIL_H
+
+#include <stddef.h>
+
+#include "apierr.h"
+#include "buf.h"
+
+/* Render template name (TEMPLATE_DIR/name.html and name.txt) with data
+ * (JSON text) into html and text.  Returns 0, or -1 with err. */
+int mail_render(const char *name, const char *data, struct buf *html,
+    struct buf *text, char *err, size_t errlen);
+/* Build a multipart/alternative message into out.  Header values lose
+ * any CR, LF or other control character (no header injection). */
+void mail_message(const char *from, const char *to, const char *subject,
+    const char *message_id, const char *html, const char *text,
+    struct buf *out);
+/* Send the email kind (booking_confirmation, payment_receipt,
+ * booking_cancellation) of booking, with a Message-ID made from job_id so
+ * a retried job is recognisable, and record it.  Returns API_OK, or an
+ * error with err (the job is retried). */
+enum api_err mail_send_booking(const char *kind, const char *booking,
+    const char *job_id, char *err, size_t errlen);
+
+#endif

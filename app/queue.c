@@ -1,0 +1,305 @@
+/* queue.c -- the job queue scripts and their callers. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "queue.h"
+#include "redis.h"
+#include "rng.h"
+
+/* KEYS: id, ready, delayed, events, idem (or ""); ARGV: prefix, name,
+ * data, priority, delay ms, attempts, backoff ms.  Returns {id, dup}. */
+static struct redis_script queue_add_lua = { .text =
+"if KEYS[5] ~= '' then\n"
+"  local old = redis.call('GET', KEYS[5])\n"
+"  if old then return {old, 1} end\n"
+"end\n"
+"local id = redis.call('INCR', KEYS[1])\n"
+"local t = redis.call('TIME')\n"
+"local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+"redis.call('HSET', ARGV[1] .. 'job:' .. id, 'name', ARGV[2], 'data', ARGV[3],\n"
+"  'priority', ARGV[4], 'attempts', ARGV[6], 'backoff', ARGV[7], 'atm', 0,\n"
+"  'stc', 0, 'timestamp', now)\n"
+"if KEYS[5] ~= '' then redis.call('SET', KEYS[5], id, 'EX', 86400) end\n"
+"local delay = tonumber(ARGV[5])\n"
+"if delay > 0 then\n"
+"  redis.call('ZADD', KEYS[3], now + delay, id)\n"
+"else\n"
+"  redis.call('ZADD', KEYS[2], tonumber(ARGV[4]) * 4294967296 + id, id)\n"
+"end\n"
+"redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'event', 'added', 'id', id)\n"
+"return {tostring(id), 0}\n"
+};
+
+/* KEYS: ready, active, delayed, paused, events; ARGV: prefix, lease ms,
+ * token.  Returns {} or {id, name, data, atm}. */
+static struct redis_script queue_fetch_lua = { .text =
+"local t = redis.call('TIME')\n"
+"local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+"local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)\n"
+"for _, id in ipairs(due) do\n"
+"  local p = tonumber(redis.call('HGET', ARGV[1] .. 'job:' .. id, 'priority') or '0')\n"
+"  redis.call('ZREM', KEYS[3], id)\n"
+"  redis.call('ZADD', KEYS[1], p * 4294967296 + tonumber(id), id)\n"
+"end\n"
+"if redis.call('EXISTS', KEYS[4]) == 1 then return {} end\n"
+"local top = redis.call('ZPOPMIN', KEYS[1])\n"
+"if #top == 0 then return {} end\n"
+"local id = top[1]\n"
+"local job = ARGV[1] .. 'job:' .. id\n"
+"redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), id)\n"
+"redis.call('HSET', job, 'token', ARGV[3], 'processedOn', now)\n"
+"redis.call('XADD', KEYS[5], 'MAXLEN', '~', 10000, '*', 'event', 'active', 'id', id)\n"
+"local f = redis.call('HMGET', job, 'name', 'data', 'atm')\n"
+"return {id, f[1] or '', f[2] or '', f[3] or '0'}\n"
+};
+
+/* KEYS: active, job; ARGV: id, token, lease ms.  Returns 1 or 0. */
+static struct redis_script queue_beat_lua = { .text =
+"if redis.call('HGET', KEYS[2], 'token') ~= ARGV[2] then return 0 end\n"
+"local t = redis.call('TIME')\n"
+"local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+"redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[3]), ARGV[1])\n"
+"return 1\n"
+};
+
+/* KEYS: active, job, completed, failed, delayed, events; ARGV: id, token,
+ * ok (1/0), error, jitter (0..1).  Returns 1, or 0 when the token is not
+ * the job's (the lease was lost). */
+static struct redis_script queue_finish_lua = { .text =
+"if redis.call('HGET', KEYS[2], 'token') ~= ARGV[2] or\n"
+"   not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end\n"
+"local t = redis.call('TIME')\n"
+"local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+"redis.call('ZREM', KEYS[1], ARGV[1])\n"
+"redis.call('HDEL', KEYS[2], 'token')\n"
+"local atm = redis.call('HINCRBY', KEYS[2], 'atm', 1)\n"
+"if ARGV[3] == '1' then\n"
+"  redis.call('HSET', KEYS[2], 'finishedOn', now)\n"
+"  redis.call('ZADD', KEYS[3], now, ARGV[1])\n"
+"  local old = redis.call('ZRANGE', KEYS[3], 0, -1001)\n"
+"  for _, id in ipairs(old) do redis.call('DEL', string.sub(KEYS[2], 1,\n"
+"    #KEYS[2] - #ARGV[1]) .. id) end\n"
+"  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1001)\n"
+"  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 7 * 86400000)\n"
+"  redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', 'completed', 'id', ARGV[1])\n"
+"  return 1\n"
+"end\n"
+"redis.call('HSET', KEYS[2], 'failedReason', ARGV[4])\n"
+"local max = tonumber(redis.call('HGET', KEYS[2], 'attempts') or '1')\n"
+"if atm >= max then\n"
+"  redis.call('HSET', KEYS[2], 'finishedOn', now)\n"
+"  redis.call('ZADD', KEYS[4], now, ARGV[1])\n"
+"  redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', 'failed', 'id', ARGV[1])\n"
+"  return 1\n"
+"end\n"
+"local base = tonumber(redis.call('HGET', KEYS[2], 'backoff') or '1000')\n"
+"local delay = base * 2 ^ (atm - 1)\n"
+"delay = math.floor(delay + delay * 0.2 * tonumber(ARGV[5]))\n"
+"redis.call('HSET', KEYS[2], 'retryDelay', delay)\n"
+"redis.call('ZADD', KEYS[5], now + delay, ARGV[1])\n"
+"redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', 'retry', 'id', ARGV[1])\n"
+"return 1\n"
+};
+
+/* KEYS: active, ready, failed, events; ARGV: prefix, max stalled.
+ * Returns how many jobs moved. */
+static struct redis_script queue_reap_lua = { .text =
+"local t = redis.call('TIME')\n"
+"local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+"local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 100)\n"
+"for _, id in ipairs(gone) do\n"
+"  local job = ARGV[1] .. 'job:' .. id\n"
+"  redis.call('ZREM', KEYS[1], id)\n"
+"  redis.call('HDEL', job, 'token')\n"
+"  local stc = redis.call('HINCRBY', job, 'stc', 1)\n"
+"  if stc > tonumber(ARGV[2]) then\n"
+"    redis.call('HSET', job, 'failedReason', 'stalled too often', 'finishedOn', now)\n"
+"    redis.call('ZADD', KEYS[3], now, id)\n"
+"  else\n"
+"    local p = tonumber(redis.call('HGET', job, 'priority') or '0')\n"
+"    redis.call('ZADD', KEYS[2], p * 4294967296 + tonumber(id), id)\n"
+"  end\n"
+"  redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'event', 'stalled', 'id', id)\n"
+"end\n"
+"return #gone\n"
+};
+
+/* The key of part of queue q, e.g. "jq:{email}:ready". */
+static void
+queue_key(const char *q, const char *part, char *out, size_t len)
+{
+	if (snprintf(out, len, "jq:{%s}:%s", q, part) >= (int)len)
+		out[len - 1] = '\0';	/* never: names and ids are short */
+}
+
+int
+queue_add(const char *q, const char *name, const char *data,
+    const struct queue_add_opts *o, char *id, bool *duplicate)
+{
+	char k[5][400], prefix[96], pr[24], delay[24], att[24], back[24], idem[320];
+	struct redis_call call = { .script = &queue_add_lua, .nkeys = 5, .argc = 12 };
+	int rc = -1;
+
+	queue_key(q, "id", k[0], sizeof k[0]);
+	queue_key(q, "ready", k[1], sizeof k[1]);
+	queue_key(q, "delayed", k[2], sizeof k[2]);
+	queue_key(q, "events", k[3], sizeof k[3]);
+	if (o->idem_key != NULL) {
+		snprintf(idem, sizeof idem, "idem:%s", o->idem_key);
+		queue_key(q, idem, k[4], sizeof k[4]);
+	} else
+		k[4][0] = '\0';
+	queue_key(q, "", prefix, sizeof prefix);
+	snprintf(pr, sizeof pr, "%ld", o->priority);
+	snprintf(delay, sizeof delay, "%ld", o->delay_ms);
+	snprintf(att, sizeof att, "%ld", o->attempts > 0 ? o->attempts : 1);
+	snprintf(back, sizeof back, "%ld", o->backoff_ms > 0 ? o->backoff_ms : 1000);
+	call.argv[0] = k[0], call.argv[1] = k[1], call.argv[2] = k[2];
+	call.argv[3] = k[3], call.argv[4] = k[4];
+	call.argv[5] = prefix, call.argv[6] = name, call.argv[7] = data;
+	call.argv[8] = pr, call.argv[9] = delay, call.argv[10] = att;
+	call.argv[11] = back;
+	if (redis_run(&call, 1) == 0 && call.nval == 2 &&
+	    call.val[0].type == REDIS_VAL_STR) {
+		snprintf(id, QUEUE_ID_LEN, "%s", call.val[0].s);
+		*duplicate = call.val[1].i == 1;
+		rc = 0;
+	}
+	redis_call_free(&call);
+	return rc;
+}
+
+int
+queue_fetch(const char *q, long lease_ms, struct queue_job *job)
+{
+	char k[5][160], prefix[96], lease[24];
+	struct redis_call call = { .script = &queue_fetch_lua, .nkeys = 5, .argc = 8 };
+	int rc = -1;
+
+	memset(job, 0, sizeof *job);
+	queue_key(q, "ready", k[0], sizeof k[0]);
+	queue_key(q, "active", k[1], sizeof k[1]);
+	queue_key(q, "delayed", k[2], sizeof k[2]);
+	queue_key(q, "paused", k[3], sizeof k[3]);
+	queue_key(q, "events", k[4], sizeof k[4]);
+	queue_key(q, "", prefix, sizeof prefix);
+	snprintf(lease, sizeof lease, "%ld", lease_ms);
+	rng_hex(job->token, 16);	/* 32 hex characters */
+	call.argv[0] = k[0], call.argv[1] = k[1], call.argv[2] = k[2];
+	call.argv[3] = k[3], call.argv[4] = k[4];
+	call.argv[5] = prefix, call.argv[6] = lease, call.argv[7] = job->token;
+	if (redis_run(&call, 1) == 0) {
+		rc = 0;
+		if (call.nval == 4) {
+			snprintf(job->id, sizeof job->id, "%s", call.val[0].s);
+			snprintf(job->name, sizeof job->name, "%s", call.val[1].s);
+			job->data = call.val[2].s;
+			call.val[2].s = NULL;
+			job->attempts_made = (long)call.val[3].i;
+			rc = 1;
+		}
+	}
+	redis_call_free(&call);
+	return rc;
+}
+
+static int
+queue_int_call(struct redis_call *call)
+{
+	int rc = redis_run(call, 1) == 0 && call->nval == 1 ? (int)call->val[0].i : -1;
+
+	redis_call_free(call);
+	return rc;
+}
+
+int
+queue_heartbeat(const char *q, const struct queue_job *job, long lease_ms)
+{
+	char k[2][160], jobpart[64], lease[24];
+	struct redis_call call = { .script = &queue_beat_lua, .nkeys = 2, .argc = 5 };
+
+	queue_key(q, "active", k[0], sizeof k[0]);
+	snprintf(jobpart, sizeof jobpart, "job:%s", job->id);
+	queue_key(q, jobpart, k[1], sizeof k[1]);
+	snprintf(lease, sizeof lease, "%ld", lease_ms);
+	call.argv[0] = k[0], call.argv[1] = k[1];
+	call.argv[2] = job->id, call.argv[3] = job->token, call.argv[4] = lease;
+	return queue_int_call(&call);
+}
+
+int
+queue_finish(const char *q, const struct queue_job *job, bool ok,
+    const char *error)
+{
+	char k[6][160], jobpart[64], jitter[24];
+	struct redis_call call = { .script = &queue_finish_lua, .nkeys = 6, .argc = 11 };
+	unsigned short r;
+
+	queue_key(q, "active", k[0], sizeof k[0]);
+	snprintf(jobpart, sizeof jobpart, "job:%s", job->id);
+	queue_key(q, jobpart, k[1], sizeof k[1]);
+	queue_key(q, "completed", k[2], sizeof k[2]);
+	queue_key(q, "failed", k[3], sizeof k[3]);
+	queue_key(q, "delayed", k[4], sizeof k[4]);
+	queue_key(q, "events", k[5], sizeof k[5]);
+	rng_bytes(&r, sizeof r);
+	snprintf(jitter, sizeof jitter, "%.4f", (double)(r % 10000) / 10000.0);
+	call.argv[0] = k[0], call.argv[1] = k[1], call.argv[2] = k[2];
+	call.argv[3] = k[3], call.argv[4] = k[4], call.argv[5] = k[5];
+	call.argv[6] = job->id, call.argv[7] = job->token;
+	call.argv[8] = ok ? "1" : "0", call.argv[9] = error ? error : "";
+	call.argv[10] = jitter;
+	return queue_int_call(&call);
+}
+
+int
+queue_reap(const char *q, long max_stalled)
+{
+	char k[4][160], prefix[96], max[24];
+	struct redis_call call = { .script = &queue_reap_lua, .nkeys = 4, .argc = 6 };
+
+	queue_key(q, "active", k[0], sizeof k[0]);
+	queue_key(q, "ready", k[1], sizeof k[1]);
+	queue_key(q, "failed", k[2], sizeof k[2]);
+	queue_key(q, "events", k[3], sizeof k[3]);
+	queue_key(q, "", prefix, sizeof prefix);
+	snprintf(max, sizeof max, "%ld", max_stalled);
+	call.argv[0] = k[0], call.argv[1] = k[1], call.argv[2] = k[2];
+	call.argv[3] = k[3], call.argv[4] = prefix, call.argv[5] = max;
+	return queue_int_call(&call);
+}
+
+int
+queue_counts(const char *q, long counts[5])
+{
+	static const char *const parts[5] = { "ready", "active", "delayed",
+	    "completed", "failed" };
+	const char *argv[5][2];
+	const char *const *cmds[5];
+	char k[5][160];
+	int argc[5], i;
+	long long out[5];
+
+	for (i = 0; i < 5; i++) {
+		queue_key(q, parts[i], k[i], sizeof k[i]);
+		argv[i][0] = "ZCARD";
+		argv[i][1] = k[i];
+		cmds[i] = argv[i];
+		argc[i] = 2;
+	}
+	if (redis_ints(5, argc, cmds, out, 5) != 5)
+		return -1;
+	for (i = 0; i < 5; i++)
+		counts[i] = (long)out[i];
+	return 0;
+}
+
+void
+queue_job_free(struct queue_job *job)
+{
+	free(job->data);
+	job->data = NULL;
+}

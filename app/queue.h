@@ -1,0 +1,63 @@
+/* queue.h -- reliable job queues in Redis, with Lua scripts we own.
+ *
+ * Keys of queue q are prefixed "jq:{q}:" (one cluster slot per queue):
+ * id (counter), job:<id> (hash), ready (zset: priority, then FIFO),
+ * active (zset: lease deadline ms), delayed (zset: due ms), completed and
+ * failed (zsets by finish time; failed is the dead-letter set), idem:<key>
+ * (idempotent add), paused (flag), events (stream, capped).  See
+ * sql/redis-keys.md.
+ *
+ * At least once: a fetched job carries a random lease token; finish and
+ * heartbeat are fenced by it, so a worker whose lease was reclaimed by the
+ * reaper cannot complete the job twice.  All times are the Redis server's
+ * (TIME).  Handlers must be idempotent (email carries a Message-ID made
+ * from the job id). */
+#ifndef QUEUE_H
+#define QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define QUEUE_ID_LEN	24
+
+struct queue_job {
+	char	 id[QUEUE_ID_LEN];
+	char	 name[64];
+	char	*data;			/* JSON text; freed by queue_job_free() */
+	char	 token[33];
+	long	 attempts_made;		/* before this one */
+};
+
+struct queue_add_opts {
+	const char	*idem_key;	/* NULL: always a new job */
+	long		 priority;	/* 0 first .. 1000 */
+	long		 delay_ms;
+	long		 attempts;	/* tries before the dead-letter set */
+	long		 backoff_ms;	/* base of the exponential back-off */
+};
+
+/* Add job name with data to queue q.  Writes its id; *duplicate is set
+ * when idem_key named an existing job (whose id is written).  Returns 0
+ * or -1 when Redis is unreachable. */
+int queue_add(const char *q, const char *name, const char *data,
+    const struct queue_add_opts *o, char *id, bool *duplicate);
+/* Take the next ready job of q (due delayed jobs first become ready) with
+ * a lease of lease_ms.  Returns 1 with *job filled, 0 when none is ready
+ * (or q is paused), -1 when Redis is unreachable. */
+int queue_fetch(const char *q, long lease_ms, struct queue_job *job);
+/* Extend the lease of job.  Returns 1, 0 when the lease was lost, -1. */
+int queue_heartbeat(const char *q, const struct queue_job *job, long lease_ms);
+/* Finish job: done, or failed with error (retried after backoff_ms *
+ * 2^(attempt-1) plus up to 20% jitter, dead-lettered after its last
+ * attempt).  Returns 1, 0 when the lease was lost (the finish is
+ * rejected: another worker owns the job now), -1. */
+int queue_finish(const char *q, const struct queue_job *job, bool ok,
+    const char *error);
+/* Put jobs whose lease expired back to ready (or dead-letter them after
+ * max_stalled stalls).  Returns how many moved, or -1. */
+int queue_reap(const char *q, long max_stalled);
+/* Counts of q: ready, active, delayed, completed, failed.  Returns 0/-1. */
+int queue_counts(const char *q, long counts[5]);
+void queue_job_free(struct queue_job *job);
+
+#endif

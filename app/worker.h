@@ -1,0 +1,15 @@
+/* worker.h -- exodrive worker: the job processes.
+ *
+ * A parent keeps QUEUE_CONCURRENCY worker processes alive (respawned when
+ * they die) and stops them on SIGTERM/SIGINT: each finishes the job in
+ * hand, then exits.  A worker relays the outbox to the queues (rows are
+ * marked relayed after an idempotent add, so a crash in between adds
+ * nothing twice), reaps stalled jobs every few seconds whether or not it
+ * is busy, and processes the email queue.  Waits are bounded polls. */
+#ifndef WORKER_H
+#define WORKER_H
+
+/* Run the worker parent.  Returns the exit status. */
+int worker_main(void);
+
+#endif

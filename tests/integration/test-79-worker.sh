@@ -1,0 +1,87 @@
+# test-79-worker: the job queue and the email worker against a real SMTP
+# server (Postfix's smtp-sink): outbox -> queue -> rendered email; lease
+# fencing and back-off; kill -9 of a worker during 1500 jobs and a Redis
+# restart (AOF) lose nothing; graceful stop.
+. "$(dirname "$0")/lib.sh"
+only_on lighttpd
+
+psql_q() { psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "$1"; }
+rc() { redis-cli -s "$VAR/run/redis.sock" "$@"; }
+day() { date -u -d "+$1 days" +%F; }
+MAIL=$VAR/mail
+PROBE=$(dirname "$BIN")/../tests/load/queue-probe
+counts() { echo "$(rc ZCARD 'jq:{email}:ready') $(rc ZCARD 'jq:{email}:active') $(rc ZCARD 'jq:{email}:delayed')"; }
+drained() { [ "$(psql_q "select count(*) from outbox where relayed_at is null and queue = 'email'")" = 0 ] && [ "$(counts)" = "0 0 0" ]; }
+# Distinct job ids in (from, to] that reached the SMTP server.
+delivered() {
+	grep -h '^Message-ID: <job-email-' "$MAIL"/* 2>/dev/null |
+		sed -E 's/.*job-email-([0-9]+)\..*/\1/' |
+		awk -v s="$1" -v e="$2" '$1 > s && $1 <= e' | sort -u | wc -l
+}
+
+# A booking: its confirmation goes outbox -> queue -> worker -> SMTP.
+adm=$(curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+	-d '{"email":"admin@exodrive.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
+car=$(curl -s -XPOST "$BASE/api/admin/cars" -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' \
+	-d "$(jq -nc --arg n "Mail Test Car $RANDOM$RANDOM" '{name:$n, category:"Exotic",
+	pricing:{base_price:200, deposit_amount:500, minimum_days:1},
+	images:[{url:"https://img.example/mail.webp", is_primary:true, sort_order:0}]}')" | jq -r .carId)
+req POST /api/bookings -H 'Content-Type: application/json' -d "{\"carId\":\"$car\",\"startDate\":\"$(day 30)\",\"endDate\":\"$(day 33)\",\"customerDetails\":{\"fullName\":\"Tom <b>&</b> 'Jerry'\",\"email\":\"tom-$RANDOM@example.com\"}}"
+bid=$(js .bookingId)
+check "a booking is created (201)" eq "$STATUS" 201
+ref="EXO-$(echo "$bid" | cut -c1-8 | tr a-f A-F)"
+sent() { grep -l "Reference:  *$ref" "$MAIL"/* >/dev/null 2>&1; }
+check "its confirmation reaches the SMTP server within seconds" until_ok 100 sent
+f=$(grep -l "Reference:  *$ref" "$MAIL"/* | head -1)
+check "subject names the car" grep -q '^Subject: Booking Confirmed - Mail Test Car' "$f"
+check "the HTML part escapes the customer's name" grep -q 'Hello Tom &lt;b&gt;&amp;&lt;/b&gt; &#39;Jerry&#39;,' "$f"
+check "the text part keeps it as typed" grep -q "Hello Tom <b>&</b> 'Jerry'," "$f"
+mid=$(sed -n 's/^Message-ID: //p' "$f" | tr -d '\r')
+check "the Message-ID is made from the job id ($mid)" bash -c "[[ '$mid' =~ ^\<job-email-[0-9]+\.booking_confirmation@exodrive\.co\>$ ]]"
+check "the booking records it as sent with that Message-ID" eq "$(psql_q "select email_confirmation_status||' '||email_confirmation_message_id from bookings where id='$bid'")" "sent $mid"
+check "and email_events too" eq "$(psql_q "select status from email_events where booking_id='$bid' and email_type='booking_confirmation'")" sent
+
+# The queue scripts: lease fencing and the retry back-off.
+"$PROBE" "$VAR/exodrive.env" lease > "$OUT/lease"
+check "a job whose lease expired is put back by the reaper" grep -qx 'reaped 1' "$OUT/lease"
+check "and taken by another worker" grep -qx 'same_job 1' "$OUT/lease"
+check "the first worker's heartbeat is refused" grep -qx 'heartbeat_a 0' "$OUT/lease"
+check "a late finisher is rejected" grep -qx 'finish_a 0' "$OUT/lease"
+check "the lease holder finishes, once" bash -c "grep -qx 'finish_b 1' '$OUT/lease' && grep -qx 'finish_b_again 0' '$OUT/lease'"
+"$PROBE" "$VAR/exodrive.env" backoff > "$OUT/backoff"
+check "an idempotency key adds one job" bash -c "grep -qx 'dup_first 0' '$OUT/backoff' && grep -qx 'dup_second 1' '$OUT/backoff'"
+w2=$(awk '/^waited_ms 2/ {print $3}' "$OUT/backoff"); w3=$(awk '/^waited_ms 3/ {print $3}' "$OUT/backoff")
+check "retry 1 waits 1 s + up to 20% jitter ($w2 ms)" test "$w2" -ge 1000 -a "$w2" -le 1500
+check "retry 2 waits 2 s + up to 20% jitter ($w3 ms)" test "$w3" -ge 2000 -a "$w3" -le 2700
+check "the last failure dead-letters the job" grep -qx 'after_failure 3 delayed 0 failed 1' "$OUT/backoff"
+
+# kill -9 of a worker during 1500 jobs: every job is delivered.
+until_ok 200 drained
+start=$(rc GET 'jq:{email}:id'); start=${start:-0}
+psql_q "insert into outbox (queue, job_name, payload, dedupe_key) select 'email', 'booking_confirmation', json_build_object('bookingId', '$bid')::jsonb, 'load-$start-' || g from generate_series(1, 1500) g" >/dev/null
+parent=$(cat "$VAR/run/worker.pid")
+sleep 0.5
+victim=$(pgrep -P "$parent" | head -1)
+kill -9 "$victim"
+dead() { ! kill -0 "$victim" 2>/dev/null; }
+check "a worker is killed with -9 mid-run (pid $victim)" until_ok 50 dead
+check "all 1500 jobs drain" until_ok 600 drained
+check "every one of them reached the SMTP server ($(delivered "$start" $((start + 1500))) distinct)" eq "$(delivered "$start" $((start + 1500)))" 1500
+check "the worker parent replaced the killed process" test "$(pgrep -P "$parent" | wc -l)" -ge 2
+
+# Redis restarted (AOF on) in the middle of 500 jobs: none lost.
+start=$(rc GET 'jq:{email}:id')
+psql_q "insert into outbox (queue, job_name, payload, dedupe_key) select 'email', 'booking_confirmation', json_build_object('bookingId', '$bid')::jsonb, 'aof-$start-' || g from generate_series(1, 500) g" >/dev/null
+sleep 0.3
+"$DEV" redis-stop; "$DEV" redis-start
+check "after a Redis restart all 500 jobs drain" until_ok 600 drained
+end=$(rc GET 'jq:{email}:id')
+check "each relayed once ($((end - start)) jobs for 500 rows)" eq $((end - start)) 500
+check "and every one was delivered" eq "$(delivered "$start" "$end")" 500
+
+# Graceful stop: SIGTERM ends the workers within seconds.
+kill -TERM "$parent"
+gone() { ! kill -0 "$parent" 2>/dev/null; }
+check "SIGTERM stops the worker parent and its workers" until_ok 100 gone
+check "no worker is left" test "$(pgrep -P "$parent" | wc -l)" -eq 0
+"$DEV" worker-start
