@@ -396,7 +396,11 @@ repo_email_sent(const char *booking, const char *kind, const char *to,
 	    " VALUES ($1::uuid, $2, $3, $4, CASE WHEN $6::text IS NULL THEN 'sent' ELSE 'failed' END,"
 	    " $5, $6, CASE WHEN $6::text IS NULL THEN now() END,"
 	    " CASE WHEN $6::text IS NOT NULL THEN now() END, 0)"
-	    " ON CONFLICT (booking_id, email_type) DO UPDATE SET status = EXCLUDED.status,"
+	    " ON CONFLICT (booking_id, email_type) DO UPDATE SET"
+	    /* a provider's delivered/bounced report may come first */
+	    " status = CASE WHEN EXCLUDED.status = 'sent' AND email_events.status IN"
+	    "  ('delivered', 'bounced', 'complained') THEN email_events.status"
+	    "  ELSE EXCLUDED.status END,"
 	    " message_id = coalesce(EXCLUDED.message_id, email_events.message_id),"
 	    " error_message = EXCLUDED.error_message, sent_at = coalesce(EXCLUDED.sent_at, email_events.sent_at),"
 	    " failed_at = EXCLUDED.failed_at, retry_count = email_events.retry_count"

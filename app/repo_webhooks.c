@@ -195,7 +195,10 @@ repo_webhook_email_status(const char *booking, const char *email_type,
 	    " VALUES ($1::uuid, $2, coalesce($4, ''), $3, $5,"
 	    " CASE WHEN $3 = 'delivered' THEN now() END,"
 	    " CASE WHEN $3 IN ('bounced', 'complained', 'failed') THEN now() END)"
-	    " ON CONFLICT (booking_id, email_type) DO UPDATE SET status = EXCLUDED.status,"
+	    " ON CONFLICT (booking_id, email_type) DO UPDATE SET"
+	    " status = CASE WHEN EXCLUDED.status = 'sent' AND email_events.status IN"
+	    "  ('delivered', 'bounced', 'complained') THEN email_events.status"
+	    "  ELSE EXCLUDED.status END,"
 	    " message_id = coalesce(EXCLUDED.message_id, email_events.message_id),"
 	    " delivered_at = coalesce(EXCLUDED.delivered_at, email_events.delivered_at),"
 	    " failed_at = coalesce(EXCLUDED.failed_at, email_events.failed_at)", 5, p);

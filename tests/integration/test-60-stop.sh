@@ -24,7 +24,7 @@ check "in-flight request finished with 200 during stop" eq "$(cat "$OUT/slow.sta
 check "it waited for the slow Redis (${took}s)" test "$(echo "$took > 1.5" | bc)" -eq 1
 check "it reports Redis degraded" eq "$(jq -r .status "$OUT/slow")" degraded
 check "master exits after its responders" until_ok 100 bash -c "! kill -0 $master 2>/dev/null"
-check "no responder outlives the master" test -z "$(pgrep -f "exodrive --config $VAR" || true)"
+check "no responder outlives the master" test -z "$(pgrep -f "exodrive --config $VAR/exodrive.env fcgi" || true)"
 check "the socket is removed" test ! -e "$VAR/run/fcgi.sock"
 cp "$OUT/env.saved" "$env"
 "$DEV" fcgi-start
