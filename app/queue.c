@@ -303,3 +303,172 @@ queue_job_free(struct queue_job *job)
 	free(job->data);
 	job->data = NULL;
 }
+
+/* KEYS: the state's zset; ARGV: prefix, start, stop, newest first (1/0).
+ * Returns {total, JSON array of the jobs' summaries}. */
+static struct redis_script queue_list_lua = { .text =
+"local total = redis.call('ZCARD', KEYS[1])\n"
+"local ids\n"
+"if ARGV[4] == '1' then ids = redis.call('ZREVRANGE', KEYS[1], ARGV[2], ARGV[3])\n"
+"else ids = redis.call('ZRANGE', KEYS[1], ARGV[2], ARGV[3]) end\n"
+"local out = {}\n"
+"for _, id in ipairs(ids) do\n"
+"  local f = redis.call('HMGET', ARGV[1] .. 'job:' .. id, 'name', 'atm', 'attempts',\n"
+"    'failedReason', 'timestamp', 'processedOn', 'finishedOn', 'priority')\n"
+"  out[#out + 1] = { id = tonumber(id), name = f[1], attemptsMade = tonumber(f[2] or '0'),\n"
+"    attempts = tonumber(f[3] or '0'), failedReason = f[4], timestamp = tonumber(f[5]),\n"
+"    processedOn = tonumber(f[6]), finishedOn = tonumber(f[7]), priority = tonumber(f[8]) }\n"
+"end\n"
+"if #out == 0 then return {total, '[]'} end\n"
+"return {total, cjson.encode(out)}\n"
+};
+
+/* KEYS: job, ready, active, delayed, completed, failed; ARGV: id.
+ * Returns the job as JSON (with its state), or nil. */
+static struct redis_script queue_get_lua = { .text =
+"if redis.call('EXISTS', KEYS[1]) == 0 then return false end\n"
+"local h = redis.call('HGETALL', KEYS[1])\n"
+"local job = { id = tonumber(ARGV[1]) }\n"
+"for i = 1, #h, 2 do if h[i] ~= 'token' then job[h[i]] = h[i + 1] end end\n"
+"local states = { 'ready', 'active', 'delayed', 'completed', 'failed' }\n"
+"for i, s in ipairs(states) do\n"
+"  if redis.call('ZSCORE', KEYS[i + 1], ARGV[1]) then job.state = s end\n"
+"end\n"
+"return cjson.encode(job)\n"
+};
+
+/* KEYS: failed, ready, job, events; ARGV: id.  A dead letter goes back to
+ * ready with its attempts reset.  Returns 1, or 0 when not dead. */
+static struct redis_script queue_retry_lua = { .text =
+"if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end\n"
+"redis.call('ZREM', KEYS[1], ARGV[1])\n"
+"redis.call('HSET', KEYS[3], 'atm', 0, 'stc', 0)\n"
+"redis.call('HDEL', KEYS[3], 'finishedOn', 'failedReason')\n"
+"local p = tonumber(redis.call('HGET', KEYS[3], 'priority') or '0')\n"
+"redis.call('ZADD', KEYS[2], p * 4294967296 + tonumber(ARGV[1]), ARGV[1])\n"
+"redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'event', 'retried', 'id', ARGV[1])\n"
+"return 1\n"
+};
+
+/* KEYS: job, ready, active, delayed, completed, failed, events; ARGV: id.
+ * Returns 1 removed, 0 unknown, 2 active (a worker holds it). */
+static struct redis_script queue_remove_lua = { .text =
+"if redis.call('ZSCORE', KEYS[3], ARGV[1]) then return 2 end\n"
+"if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
+"for i = 2, 6 do redis.call('ZREM', KEYS[i], ARGV[1]) end\n"
+"redis.call('DEL', KEYS[1])\n"
+"redis.call('XADD', KEYS[7], 'MAXLEN', '~', 10000, '*', 'event', 'removed', 'id', ARGV[1])\n"
+"return 1\n"
+};
+
+int
+queue_list(const char *q, const char *state, long start, long stop,
+    struct buf *json, long *total)
+{
+	char k[160], prefix[96], a[24], b[24];
+	struct redis_call call = { .script = &queue_list_lua, .nkeys = 1, .argc = 5 };
+	int rc = -1;
+
+	queue_key(q, state, k, sizeof k);
+	queue_key(q, "", prefix, sizeof prefix);
+	snprintf(a, sizeof a, "%ld", start);
+	snprintf(b, sizeof b, "%ld", stop);
+	call.argv[0] = k, call.argv[1] = prefix, call.argv[2] = a, call.argv[3] = b;
+	call.argv[4] = strcmp(state, "completed") == 0 || strcmp(state, "failed") == 0 ?
+	    "1" : "0";
+	if (redis_run(&call, 1) == 0 && call.nval == 2 && call.val[1].type == REDIS_VAL_STR) {
+		*total = (long)call.val[0].i;
+		buf_add(json, call.val[1].s, call.val[1].len);
+		rc = 0;
+	}
+	redis_call_free(&call);
+	return rc;
+}
+
+/* Fill keys with the job hash and the five state sets of job id. */
+static void
+queue_job_keys(const char *q, const char *id, char k[7][160])
+{
+	static const char *const parts[] = { "ready", "active", "delayed",
+	    "completed", "failed", "events" };
+	char jobpart[64];
+	int i;
+
+	snprintf(jobpart, sizeof jobpart, "job:%s", id);
+	queue_key(q, jobpart, k[0], sizeof k[0]);
+	for (i = 0; i < 6; i++)
+		queue_key(q, parts[i], k[i + 1], sizeof k[i + 1]);
+}
+
+int
+queue_get(const char *q, const char *id, struct buf *json)
+{
+	char k[7][160];
+	struct redis_call call = { .script = &queue_get_lua, .nkeys = 6, .argc = 7 };
+	int i, rc = -1;
+
+	queue_job_keys(q, id, k);
+	for (i = 0; i < 6; i++)
+		call.argv[i] = k[i];
+	call.argv[6] = id;
+	if (redis_run(&call, 1) == 0) {
+		rc = 0;
+		if (call.nval == 1 && call.val[0].type == REDIS_VAL_STR) {
+			buf_add(json, call.val[0].s, call.val[0].len);
+			rc = 1;
+		}
+	}
+	redis_call_free(&call);
+	return rc;
+}
+
+int
+queue_retry_dead(const char *q, const char *id)
+{
+	char k[7][160];
+	struct redis_call call = { .script = &queue_retry_lua, .nkeys = 4, .argc = 5 };
+
+	queue_job_keys(q, id, k);
+	call.argv[0] = k[5], call.argv[1] = k[1], call.argv[2] = k[0];
+	call.argv[3] = k[6], call.argv[4] = id;
+	return queue_int_call(&call);
+}
+
+int
+queue_remove(const char *q, const char *id)
+{
+	char k[7][160];
+	struct redis_call call = { .script = &queue_remove_lua, .nkeys = 7, .argc = 8 };
+	int i;
+
+	queue_job_keys(q, id, k);
+	for (i = 0; i < 7; i++)
+		call.argv[i] = k[i];
+	call.argv[7] = id;
+	return queue_int_call(&call);
+}
+
+int
+queue_pause(const char *q, bool paused)
+{
+	char k[160];
+	const char *set[3] = { "SET", k, "1" }, *del[2] = { "DEL", k };
+	const char *const *cmds[1] = { paused ? set : del };
+	int argc[1] = { paused ? 3 : 2 };
+
+	queue_key(q, "paused", k, sizeof k);
+	return redis_send(1, argc, cmds);
+}
+
+int
+queue_paused(const char *q)
+{
+	char k[160];
+	const char *argv[2] = { "EXISTS", k };
+	const char *const *cmds[1] = { argv };
+	int argc[1] = { 2 };
+	long long out;
+
+	queue_key(q, "paused", k, sizeof k);
+	return redis_ints(1, argc, cmds, &out, 1) == 1 ? (int)out : -1;
+}

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
+
 #define QUEUE_ID_LEN	24
 
 struct queue_job {
@@ -59,5 +61,24 @@ int queue_reap(const char *q, long max_stalled);
 /* Counts of q: ready, active, delayed, completed, failed.  Returns 0/-1. */
 int queue_counts(const char *q, long counts[5]);
 void queue_job_free(struct queue_job *job);
+
+/* Admin views.  queue_list appends a JSON array of the jobs of state
+ * (ready, active, delayed, completed, failed; the last two newest first)
+ * ranked start..stop, and sets *total.  Returns 0 or -1. */
+int queue_list(const char *q, const char *state, long start, long stop,
+    struct buf *json, long *total);
+/* Append job id as JSON (fields, and its state).  Returns 1, 0 when
+ * unknown, -1. */
+int queue_get(const char *q, const char *id, struct buf *json);
+/* Send a dead-lettered job back to ready with fresh attempts.  Returns 1,
+ * 0 when it is not dead-lettered, -1. */
+int queue_retry_dead(const char *q, const char *id);
+/* Remove a job that no worker holds.  Returns 1, 0 when unknown, 2 when
+ * it is active (refused), -1. */
+int queue_remove(const char *q, const char *id);
+/* Pause (fetch hands out nothing) or resume q.  Returns 0 or -1. */
+int queue_pause(const char *q, bool paused);
+/* 1 when q is paused, 0 when not, -1. */
+int queue_paused(const char *q);
 
 #endif

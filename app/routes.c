@@ -161,6 +161,26 @@ static const struct key keys_docuseal_event[] = {	/* checked, then the rest is r
 };
 static const struct input input_docuseal_event = INPUT(BODY_JSON_OPEN, keys_docuseal_event);
 
+static const char *const queue_names[] = { "email", NULL };
+static const char *const queue_states[] = { "ready", "active", "delayed",
+	"completed", "failed", NULL };
+static const struct key keys_queue[] = {
+	{ .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
+};
+static const struct input input_queue = INPUT(BODY_NONE, keys_queue);
+static const struct key keys_queue_jobs[] = {
+	{ .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
+	{ .name = "state", .src = KEY_QUERY, .type = KEY_ENUM, .choices = queue_states },
+	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100000 },
+	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+};
+static const struct input input_queue_jobs = INPUT(BODY_NONE, keys_queue_jobs);
+static const struct key keys_queue_job[] = {
+	{ .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
+	{ .name = "jobId", .src = KEY_PATH, .type = KEY_INT, .required = true, .min = 1, .max = 999999999999L },
+};
+static const struct input input_queue_job = INPUT(BODY_NONE, keys_queue_job);
+
 static const struct key keys_reviews[] = {
 	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
 	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
@@ -478,6 +498,40 @@ static const struct route routes[] = {
 	  .handler = svc_payments_process, .auth = AUTH_CRON, .rate = RATE_NONE,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .summary = "Capture due payments; void or refund those of cancelled bookings" },
+	/* GET /api/admin/queues: counts per state. */
+	{ .method = METHOD_GET, .path = "/api/admin/queues",
+	  .handler = svc_queues_list, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .summary = "Job queues: ready, active, delayed, completed, failed, paused" },
+	/* GET /api/admin/queues/{queue}/jobs: one state's jobs, paged. */
+	{ .method = METHOD_GET, .path = "/api/admin/queues/{queue}/jobs",
+	  .handler = svc_queues_jobs, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_queue_jobs,
+	  .summary = "Jobs of a queue in one state (default failed), paged" },
+	/* GET /api/admin/queues/{queue}/jobs/{jobId}: one job. */
+	{ .method = METHOD_GET, .path = "/api/admin/queues/{queue}/jobs/{jobId}",
+	  .handler = svc_queues_job, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_queue_job,
+	  .summary = "A job: data, attempts, failure, times, state" },
+	/* POST /api/admin/queues/{queue}/jobs/{jobId}/retry: a dead letter again. */
+	{ .method = METHOD_POST, .path = "/api/admin/queues/{queue}/jobs/{jobId}/retry",
+	  .handler = svc_queues_retry, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_queue_job,
+	  .summary = "Send a dead-lettered job back to ready with fresh attempts" },
+	/* DELETE /api/admin/queues/{queue}/jobs/{jobId}: forget a job. */
+	{ .method = METHOD_DELETE, .path = "/api/admin/queues/{queue}/jobs/{jobId}",
+	  .handler = svc_queues_remove, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_queue_job,
+	  .summary = "Remove a job no worker holds" },
+	/* POST /api/admin/queues/{queue}/pause and /resume. */
+	{ .method = METHOD_POST, .path = "/api/admin/queues/{queue}/pause",
+	  .handler = svc_queues_pause, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_queue,
+	  .summary = "Pause a queue: workers take no new job from it" },
+	{ .method = METHOD_POST, .path = "/api/admin/queues/{queue}/resume",
+	  .handler = svc_queues_resume, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_queue,
+	  .summary = "Resume a paused queue" },
 	/* GET /api/admin/rate-limit-overrides: the live overrides. */
 	{ .method = METHOD_GET, .path = "/api/admin/rate-limit-overrides",
 	  .handler = svc_admin_overrides, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

@@ -99,6 +99,15 @@ enum api_err svc_payments_capture_booking(const char *booking,
  * scheduler's sweep (svc_payments_run_due). */
 enum api_err svc_payments_settle(const char *booking, const char *actor,
     const char *actor_id, const char *reason);
+/* svc_queues.c */
+enum api_err svc_queues_list(struct call *c);
+enum api_err svc_queues_jobs(struct call *c);
+enum api_err svc_queues_job(struct call *c);
+enum api_err svc_queues_retry(struct call *c);
+enum api_err svc_queues_remove(struct call *c);
+enum api_err svc_queues_pause(struct call *c);
+enum api_err svc_queues_resume(struct call *c);
+
 /* svc_webhooks.c */
 enum api_err svc_webhooks_paypal_verify(struct call *c);
 enum api_err svc_webhooks_paypal(struct call *c);

@@ -21,6 +21,7 @@
 #include "redis.h"
 #include "repo.h"
 #include "rng.h"
+#include "sched.h"
 #include "worker.h"
 #include "xmalloc.h"
 
@@ -129,13 +130,15 @@ worker_loop(void)
 	return 0;
 }
 
+/* Slot 0 is the scheduler; the others are workers. */
 static pid_t
-worker_spawn(void)
+worker_spawn(long slot)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		_exit(worker_loop());
+		_exit(slot == 0 ? sched_loop(&worker_stop) :
+		    worker_loop());
 	if (pid < 0)
 		LOG_ERR("fork of a worker failed: %s", strerror(errno));
 	return pid;
@@ -145,7 +148,7 @@ int
 worker_main(void)
 {
 	struct sigaction sa;
-	long n = conf->queue_concurrency, i, alive;
+	long n = conf->queue_concurrency + 1, i, alive;
 	pid_t *kids = xcalloc((size_t)n, sizeof *kids), pid;
 	int status;
 
@@ -154,9 +157,9 @@ worker_main(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	log_set_role("worker-parent");
-	LOG_INFO("starting %ld workers", n);
+	LOG_INFO("starting %ld workers and the scheduler", n - 1);
 	for (i = 0; i < n; i++)
-		kids[i] = worker_spawn();
+		kids[i] = worker_spawn(i);
 	while (!worker_stop) {
 		pid = waitpid(-1, &status, 0);
 		if (pid < 0)
@@ -166,7 +169,7 @@ worker_main(void)
 				LOG_WARN("worker %d ended (status %d); starting another",
 				    (int)pid, status);
 				sleep(1);
-				kids[i] = worker_spawn();
+				kids[i] = worker_spawn(i);
 			}
 		}
 	}

@@ -79,6 +79,50 @@ end=$(rc GET 'jq:{email}:id')
 check "each relayed once ($((end - start)) jobs for 500 rows)" eq $((end - start)) 500
 check "and every one was delivered" eq "$(delivered "$start" "$end")" 500
 
+# The admin queue API.
+A=(-H "Authorization: Bearer $adm")
+req GET /api/admin/queues "${A[@]}"
+check "queue counts per state" eq "$(js '.queues[0].name + " " + (.queues[0].ready|tostring) + " " + (.queues[0].paused|tostring)')" "email 0 false"
+req POST /api/admin/queues/email/pause "${A[@]}" -d ''
+check "an admin pauses the email queue" eq "$STATUS" 200
+psql_q "insert into outbox (queue, job_name, payload, dedupe_key) values ('email', 'booking_confirmation', '{\"bookingId\":\"00000000-0000-4000-8000-000000000000\"}', 'admin-$RANDOM$RANDOM')" >/dev/null
+queued() { [ "$(rc ZCARD 'jq:{email}:ready')" = 1 ]; }
+check "paused: the relayed job waits in ready" until_ok 100 queued
+req GET '/api/admin/queues/email/jobs?state=ready' "${A[@]}"
+jid=$(js '.jobs[0].id')
+check "the ready list shows it" eq "$(js '.pagination.total') $(js '.jobs[0].name')" "1 booking_confirmation"
+req GET "/api/admin/queues/email/jobs/$jid" "${A[@]}"
+check "job detail: state and data" eq "$(js .job.state) $(js .job.data | jq -r .bookingId)" "ready 00000000-0000-4000-8000-000000000000"
+req POST "/api/admin/queues/email/jobs/$jid/retry" "${A[@]}" -d ''
+check "only a dead letter can be retried (409)" eq "$STATUS" 409
+# Make it a dead letter (as five failed attempts would), then retry it.
+rc ZREM 'jq:{email}:ready' "$jid" >/dev/null; rc ZADD 'jq:{email}:failed' 1 "$jid" >/dev/null
+rc HSET "jq:{email}:job:$jid" atm 5 failedReason test >/dev/null
+req POST "/api/admin/queues/email/jobs/$jid/retry" "${A[@]}" -d ''
+check "a dead letter is retried" eq "$STATUS" 200
+req GET "/api/admin/queues/email/jobs/$jid" "${A[@]}"
+check "back in ready with fresh attempts" eq "$(js .job.state) $(js .job.atm)" "ready 0"
+req DELETE "/api/admin/queues/email/jobs/$jid" "${A[@]}"
+check "an admin removes a job" eq "$STATUS" 200
+req GET "/api/admin/queues/email/jobs/$jid" "${A[@]}"
+check "it is gone (404)" eq "$STATUS" 404
+req POST /api/admin/queues/email/resume "${A[@]}" -d ''
+req GET /api/admin/queues "${A[@]}"
+check "resumed" eq "$(js '.queues[0].paused')" false
+req GET /api/admin/queues/webhooks/jobs "${A[@]}"
+check "an unknown queue is 400" eq "$STATUS" 400
+john=$(curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+	-d '{"email":"john.doe@example.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
+req GET /api/admin/queues -H "Authorization: Bearer $john"
+check "the queue API is admin-only" eq "$STATUS" 403
+
+# The scheduler claims each task's slot in Redis and runs it.
+scheduled() { for t in capture-payments expire-holds webhook-retry; do
+	rc --scan --pattern "sched:v1:$t:*" | grep -q . || return 1; done; }
+check "the scheduler ran captures, hold expiry and webhook retries" until_ok 100 scheduled
+slot=$(rc --scan --pattern 'sched:v1:capture-payments:*' | head -1)
+check "a slot is claimed for at most 15 minutes + 60 s" test "$(rc PTTL "$slot")" -gt 0 -a "$(rc PTTL "$slot")" -le 960000
+
 # Graceful stop: SIGTERM ends the workers within seconds.
 kill -TERM "$parent"
 gone() { ! kill -0 "$parent" 2>/dev/null; }

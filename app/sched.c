@@ -1,0 +1,102 @@
+/* sched.c -- recurring jobs: captures, holds, webhook retries, warm-up. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "conf.h"
+#include "log.h"
+#include "redis.h"
+#include "sched.h"
+#include "svc.h"
+#include "warm.h"
+
+static void
+sched_capture(void)
+{
+	struct json_object *m = json_object_new_object();
+
+	if (svc_payments_run_due(100, m) == API_OK)
+		LOG_INFO("scheduled captures: %s",
+		    json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+	json_object_put(m);
+}
+
+static void
+sched_holds(void)
+{
+	long n = 0;
+
+	if (svc_bookings_expire_holds(conf->booking_hold_minutes, &n) == API_OK &&
+	    n > 0)
+		LOG_INFO("scheduled hold expiry: %ld expired", n);
+}
+
+static void
+sched_webhooks(void)
+{
+	struct json_object *m = json_object_new_object();
+
+	(void)svc_webhooks_retry_due(10, m);
+	json_object_put(m);
+}
+
+static void
+sched_warm(void)
+{
+	struct warm_opts o = { .popular_cars = true, .availability = true,
+	    .fleet = true, .limit = 10, .days = 7 };
+
+	json_object_put(warm_run(&o));
+}
+
+static const struct sched_task {
+	const char	*name;
+	long		 period;	/* seconds; 86400 with at: daily */
+	long		 at;		/* seconds after 00:00 UTC (daily tasks) */
+	void		(*run)(void);
+} sched_tasks[] = {
+	{ "capture-payments", 15 * 60, 0, sched_capture },
+	{ "expire-holds", 5 * 60, 0, sched_holds },
+	{ "webhook-retry", 60, 0, sched_webhooks },
+	{ "warm-cache", 86400, 3 * 3600, sched_warm },
+};
+
+int
+sched_tick(time_t now)
+{
+	const struct sched_task *t;
+	char key[128];
+	long slot;
+	size_t i;
+	int ran = 0;
+
+	for (i = 0; i < sizeof sched_tasks / sizeof sched_tasks[0]; i++) {
+		t = &sched_tasks[i];
+		if ((long)now % t->period < t->at)
+			continue;	/* today's time has not come */
+		slot = ((long)now - t->at) / t->period;
+		snprintf(key, sizeof key, "sched:v1:%s:%ld", t->name, slot);
+		if (redis_set_nx(key, "1", (t->period + 60) * 1000L) != 1)
+			continue;	/* ran here or elsewhere, or no Redis */
+		LOG_DEBUG("scheduler: %s (slot %ld)", t->name, slot);
+		t->run();
+		ran++;
+	}
+	return ran;
+}
+
+int
+sched_loop(volatile sig_atomic_t *stop)
+{
+	log_set_role("scheduler");
+	while (!*stop) {
+		(void)sched_tick(time(NULL));
+		log_flush();
+		sleep(5);
+	}
+	return 0;
+}

@@ -1,0 +1,154 @@
+/* svc_queues.c -- the admin view of the job queues: counts, jobs, retry
+ * of dead letters, removal, pause and resume. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "queue.h"
+#include "request.h"
+#include "response.h"
+#include "svc.h"
+
+/* The queues the product runs. */
+static const char *const svc_queue_names[] = { "email", NULL };
+
+static enum api_err
+svc_queues_down(struct call *c)
+{
+	c->err_message = "The job queues are unavailable (Redis unreachable)";
+	return API_SERVICE_UNAVAILABLE;
+}
+
+enum api_err
+svc_queues_list(struct call *c)
+{
+	static const char *const states[5] = { "ready", "active", "delayed",
+	    "completed", "failed" };
+	struct json_object *o = json_object_new_object(), *a, *q;
+	long counts[5];
+	int i, j, paused;
+
+	a = json_object_new_array();
+	for (i = 0; svc_queue_names[i] != NULL; i++) {
+		if (queue_counts(svc_queue_names[i], counts) != 0 ||
+		    (paused = queue_paused(svc_queue_names[i])) < 0) {
+			json_object_put(o);
+			json_object_put(a);
+			return svc_queues_down(c);
+		}
+		q = json_object_new_object();
+		json_object_object_add(q, "name", json_object_new_string(svc_queue_names[i]));
+		for (j = 0; j < 5; j++)
+			json_object_object_add(q, states[j], json_object_new_int64(counts[j]));
+		json_object_object_add(q, "paused", json_object_new_boolean(paused));
+		json_object_array_add(a, q);
+	}
+	json_object_object_add(o, "queues", a);
+	response_json(c->resp, 200, o);
+	return API_OK;
+}
+
+enum api_err
+svc_queues_jobs(struct call *c)
+{
+	const char *const *f = c->req->field;
+	long page = f[2] ? atol(f[2]) : 1, limit = f[3] ? atol(f[3]) : 20, total = 0;
+	struct buf b;
+
+	/* fields: queue, state, page, limit */
+	buf_init(&b);
+	buf_adds(&b, "{\"jobs\":");
+	if (queue_list(f[0], f[1] ? f[1] : "failed", (page - 1) * limit,
+	    page * limit - 1, &b, &total) != 0) {
+		buf_free(&b);
+		return svc_queues_down(c);
+	}
+	buf_printf(&b, ",\"pagination\":{\"page\":%ld,\"limit\":%ld,\"total\":%ld,"
+	    "\"totalPages\":%ld}}", page, limit, total, (total + limit - 1) / limit);
+	response_raw_json(c->resp, 200, b.data, b.len);
+	buf_free(&b);
+	return API_OK;
+}
+
+enum api_err
+svc_queues_job(struct call *c)
+{
+	struct buf b;
+	int rc;
+
+	/* fields: queue, jobId */
+	buf_init(&b);
+	buf_adds(&b, "{\"job\":");
+	if ((rc = queue_get(c->req->field[0], c->req->field[1], &b)) <= 0) {
+		buf_free(&b);
+		if (rc < 0)
+			return svc_queues_down(c);
+		c->err_message = "Job not found";
+		return API_NOT_FOUND;
+	}
+	buf_adds(&b, "}");
+	response_raw_json(c->resp, 200, b.data, b.len);
+	buf_free(&b);
+	return API_OK;
+}
+
+static enum api_err
+svc_queues_ok(struct call *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "success", json_object_new_boolean(1));
+	response_json(c->resp, 200, o);
+	return API_OK;
+}
+
+enum api_err
+svc_queues_retry(struct call *c)
+{
+	int rc = queue_retry_dead(c->req->field[0], c->req->field[1]);
+
+	if (rc < 0)
+		return svc_queues_down(c);
+	if (rc == 0) {
+		c->err_message = "Only a dead-lettered job can be retried";
+		return API_CONFLICT;
+	}
+	return svc_queues_ok(c);
+}
+
+enum api_err
+svc_queues_remove(struct call *c)
+{
+	int rc = queue_remove(c->req->field[0], c->req->field[1]);
+
+	if (rc < 0)
+		return svc_queues_down(c);
+	if (rc == 0) {
+		c->err_message = "Job not found";
+		return API_NOT_FOUND;
+	}
+	if (rc == 2) {
+		c->err_message = "A worker holds this job; try again when it is done";
+		return API_CONFLICT;
+	}
+	return svc_queues_ok(c);
+}
+
+enum api_err
+svc_queues_pause(struct call *c)
+{
+	return queue_pause(c->req->field[0], true) == 0 ? svc_queues_ok(c) :
+	    svc_queues_down(c);
+}
+
+enum api_err
+svc_queues_resume(struct call *c)
+{
+	return queue_pause(c->req->field[0], false) == 0 ? svc_queues_ok(c) :
+	    svc_queues_down(c);
+}
