@@ -21,7 +21,7 @@
 #include "redis.h"
 #include "repo.h"
 #include "rng.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "worker.h"
 #include "xmalloc.h"
 
@@ -137,7 +137,7 @@ worker_spawn(long slot)
 	pid_t pid = fork();
 
 	if (pid == 0)
-		_exit(slot == 0 ? sched_loop(&worker_stop) :
+		_exit(slot == 0 ? scheduler_loop(&worker_stop) :
 		    worker_loop());
 	if (pid < 0)
 		LOG_ERR("fork of a worker failed: %s", strerror(errno));

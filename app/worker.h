@@ -6,7 +6,7 @@
  * marked relayed after an idempotent add, so a crash in between adds
  * nothing twice), reaps stalled jobs every few seconds whether or not it
  * is busy, and processes the email queue.  Waits are bounded polls.  One
- * more process runs the scheduler (sched.h). */
+ * more process runs the scheduler (scheduler.h). */
 #ifndef WORKER_H
 #define WORKER_H
 

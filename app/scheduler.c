@@ -1,4 +1,4 @@
-/* sched.c -- recurring jobs: captures, holds, webhook retries, warm-up. */
+/* scheduler.c -- recurring jobs: captures, holds, webhook retries, warm-up. */
 #include "config.h"
 
 #include <stdio.h>
@@ -10,12 +10,12 @@
 #include "conf.h"
 #include "log.h"
 #include "redis.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "svc.h"
 #include "warm.h"
 
 static void
-sched_capture(void)
+scheduler_capture(void)
 {
 	struct json_object *m = json_object_new_object();
 
@@ -26,7 +26,7 @@ sched_capture(void)
 }
 
 static void
-sched_holds(void)
+scheduler_holds(void)
 {
 	long n = 0;
 
@@ -36,7 +36,7 @@ sched_holds(void)
 }
 
 static void
-sched_webhooks(void)
+scheduler_webhooks(void)
 {
 	struct json_object *m = json_object_new_object();
 
@@ -45,7 +45,7 @@ sched_webhooks(void)
 }
 
 static void
-sched_warm(void)
+scheduler_warm(void)
 {
 	struct warm_opts o = { .popular_cars = true, .availability = true,
 	    .fleet = true, .limit = 10, .days = 7 };
@@ -53,29 +53,29 @@ sched_warm(void)
 	json_object_put(warm_run(&o));
 }
 
-static const struct sched_task {
+static const struct scheduler_task {
 	const char	*name;
 	long		 period;	/* seconds; 86400 with at: daily */
 	long		 at;		/* seconds after 00:00 UTC (daily tasks) */
 	void		(*run)(void);
-} sched_tasks[] = {
-	{ "capture-payments", 15 * 60, 0, sched_capture },
-	{ "expire-holds", 5 * 60, 0, sched_holds },
-	{ "webhook-retry", 60, 0, sched_webhooks },
-	{ "warm-cache", 86400, 3 * 3600, sched_warm },
+} scheduler_tasks[] = {
+	{ "capture-payments", 15 * 60, 0, scheduler_capture },
+	{ "expire-holds", 5 * 60, 0, scheduler_holds },
+	{ "webhook-retry", 60, 0, scheduler_webhooks },
+	{ "warm-cache", 86400, 3 * 3600, scheduler_warm },
 };
 
 int
-sched_tick(time_t now)
+scheduler_tick(time_t now)
 {
-	const struct sched_task *t;
+	const struct scheduler_task *t;
 	char key[128];
 	long slot;
 	size_t i;
 	int ran = 0;
 
-	for (i = 0; i < sizeof sched_tasks / sizeof sched_tasks[0]; i++) {
-		t = &sched_tasks[i];
+	for (i = 0; i < sizeof scheduler_tasks / sizeof scheduler_tasks[0]; i++) {
+		t = &scheduler_tasks[i];
 		if ((long)now % t->period < t->at)
 			continue;	/* today's time has not come */
 		slot = ((long)now - t->at) / t->period;
@@ -90,11 +90,11 @@ sched_tick(time_t now)
 }
 
 int
-sched_loop(volatile sig_atomic_t *stop)
+scheduler_loop(volatile sig_atomic_t *stop)
 {
 	log_set_role("scheduler");
 	while (!*stop) {
-		(void)sched_tick(time(NULL));
+		(void)scheduler_tick(time(NULL));
 		log_flush();
 		sleep(5);
 	}
