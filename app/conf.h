@@ -70,6 +70,10 @@ struct conf {
 	char		*resend_webhook_secret;
 	char		*docuseal_webhook_secret;
 	char		*cron_secret;
+	char		*webhook_urls;			/* comma-separated */
+	char		*webhook_secret;
+	struct cidr_list webhook_allow;
+	long		 webhook_backoff;		/* milliseconds */
 	char		*smtp_url;
 	char		*smtp_user;
 	char		*smtp_password;

@@ -6,9 +6,23 @@
 
 #include <curl/curl.h>
 
+#include <netdb.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "cidr.h"
 #include "http.h"
 
 static CURL *http_handle;
+
+/* Addresses an outbound webhook may not reach (RFC 6890 and friends). */
+#define HTTP_NOT_PUBLIC "0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8," \
+	"169.254.0.0/16,172.16.0.0/12,192.0.0.0/24,192.0.2.0/24,192.168.0.0/16," \
+	"198.18.0.0/15,198.51.100.0/24,203.0.113.0/24,224.0.0.0/3," \
+	"::/128,::1/128,::ffff:0:0/96,64:ff9b::/96,100::/64,2001:db8::/32," \
+	"fc00::/7,fe80::/10,ff00::/8"
+static struct cidr_list	http_not_public;
+static int		http_not_public_ready;
 
 static size_t
 http_sink(char *data, size_t size, size_t n, void *arg)
@@ -28,10 +42,11 @@ http_get_handle(void)
 	return http_handle;
 }
 
-int
-http_call(const char *method, const char *url, const char *const *headers,
+/* http_call() with an optional userpwd and a CURLOPT_RESOLVE pin. */
+static int
+http_request(const char *method, const char *url, const char *const *headers,
     const char *body, size_t len, const char *userpwd, long timeout_ms,
-    struct http_result *res)
+    struct curl_slist *resolve, struct http_result *res)
 {
 	struct curl_slist *h = NULL;
 	CURL *c;
@@ -65,6 +80,8 @@ http_call(const char *method, const char *url, const char *const *headers,
 		curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
 		curl_easy_setopt(c, CURLOPT_USERPWD, userpwd);
 	}
+	if (resolve != NULL)
+		curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
 	rc = curl_easy_perform(c);
 	curl_slist_free_all(h);
 	if (rc != CURLE_OK) {
@@ -73,6 +90,24 @@ http_call(const char *method, const char *url, const char *const *headers,
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
 	return 0;
+}
+
+int
+http_call(const char *method, const char *url, const char *const *headers,
+    const char *body, size_t len, const char *userpwd, long timeout_ms,
+    struct http_result *res)
+{
+	return http_request(method, url, headers, body, len, userpwd, timeout_ms,
+	    NULL, res);
+}
+
+static int
+http_call_pinned(const char *method, const char *url,
+    const char *const *headers, const char *body, size_t len, long timeout_ms,
+    struct curl_slist *resolve, struct http_result *res)
+{
+	return http_request(method, url, headers, body, len, NULL, timeout_ms,
+	    resolve, res);
 }
 
 void
@@ -145,4 +180,94 @@ http_smtp_send(const char *url, const char *user, const char *password,
 		return -1;
 	}
 	return 0;
+}
+
+/* The first address of host that may be reached, into ip.  Returns 0, or
+ * -1 with why. */
+static int
+http_public_address(const char *host, const struct cidr_list *allow, char *ip,
+    size_t iplen, char *why, size_t whylen)
+{
+	struct addrinfo hints, *ai = NULL, *a;
+	const char *bad;
+	char text[INET6_ADDRSTRLEN];
+	int found = -1;
+
+	if (!http_not_public_ready) {
+		(void)cidr_list_parse(HTTP_NOT_PUBLIC, &http_not_public, &bad);
+		http_not_public_ready = 1;
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &ai) != 0) {
+		snprintf(why, whylen, "cannot resolve %.100s", host);
+		return -1;
+	}
+	for (a = ai; a != NULL; a = a->ai_next) {
+		if (a->ai_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)a->ai_addr)->sin_addr,
+			    text, sizeof text);
+		else if (a->ai_family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)a->ai_addr)->sin6_addr,
+			    text, sizeof text);
+		else
+			continue;
+		if (cidr_list_contains(&http_not_public, text) &&
+		    !cidr_list_contains(allow, text)) {
+			snprintf(why, whylen, "%.100s is not a public address (%s)", host, text);
+			found = -1;
+			break;		/* one private answer refuses the host */
+		}
+		if (found != 0) {
+			snprintf(ip, iplen, "%s", text);
+			found = 0;
+		}
+	}
+	freeaddrinfo(ai);
+	if (found != 0 && why[0] == '\0')
+		snprintf(why, whylen, "%.100s has no address", host);
+	return found;
+}
+
+int
+http_post_public(const char *url, const struct cidr_list *allow,
+    const char *const *headers, const char *body, size_t len,
+    long timeout_ms, struct http_result *res)
+{
+	char *scheme = NULL, *host = NULL, *port = NULL, ip[INET6_ADDRSTRLEN],
+	    pin[512], h[300];
+	struct curl_slist *resolve = NULL;
+	CURLU *u = curl_url();
+	int rc = -1;
+	size_t n;
+
+	memset(res, 0, sizeof *res);
+	buf_init(&res->body);
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
+		snprintf(res->error, sizeof res->error, "not an http(s) URL");
+		goto out;
+	}
+	/* CURLUPART_HOST keeps an IPv6 literal's brackets. */
+	n = strlen(host);
+	snprintf(h, sizeof h, "%.*s", host[0] == '[' ? (int)n - 2 : (int)n,
+	    host[0] == '[' ? host + 1 : host);
+	if (http_public_address(h, allow, ip, sizeof ip, res->error,
+	    sizeof res->error) != 0)
+		goto out;
+	snprintf(pin, sizeof pin, strchr(ip, ':') ? "%s:%s:[%s]" : "%s:%s:%s",
+	    host, port, ip);
+	resolve = curl_slist_append(NULL, pin);
+	rc = http_call_pinned("POST", url, headers, body, len, timeout_ms,
+	    resolve, res);
+out:
+	curl_slist_free_all(resolve);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
 }

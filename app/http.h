@@ -9,6 +9,8 @@
 
 #include "buf.h"
 
+struct cidr_list;
+
 struct http_result {
 	long		status;		/* HTTP status, 0 when none arrived */
 	struct buf	body;
@@ -24,6 +26,16 @@ int http_call(const char *method, const char *url, const char *const *headers,
     const char *body, size_t len, const char *userpwd, long timeout_ms,
     struct http_result *res);
 void http_result_free(struct http_result *res);
+
+/* POST body (len bytes) to url like http_call(), but only to a public
+ * address: the host is resolved here, every address must be outside the
+ * loopback, private, link-local, shared, multicast and reserved ranges
+ * unless allow contains it, and the connection is pinned to the checked
+ * address (no second lookup to rebind).  Returns 0 when an answer
+ * arrived, -1 with res->error otherwise (refused, transport). */
+int http_post_public(const char *url, const struct cidr_list *allow,
+    const char *const *headers, const char *body, size_t len,
+    long timeout_ms, struct http_result *res);
 
 /* Submit message (len bytes, headers and body, CRLF line ends) over SMTP
  * at url (smtp://host:port; STARTTLS when the server offers it, required

@@ -161,7 +161,7 @@ static const struct key keys_docuseal_event[] = {	/* checked, then the rest is r
 };
 static const struct input input_docuseal_event = INPUT(BODY_JSON_OPEN, keys_docuseal_event);
 
-static const char *const queue_names[] = { "email", NULL };
+static const char *const queue_names[] = { "email", "webhook", NULL };
 static const char *const queue_states[] = { "ready", "active", "delayed",
 	"completed", "failed", NULL };
 static const struct key keys_queue[] = {

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "counter.h"
+#include "hooks.h"
 #include "log.h"
 #include "pricing.h"
 #include "ratelimit.h"
@@ -116,10 +117,11 @@ svc_admin_effects(const char *id, const char *from, const char *to,
 		snprintf(dedupe, sizeof dedupe, "booking_cancellation:%s", id);
 		snprintf(payload, sizeof payload, "{\"bookingId\":\"%s\","
 		    "\"actor\":\"admin\"}", id);
-		if (repo_booking_set_cancelled(id) != API_OK)
+		if (repo_booking_set_cancelled(id) != API_OK ||
+		    repo_outbox_add("email", "booking_cancellation", payload,
+		    dedupe) != API_OK)
 			return API_DATABASE_ERROR;
-		return repo_outbox_add("email", "booking_cancellation", payload,
-		    dedupe);
+		return hooks_event("booking.cancelled", id);
 	}
 	return API_OK;
 }

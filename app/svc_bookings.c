@@ -17,6 +17,7 @@
 #include "cache.h"
 #include "conf.h"
 #include "db.h"
+#include "hooks.h"
 #include "lock.h"
 #include "log.h"
 #include "pricing.h"
@@ -207,7 +208,10 @@ svc_bookings_write(struct call *c, const struct booking_in *b,
 		return e;
 	snprintf(payload, sizeof payload, "{\"bookingId\":\"%s\"}", id);
 	snprintf(dedupe, sizeof dedupe, "booking_confirmation:%s", id);
-	return repo_outbox_add("email", "booking_confirmation", payload, dedupe);
+	if ((e = repo_outbox_add("email", "booking_confirmation", payload,
+	    dedupe)) != API_OK)
+		return e;
+	return hooks_event("booking.created", id);
 }
 
 static void
@@ -528,6 +532,7 @@ svc_bookings_cancel(struct call *c)
 	    (e = repo_booking_event(id, "booking_cancelled", "customer",
 	    c->req->user_id, details, "Booking cancelled by customer")) != API_OK ||
 	    (e = repo_outbox_add("email", "booking_cancellation", details, dedupe)) != API_OK ||
+	    (e = hooks_event("booking.cancelled", id)) != API_OK ||
 	    (e = db_commit()) != API_OK)) {
 		db_rollback();
 		return e;

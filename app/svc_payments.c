@@ -16,6 +16,7 @@
 #include "cache.h"
 #include "clock.h"
 #include "db.h"
+#include "hooks.h"
 #include "log.h"
 #include "paypal.h"
 #include "pricing.h"
@@ -238,8 +239,10 @@ svc_payments_capture_booking(const char *booking, const char *actor,
 		    out->capture_id)) == API_OK &&
 		    (e = svc_payments_event(booking, "payment_captured", actor,
 		    actor_id, out->capture_id, p.amount, NULL,
-		    "Payment captured")) == API_OK)
-			e = repo_outbox_add("email", "payment_receipt", payload, dedupe);
+		    "Payment captured")) == API_OK &&
+		    (e = repo_outbox_add("email", "payment_receipt", payload,
+		    dedupe)) == API_OK)
+			e = hooks_event("payment.captured", booking);
 	}
 	if (e != API_OK || (e = db_commit()) != API_OK) {
 		LOG_ERR("booking %s: PayPal %s the capture of %s but it was not "
@@ -304,7 +307,8 @@ svc_payments_settle_locked(const char *booking, const struct svc_payment *p,
 		if (rc == PAYPAL_REFUSED)	/* expired or already voided */
 			LOG_WARN("booking %s: PayPal refused to void %s: %s", booking,
 			    p->auth, why.issue);
-		if ((e = repo_payment_move(p->id, booking, "voided", NULL)) != API_OK)
+		if ((e = repo_payment_move(p->id, booking, "voided", NULL)) != API_OK ||
+		    (e = hooks_event("payment.voided", booking)) != API_OK)
 			return e;
 		return svc_payments_event(booking, "payment_voided", actor, actor_id,
 		    p->auth, p->amount, reason, "Authorization voided");
@@ -318,7 +322,8 @@ svc_payments_settle_locked(const char *booking, const struct svc_payment *p,
 	if (rc == PAYPAL_REFUSED)	/* logged; the cancellation stands */
 		return svc_payments_event(booking, "refund_failed", actor, actor_id,
 		    p->capture, p->captured, why.issue, "PayPal refused the refund");
-	if ((e = repo_payment_move(p->id, booking, "refunded", NULL)) != API_OK)
+	if ((e = repo_payment_move(p->id, booking, "refunded", NULL)) != API_OK ||
+	    (e = hooks_event("payment.refunded", booking)) != API_OK)
 		return e;
 	return svc_payments_event(booking, "payment_refunded", actor, actor_id,
 	    refund, p->captured, reason, "Payment refunded");

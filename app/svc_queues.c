@@ -15,7 +15,7 @@
 #include "svc.h"
 
 /* The queues the product runs. */
-static const char *const svc_queue_names[] = { "email", NULL };
+static const char *const svc_queue_names[] = { "email", "webhook", NULL };
 
 static enum api_err
 svc_queues_down(struct call *c)

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "db.h"
+#include "hooks.h"
 #include "log.h"
 #include "mail.h"
 #include "queue.h"
@@ -25,7 +26,9 @@
 #include "worker.h"
 #include "xmalloc.h"
 
-#define WORKER_QUEUE		"email"
+#define WORKER_EMAIL		"email"
+#define WORKER_WEBHOOK		"webhook"
+#define WORKER_HOOK_ATTEMPTS	6
 #define WORKER_POLL_MS		200	/* idle wait before polling again */
 #define WORKER_REAP_US		(2 * 1000000LL)
 #define WORKER_MAX_STALLED	3
@@ -41,27 +44,69 @@ worker_on_term(int sig)
 	worker_stop = 1;
 }
 
-/* Move the unrelayed outbox rows of the email queue into it. */
+/* One outbox row of the webhook queue, being fanned out to the URLs. */
+struct worker_hook {
+	struct db_res	*res;
+	int		 row;
+	int		 failed;
+};
+
+/* Add the job of one URL: a delivery id stable across retries. */
 static void
-worker_relay(void)
+worker_hook_add(const char *url, int index, void *arg)
+{
+	struct worker_hook *h = arg;
+	struct queue_add_opts o = { .attempts = WORKER_HOOK_ATTEMPTS,
+	    .backoff_ms = conf->webhook_backoff };
+	struct json_object *d = json_object_new_object();
+	char did[64], idem[320], id[QUEUE_ID_LEN], ts[40];
+	bool dup;
+
+	snprintf(did, sizeof did, "whd_%s_%d", db_val(h->res, h->row, 0), index);
+	snprintf(idem, sizeof idem, "%s:%d", db_val(h->res, h->row, 3), index);
+	clock_iso8601(ts, sizeof ts);
+	json_object_object_add(d, "url", json_object_new_string(url));
+	json_object_object_add(d, "deliveryId", json_object_new_string(did));
+	json_object_object_add(d, "createdAt", json_object_new_string(ts));
+	json_object_object_add(d, "data", json_tokener_parse(db_val(h->res, h->row, 2)));
+	o.idem_key = idem;
+	if (queue_add(WORKER_WEBHOOK, db_val(h->res, h->row, 1),
+	    json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN), &o, id,
+	    &dup) != 0)
+		h->failed++;
+	json_object_put(d);
+}
+
+/* Move the unrelayed outbox rows of queue q into it (webhook rows become
+ * one job per URL).  Rows are marked relayed only after their jobs were
+ * added, and adds are idempotent, so a crash between the two adds
+ * nothing twice. */
+static void
+worker_relay(const char *q)
 {
 	struct queue_add_opts o = { .attempts = WORKER_ATTEMPTS,
 	    .backoff_ms = WORKER_BACKOFF_MS };
+	struct worker_hook h = { 0 };
 	struct db_res *res = NULL;
 	char id[QUEUE_ID_LEN];
-	bool dup;
+	bool dup, hook = strcmp(q, WORKER_WEBHOOK) == 0;
 	int i, n = 0;
 
 	if (db_begin() != API_OK)
 		return;
-	if (repo_outbox_claim(WORKER_QUEUE, 50, &res) != API_OK) {
+	if (repo_outbox_claim(q, 50, &res) != API_OK) {
 		db_rollback();
 		return;
 	}
 	for (i = 0; i < db_rows(res); i++) {
 		o.idem_key = db_val(res, i, 3);
-		if (queue_add(WORKER_QUEUE, db_val(res, i, 1), db_val(res, i, 2), &o,
-		    id, &dup) != 0 || repo_outbox_relayed(db_val(res, i, 0)) != API_OK)
+		h = (struct worker_hook){ .res = res, .row = i };
+		if (hook)
+			(void)hooks_fan_out(worker_hook_add, &h);
+		else if (queue_add(q, db_val(res, i, 1), db_val(res, i, 2), &o, id,
+		    &dup) != 0)
+			h.failed = 1;
+		if (h.failed > 0 || repo_outbox_relayed(db_val(res, i, 0)) != API_OK)
 			break;		/* Redis down: the rest waits */
 		n++;
 	}
@@ -69,7 +114,7 @@ worker_relay(void)
 	if (db_commit() != API_OK)
 		db_rollback();
 	else if (n > 0)
-		LOG_DEBUG("relayed %d outbox rows", n);
+		LOG_DEBUG("relayed %d outbox rows to %s", n, q);
 }
 
 /* Process one email job.  Returns true when it is done. */
@@ -88,40 +133,67 @@ worker_email(const struct queue_job *job, char *err, size_t errlen)
 	return ok;
 }
 
+/* The queues a worker serves, in the order it looks at them. */
+static const char *const worker_queues[] = { WORKER_EMAIL, WORKER_WEBHOOK };
+#define WORKER_NQUEUES	(sizeof worker_queues / sizeof worker_queues[0])
+
+/* Take one job of any queue and process it.  Returns false when none. */
+static bool
+worker_one(void)
+{
+	struct queue_job job;
+	char err[512] = "";
+	const char *q;
+	size_t i;
+	bool ok;
+
+	for (i = 0; i < WORKER_NQUEUES; i++) {
+		q = worker_queues[i];
+		if (queue_fetch(q, conf->queue_lease, &job) != 1)
+			continue;
+		ok = strcmp(q, WORKER_EMAIL) == 0 ? worker_email(&job, err, sizeof err) :
+		    hooks_deliver(&job, err, sizeof err);
+		if (!ok)
+			LOG_WARN("%s job %s (%s) failed: %s", q, job.id, job.name, err);
+		if (queue_finish(q, &job, ok, ok ? NULL : err) == 0)
+			LOG_WARN("%s job %s: lease lost before finishing; not recorded",
+			    q, job.id);
+		queue_job_free(&job);
+		return true;
+	}
+	return false;
+}
+
 /* One worker process: until stopped (or QUEUE_MAX_JOBS done). */
 static int
 worker_loop(void)
 {
 	struct timespec idle = { 0, WORKER_POLL_MS * 1000000L };
 	int64_t reaped = 0;
-	struct queue_job job;
-	char err[512];
 	long done = 0;
-	bool ok;
+	size_t i;
 	int rc;
 
 	rng_reseed();
 	log_set_role("worker");
 	while (!worker_stop && (conf->queue_max_jobs == 0 ||
 	    done < conf->queue_max_jobs)) {
-		worker_relay();
+		for (i = 0; i < WORKER_NQUEUES; i++)
+			worker_relay(worker_queues[i]);
 		if (clock_mono_us() - reaped > WORKER_REAP_US) {
-			if ((rc = queue_reap(WORKER_QUEUE, WORKER_MAX_STALLED)) > 0)
-				LOG_WARN("%d stalled jobs put back", rc);
+			for (i = 0; i < WORKER_NQUEUES; i++) {
+				rc = queue_reap(worker_queues[i], WORKER_MAX_STALLED);
+				if (rc > 0)
+					LOG_WARN("%d stalled %s jobs put back", rc,
+					    worker_queues[i]);
+			}
 			reaped = clock_mono_us();
 		}
-		if ((rc = queue_fetch(WORKER_QUEUE, conf->queue_lease, &job)) <= 0) {
+		if (!worker_one()) {
 			log_flush();
 			nanosleep(&idle, NULL);
 			continue;
 		}
-		ok = worker_email(&job, err, sizeof err);
-		if (!ok)
-			LOG_WARN("job %s (%s) failed: %s", job.id, job.name, err);
-		if (queue_finish(WORKER_QUEUE, &job, ok, ok ? NULL : err) == 0)
-			LOG_WARN("job %s: lease lost before finishing; not recorded",
-			    job.id);
-		queue_job_free(&job);
 		done++;
 	}
 	log_flush();

@@ -5,7 +5,7 @@
  * hand, then exits.  A worker relays the outbox to the queues (rows are
  * marked relayed after an idempotent add, so a crash in between adds
  * nothing twice), reaps stalled jobs every few seconds whether or not it
- * is busy, and processes the email queue.  Waits are bounded polls.  One
+ * is busy, and processes the email and webhook queues.  Waits are bounded polls.  One
  * more process runs the scheduler (scheduler.h). */
 #ifndef WORKER_H
 #define WORKER_H
