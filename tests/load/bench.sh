@@ -134,6 +134,28 @@ zipf_run() {	# zipf_run NAME [wrk args]: "hits total statements" -> $tmp/NAME
 zipf_run zipf
 zipf_run zipfnc -H "Authorization: Bearer $ADMIN" -H 'Cache-Control: no-cache'
 
+# (f) The job queue: no-op jobs, one producer process and one worker
+# (concurrency 1), ours (tests/load/queue-probe) against BullMQ 5's Node
+# worker (npm, installed here) on the same Redis, alternating, medians.
+QN=${BENCH_JOBS:-20000}
+BQ_OK=0
+if command -v npm >/dev/null && (cd "$tmp" && npm install --no-audit --no-fund --silent bullmq@5 >/dev/null 2>&1); then
+	cp "$ROOT/tests/load/bullmq-bench.mjs" "$tmp/"
+	BQ_OK=1
+fi
+for r in $(seq "$ROUNDS"); do
+	"$BUILD/tests/load/queue-probe" "$VAR/exodrive.env" bench "$QN" > "$tmp/q"
+	echo "$(awk '/^enqueue_per_s/ {e=$2} /^process_per_s/ {p=$2} /p50/ {a=$2} /p99/ {b=$2} END {print e, p, a, b}' "$tmp/q")" >> "$tmp/queue-ours"
+	if [ "$BQ_OK" = 1 ]; then
+		name=bench-$r-$$
+		(cd "$tmp" && node bullmq-bench.mjs work "$VAR/run/redis.sock" "$name" "$QN" > "$tmp/bw") &
+		sleep 1
+		(cd "$tmp" && node bullmq-bench.mjs produce "$VAR/run/redis.sock" "$name" "$QN" > "$tmp/bp")
+		wait
+		echo "$(awk '/^enqueue_per_s/ {print $2}' "$tmp/bp") $(awk '/^process_per_s/ {p=$2} /p50/ {a=$2} /p99/ {b=$2} END {print p, a, b}' "$tmp/bw")" >> "$tmp/queue-bullmq"
+	fi
+done
+
 # Booking creation latency: BOOKINGS sequential requests, each for its own
 # car and week, so every one is a real 201 (no cache, no conflict).
 mapfile -t BENCH_CARS < <(psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc \
@@ -193,6 +215,18 @@ fi
 			    on, off, off ? 100 * (1 - on / off) : 0 }'
 	else
 		echo "PostgreSQL statements per request: pg_stat_statements not loaded (restart PostgreSQL: ./dev pg-stop; ./dev up)"
+	fi
+	printf '(f) job queue, %d no-op jobs, 1 producer + 1 worker: %-8s enqueue/s %7s  jobs/s %7s  start latency p50 %s ms p99 %s ms\n' \
+		"$QN" ours "$(median 1 "$tmp/queue-ours")" "$(median 2 "$tmp/queue-ours")" \
+		"$(median 3 "$tmp/queue-ours")" "$(median 4 "$tmp/queue-ours")"
+	if [ -s "$tmp/queue-bullmq" ]; then
+		printf '(f) job queue, %d no-op jobs, 1 producer + 1 worker: %-8s enqueue/s %7s  jobs/s %7s  start latency p50 %s ms p99 %s ms\n' \
+			"$QN" bullmq5 "$(median 1 "$tmp/queue-bullmq")" "$(median 2 "$tmp/queue-bullmq")" \
+			"$(median 3 "$tmp/queue-bullmq")" "$(median 4 "$tmp/queue-bullmq")"
+		printf 'ours / BullMQ 5 worker jobs per second: %s\n' \
+			"$(awk -v a="$(median 2 "$tmp/queue-ours")" -v b="$(median 2 "$tmp/queue-bullmq")" 'BEGIN { printf "%.2f", a / b }')"
+	else
+		echo "BullMQ not measured: npm could not install bullmq"
 	fi
 	if [ -s "$tmp/book" ]; then
 		sort -k2 -g "$tmp/book" | awk '{ t[NR] = $2 * 1000; if ($1 == 201) ok++ }

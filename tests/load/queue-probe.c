@@ -2,11 +2,14 @@
  * integration tests: lease fencing and the retry back-off.
  *
  * Usage: queue-probe CONFIG lease|backoff
+ *        queue-probe CONFIG bench N  (no-op throughput of one worker)
  * Prints "name value" lines; the test checks them.  Uses a queue of its
  * own (probe-MODE-PID), which no worker consumes. */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -81,16 +84,77 @@ probe_backoff(const char *q)
 	return 0;
 }
 
+static int
+probe_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* One producer (a child) adds n no-op jobs carrying their enqueue time;
+ * this process, one worker, fetches and finishes them.  Prints jobs/s of
+ * both and the enqueue-to-start latency. */
+static int
+probe_bench(const char *q, long n)
+{
+	struct queue_add_opts o = { .attempts = 1 };
+	struct queue_job j;
+	char id[QUEUE_ID_LEN], data[64];
+	long long *lat = calloc((size_t)n, sizeof *lat);
+	int64_t t0, t1, first = 0;
+	long i, done = 0;
+	bool dup;
+	pid_t pid;
+	int st;
+
+	if (lat == NULL)
+		return 1;
+	t0 = clock_wall_ms() * 1000;
+	if ((pid = fork()) == 0) {
+		redis_close();
+		for (i = 0; i < n; i++) {
+			snprintf(data, sizeof data, "{\"t\":%lld}",
+			    (long long)(clock_wall_ms() * 1000));
+			if (queue_add(q, "noop", data, &o, id, &dup) != 0)
+				_exit(1);
+		}
+		printf("enqueue_per_s %.0f\n", (double)n * 1e6 /
+		    (double)(clock_wall_ms() * 1000 - t0));
+		fflush(stdout);
+		_exit(0);
+	}
+	while (done < n) {
+		if (queue_fetch(q, 30000, &j) != 1)
+			continue;
+		if (first == 0)
+			first = clock_mono_us();
+		lat[done++] = clock_wall_ms() * 1000 - strtoll(j.data + 5, NULL, 10);
+		(void)queue_finish(q, &j, true, NULL);
+		queue_job_free(&j);
+	}
+	t1 = clock_mono_us();
+	waitpid(pid, &st, 0);
+	qsort(lat, (size_t)n, sizeof *lat, probe_cmp);
+	printf("process_per_s %.0f\n", (double)n * 1e6 / (double)(t1 - first));
+	printf("latency_ms_p50 %.2f\nlatency_ms_p99 %.2f\n", lat[n / 2] / 1000.0,
+	    lat[n * 99 / 100] / 1000.0);
+	free(lat);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	char err[256], q[64];
 
-	if (argc != 3 || conf_load(&probe_conf, argv[1], err, sizeof err) != 0) {
-		fprintf(stderr, "usage: queue-probe CONFIG lease|backoff\n");
+	if (argc < 3 || conf_load(&probe_conf, argv[1], err, sizeof err) != 0) {
+		fprintf(stderr, "usage: queue-probe CONFIG lease|backoff|bench N\n");
 		return 2;
 	}
 	conf = &probe_conf;
 	snprintf(q, sizeof q, "probe-%s-%d", argv[2], (int)getpid());
+	if (strcmp(argv[2], "bench") == 0)
+		return probe_bench(q, argc > 3 ? atol(argv[3]) : 20000);
 	return strcmp(argv[2], "lease") == 0 ? probe_lease(q) : probe_backoff(q);
 }
