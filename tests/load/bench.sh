@@ -149,9 +149,10 @@ for r in $(seq "$ROUNDS"); do
 	if [ "$BQ_OK" = 1 ]; then
 		name=bench-$r-$$
 		(cd "$tmp" && node bullmq-bench.mjs work "$VAR/run/redis.sock" "$name" "$QN" > "$tmp/bw") &
+		bq=$!
 		sleep 1
 		(cd "$tmp" && node bullmq-bench.mjs produce "$VAR/run/redis.sock" "$name" "$QN" > "$tmp/bp")
-		wait
+		wait "$bq"	# not a bare wait: the hello pools run in the background
 		echo "$(awk '/^enqueue_per_s/ {print $2}' "$tmp/bp") $(awk '/^process_per_s/ {p=$2} /p50/ {a=$2} /p99/ {b=$2} END {print p, a, b}' "$tmp/bw")" >> "$tmp/queue-bullmq"
 	fi
 done
