@@ -172,38 +172,63 @@ queue_add(const char *q, const char *name, const char *data,
 	return rc;
 }
 
-int
-queue_fetch(const char *q, long lease_ms, struct queue_job *job)
+/* The strings of a fetch call. */
+struct queue_fetch_args {
+	char	k[5][160], prefix[96], lease[24];
+};
+
+static void
+queue_fetch_call(const char *q, long lease_ms, struct queue_job *job,
+    struct queue_fetch_args *a, struct redis_call *call)
 {
-	char k[5][160], prefix[96], lease[24];
-	struct redis_call call = { .script = &queue_fetch_lua, .nkeys = 5, .argc = 8 };
+	memset(job, 0, sizeof *job);
+	memset(call, 0, sizeof *call);
+	queue_key(q, "ready", a->k[0], sizeof a->k[0]);
+	queue_key(q, "active", a->k[1], sizeof a->k[1]);
+	queue_key(q, "delayed", a->k[2], sizeof a->k[2]);
+	queue_key(q, "paused", a->k[3], sizeof a->k[3]);
+	queue_key(q, "events", a->k[4], sizeof a->k[4]);
+	queue_key(q, "", a->prefix, sizeof a->prefix);
+	snprintf(a->lease, sizeof a->lease, "%ld", lease_ms);
+	rng_hex(job->token, 16);	/* 32 hex characters */
+	call->script = &queue_fetch_lua;
+	call->nkeys = 5;
+	call->argc = 8;
+	call->argv[0] = a->k[0], call->argv[1] = a->k[1], call->argv[2] = a->k[2];
+	call->argv[3] = a->k[3], call->argv[4] = a->k[4];
+	call->argv[5] = a->prefix, call->argv[6] = a->lease;
+	call->argv[7] = job->token;
+}
+
+static int
+queue_fetch_result(struct redis_call *call, struct queue_job *job)
+{
 	int rc = -1;
 
-	memset(job, 0, sizeof *job);
-	queue_key(q, "ready", k[0], sizeof k[0]);
-	queue_key(q, "active", k[1], sizeof k[1]);
-	queue_key(q, "delayed", k[2], sizeof k[2]);
-	queue_key(q, "paused", k[3], sizeof k[3]);
-	queue_key(q, "events", k[4], sizeof k[4]);
-	queue_key(q, "", prefix, sizeof prefix);
-	snprintf(lease, sizeof lease, "%ld", lease_ms);
-	rng_hex(job->token, 16);	/* 32 hex characters */
-	call.argv[0] = k[0], call.argv[1] = k[1], call.argv[2] = k[2];
-	call.argv[3] = k[3], call.argv[4] = k[4];
-	call.argv[5] = prefix, call.argv[6] = lease, call.argv[7] = job->token;
-	if (redis_run(&call, 1) == 0) {
+	if (call->nval >= 0) {
 		rc = 0;
-		if (call.nval == 4) {
-			snprintf(job->id, sizeof job->id, "%s", call.val[0].s);
-			snprintf(job->name, sizeof job->name, "%s", call.val[1].s);
-			job->data = call.val[2].s;
-			call.val[2].s = NULL;
-			job->attempts_made = (long)call.val[3].i;
+		if (call->nval == 4) {
+			snprintf(job->id, sizeof job->id, "%s", call->val[0].s);
+			snprintf(job->name, sizeof job->name, "%s", call->val[1].s);
+			job->data = call->val[2].s;
+			call->val[2].s = NULL;
+			job->attempts_made = (long)call->val[3].i;
 			rc = 1;
 		}
 	}
-	redis_call_free(&call);
+	redis_call_free(call);
 	return rc;
+}
+
+int
+queue_fetch(const char *q, long lease_ms, struct queue_job *job)
+{
+	struct queue_fetch_args a;
+	struct redis_call call;
+
+	queue_fetch_call(q, lease_ms, job, &a, &call);
+	(void)redis_run(&call, 1);
+	return queue_fetch_result(&call, job);
 }
 
 static int
@@ -230,29 +255,64 @@ queue_heartbeat(const char *q, const struct queue_job *job, long lease_ms)
 	return queue_int_call(&call);
 }
 
+/* The strings of a finish call. */
+struct queue_finish_args {
+	char	k[6][160], jobpart[64], jitter[24];
+};
+
+static void
+queue_finish_call(const char *q, const struct queue_job *job, bool ok,
+    const char *error, struct queue_finish_args *a, struct redis_call *call)
+{
+	unsigned short r;
+
+	memset(call, 0, sizeof *call);
+	queue_key(q, "active", a->k[0], sizeof a->k[0]);
+	snprintf(a->jobpart, sizeof a->jobpart, "job:%s", job->id);
+	queue_key(q, a->jobpart, a->k[1], sizeof a->k[1]);
+	queue_key(q, "completed", a->k[2], sizeof a->k[2]);
+	queue_key(q, "failed", a->k[3], sizeof a->k[3]);
+	queue_key(q, "delayed", a->k[4], sizeof a->k[4]);
+	queue_key(q, "events", a->k[5], sizeof a->k[5]);
+	rng_bytes(&r, sizeof r);
+	snprintf(a->jitter, sizeof a->jitter, "%.4f", (double)(r % 10000) / 10000.0);
+	call->script = &queue_finish_lua;
+	call->nkeys = 6;
+	call->argc = 11;
+	call->argv[0] = a->k[0], call->argv[1] = a->k[1], call->argv[2] = a->k[2];
+	call->argv[3] = a->k[3], call->argv[4] = a->k[4], call->argv[5] = a->k[5];
+	call->argv[6] = job->id, call->argv[7] = job->token;
+	call->argv[8] = ok ? "1" : "0", call->argv[9] = error ? error : "";
+	call->argv[10] = a->jitter;
+}
+
 int
 queue_finish(const char *q, const struct queue_job *job, bool ok,
     const char *error)
 {
-	char k[6][160], jobpart[64], jitter[24];
-	struct redis_call call = { .script = &queue_finish_lua, .nkeys = 6, .argc = 11 };
-	unsigned short r;
+	struct queue_finish_args a;
+	struct redis_call call;
 
-	queue_key(q, "active", k[0], sizeof k[0]);
-	snprintf(jobpart, sizeof jobpart, "job:%s", job->id);
-	queue_key(q, jobpart, k[1], sizeof k[1]);
-	queue_key(q, "completed", k[2], sizeof k[2]);
-	queue_key(q, "failed", k[3], sizeof k[3]);
-	queue_key(q, "delayed", k[4], sizeof k[4]);
-	queue_key(q, "events", k[5], sizeof k[5]);
-	rng_bytes(&r, sizeof r);
-	snprintf(jitter, sizeof jitter, "%.4f", (double)(r % 10000) / 10000.0);
-	call.argv[0] = k[0], call.argv[1] = k[1], call.argv[2] = k[2];
-	call.argv[3] = k[3], call.argv[4] = k[4], call.argv[5] = k[5];
-	call.argv[6] = job->id, call.argv[7] = job->token;
-	call.argv[8] = ok ? "1" : "0", call.argv[9] = error ? error : "";
-	call.argv[10] = jitter;
+	queue_finish_call(q, job, ok, error, &a, &call);
 	return queue_int_call(&call);
+}
+
+int
+queue_finish_fetch(const char *q, const struct queue_job *job, bool ok,
+    const char *error, long lease_ms, struct queue_job *next, int *fetched)
+{
+	struct queue_finish_args fa;
+	struct queue_fetch_args ga;
+	struct redis_call call[2];
+	int rc;
+
+	queue_finish_call(q, job, ok, error, &fa, &call[0]);
+	queue_fetch_call(q, lease_ms, next, &ga, &call[1]);
+	(void)redis_run(call, 2);
+	rc = call[0].nval == 1 ? (int)call[0].val[0].i : -1;
+	redis_call_free(&call[0]);
+	*fetched = queue_fetch_result(&call[1], next);
+	return rc;
 }
 
 int

@@ -55,6 +55,11 @@ int queue_heartbeat(const char *q, const struct queue_job *job, long lease_ms);
  * rejected: another worker owns the job now), -1. */
 int queue_finish(const char *q, const struct queue_job *job, bool ok,
     const char *error);
+/* queue_finish() of job and queue_fetch() of the next job in one round
+ * trip.  Returns what queue_finish() returns; *fetched gets what
+ * queue_fetch() returns. */
+int queue_finish_fetch(const char *q, const struct queue_job *job, bool ok,
+    const char *error, long lease_ms, struct queue_job *next, int *fetched);
 /* Put jobs whose lease expired back to ready (or dead-letter them after
  * max_stalled stalls).  Returns how many moved, or -1. */
 int queue_reap(const char *q, long max_stalled);

@@ -137,31 +137,61 @@ worker_email(const struct queue_job *job, char *err, size_t errlen)
 static const char *const worker_queues[] = { WORKER_EMAIL, WORKER_WEBHOOK };
 #define WORKER_NQUEUES	(sizeof worker_queues / sizeof worker_queues[0])
 
-/* Take one job of any queue and process it.  Returns false when none. */
+#define WORKER_STREAK	100	/* jobs in a row before relaying and reaping */
+
+/* Process job of queue q.  Returns true when it is done, else false with
+ * the reason in err. */
 static bool
-worker_one(void)
+worker_process(const char *q, const struct queue_job *job, char *err,
+    size_t errlen)
 {
-	struct queue_job job;
-	char err[512] = "";
+	bool ok;
+
+	err[0] = '\0';
+	ok = strcmp(q, WORKER_EMAIL) == 0 ? worker_email(job, err, errlen) :
+	    hooks_deliver(job, err, errlen);
+	if (!ok)
+		LOG_WARN("%s job %s (%s) failed: %s", q, job->id, job->name, err);
+	return ok;
+}
+
+/* Take jobs of the first queue that has one and process a streak of
+ * them, each finish sharing its round trip with the next fetch.  Returns
+ * how many were processed (0: every queue was empty). */
+static long
+worker_streak(void)
+{
+	struct queue_job job, next;
+	char err[512];
 	const char *q;
+	long n = 0;
 	size_t i;
 	bool ok;
+	int got, rc;
 
 	for (i = 0; i < WORKER_NQUEUES; i++) {
 		q = worker_queues[i];
 		if (queue_fetch(q, conf->queue_lease, &job) != 1)
 			continue;
-		ok = strcmp(q, WORKER_EMAIL) == 0 ? worker_email(&job, err, sizeof err) :
-		    hooks_deliver(&job, err, sizeof err);
-		if (!ok)
-			LOG_WARN("%s job %s (%s) failed: %s", q, job.id, job.name, err);
-		if (queue_finish(q, &job, ok, ok ? NULL : err) == 0)
-			LOG_WARN("%s job %s: lease lost before finishing; not recorded",
-			    q, job.id);
-		queue_job_free(&job);
-		return true;
+		for (;;) {
+			ok = worker_process(q, &job, err, sizeof err);
+			n++;
+			got = 0;
+			if (worker_stop || n >= WORKER_STREAK)
+				rc = queue_finish(q, &job, ok, ok ? NULL : err);
+			else
+				rc = queue_finish_fetch(q, &job, ok, ok ? NULL : err,
+				    conf->queue_lease, &next, &got);
+			if (rc == 0)
+				LOG_WARN("%s job %s: lease lost before finishing; "
+				    "not recorded", q, job.id);
+			queue_job_free(&job);
+			if (got != 1)
+				return n;
+			job = next;
+		}
 	}
-	return false;
+	return 0;
 }
 
 /* One worker process: until stopped (or QUEUE_MAX_JOBS done). */
@@ -170,7 +200,7 @@ worker_loop(void)
 {
 	struct timespec idle = { 0, WORKER_POLL_MS * 1000000L };
 	int64_t reaped = 0;
-	long done = 0;
+	long done = 0, n;
 	size_t i;
 	int rc;
 
@@ -189,12 +219,12 @@ worker_loop(void)
 			}
 			reaped = clock_mono_us();
 		}
-		if (!worker_one()) {
+		if ((n = worker_streak()) == 0) {
 			log_flush();
 			nanosleep(&idle, NULL);
 			continue;
 		}
-		done++;
+		done += n;
 	}
 	log_flush();
 	db_close();
