@@ -258,6 +258,8 @@ worker_main(void)
 	sa.sa_handler = worker_on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;	/* a Redis restart must not kill a worker */
+	sigaction(SIGPIPE, &sa, NULL);
 	log_set_role("worker-parent");
 	LOG_INFO("starting %ld workers and the scheduler", n - 1);
 	for (i = 0; i < n; i++)

@@ -4,6 +4,10 @@
 . "$(dirname "$0")/lib.sh"
 
 xc() { req GET "$@"; hdr X-Cache; }
+# An earlier test stopped Redis: let every responder's circuit close
+# (REDIS_BREAKER_OPEN is 1 s) so these answers come from Redis, not from a
+# responder's own stand-in store.
+sleep 1.5
 login() { curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
 	-d "{\"email\":\"$1\",\"password\":\"exodrive-dev-password\"}" | jq -r .accessToken; }
 day() { date -u -d "+$1 days" +%F; }
