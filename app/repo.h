@@ -100,6 +100,13 @@ enum api_err repo_outbox_relayed(const char *id);
 /* The template data of a booking's emails as JSON text. */
 enum api_err repo_email_booking(const char *booking, const char *base_url,
     struct db_res **res, const char **json);
+/* API_OK when booking exists and email kind can be sent for it (a
+ * receipt needs a captured payment: else API_CONFLICT). */
+enum api_err repo_email_resendable(const char *booking, const char *kind);
+/* Page (20 each, newest first) of the Resend inbox, optionally matching
+ * search in recipient or subject, as JSON {emails, pagination}. */
+enum api_err repo_email_inbox(const char *page, const char *search,
+    struct db_res **res, const char **json);
 /* Record an email of kind for booking: sent with its Message-ID, or failed
  * with error (a retry follows); the booking's email columns follow. */
 enum api_err repo_email_sent(const char *booking, const char *kind,

@@ -421,3 +421,42 @@ repo_email_sent(const char *booking, const char *kind, const char *to,
 		    " email_last_failure_reason = $3 WHERE id = $1::uuid", 3, q);
 	return API_OK;
 }
+
+enum api_err
+repo_email_resendable(const char *booking, const char *kind)
+{
+	const char *p[1] = { booking };
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("SELECT EXISTS (SELECT 1 FROM payments WHERE booking_id = b.id"
+	    " AND status IN ('captured', 'refunded')) FROM bookings b"
+	    " WHERE b.id = $1::uuid", 1, p, &res);
+	if (e != API_OK)
+		return e;
+	if (db_rows(res) == 0)
+		e = API_NOT_FOUND;
+	else if (strcmp(kind, "payment_receipt") == 0 && strcmp(db_val(res, 0, 0), "t") != 0)
+		e = API_CONFLICT;
+	db_free(res);
+	return e;
+}
+
+enum api_err
+repo_email_inbox(const char *page, const char *search, struct db_res **res,
+    const char **json)
+{
+	const char *p[2] = { page, search };
+
+	return repo_json("WITH f AS (SELECT * FROM inbox_emails WHERE $2::text IS NULL"
+	    "  OR recipient_email ILIKE '%' || replace(replace($2, '%', '\\%'), '_', '\\_') || '%'"
+	    "  OR subject ILIKE '%' || replace(replace($2, '%', '\\%'), '_', '\\_') || '%')"
+	    " SELECT json_build_object('emails', coalesce((SELECT json_agg(x) FROM"
+	    "  (SELECT resend_email_id AS \"emailId\", last_event_type AS \"lastEvent\","
+	    "   last_event_at AS \"lastEventAt\", recipient_email AS recipient, subject,"
+	    "   booking_id AS \"bookingId\", bounce_type AS \"bounceType\","
+	    "   opened_at AS \"openedAt\", clicked_at AS \"clickedAt\" FROM f"
+	    "   ORDER BY last_event_at DESC LIMIT 20 OFFSET ($1::int - 1) * 20) x), '[]'),"
+	    " 'pagination', json_build_object('page', $1::int, 'limit', 20,"
+	    "  'total', (SELECT count(*) FROM f)))::text", 2, p, res, json);
+}

@@ -129,6 +129,16 @@ response_raw_json(struct resp *s, int status, const char *json, size_t len)
 }
 
 void
+response_body(struct resp *s, int status, const char *content_type,
+    const char *body, size_t len)
+{
+	s->status = status;
+	s->content_type = content_type;
+	buf_reset(&s->body);
+	buf_add(&s->body, body ? body : "", len);
+}
+
+void
 response_empty(struct resp *s, int status)
 {
 	s->status = status;

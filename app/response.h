@@ -34,6 +34,9 @@ void response_json(struct resp *s, int status, struct json_object *obj);
 /* Set a body of JSON text produced elsewhere (PostgreSQL). */
 void response_raw_json(struct resp *s, int status, const char *json,
     size_t len);
+/* Set a body of another media type (content_type: static storage). */
+void response_body(struct resp *s, int status, const char *content_type,
+    const char *body, size_t len);
 /* Set an empty body with status. */
 void response_empty(struct resp *s, int status);
 /* Replace the response with the error envelope of err: message NULL means

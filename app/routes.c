@@ -161,6 +161,27 @@ static const struct key keys_docuseal_event[] = {	/* checked, then the rest is r
 };
 static const struct input input_docuseal_event = INPUT(BODY_JSON_OPEN, keys_docuseal_event);
 
+static const char *const mail_kinds[] = { "booking_confirmation",
+	"payment_receipt", "booking_cancellation", NULL };
+static const char *const mail_formats[] = { "html", "text", NULL };
+static const struct key keys_email_preview[] = {
+	{ .name = "type", .src = KEY_QUERY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
+	{ .name = "format", .src = KEY_QUERY, .type = KEY_ENUM, .choices = mail_formats },
+	{ .name = "bookingId", .src = KEY_QUERY, .type = KEY_UUID, .required = true },
+};
+static const struct input input_email_preview = INPUT(BODY_NONE, keys_email_preview);
+static const struct key keys_email_resend[] = {
+	{ .name = "bookingId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	{ .name = "emailType", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
+	{ .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
+};
+static const struct input input_email_resend = INPUT(BODY_JSON, keys_email_resend);
+static const struct key keys_inbox[] = {
+	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100000 },
+	{ .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 200 },
+};
+static const struct input input_inbox = INPUT(BODY_NONE, keys_inbox);
+
 static const char *const queue_names[] = { "email", "webhook", NULL };
 static const char *const queue_states[] = { "ready", "active", "delayed",
 	"completed", "failed", NULL };
@@ -498,6 +519,21 @@ static const struct route routes[] = {
 	  .handler = svc_payments_process, .auth = AUTH_CRON, .rate = RATE_NONE,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .summary = "Capture due payments; void or refund those of cancelled bookings" },
+	/* GET /api/admin/emails/preview: a booking's email, rendered. */
+	{ .method = METHOD_GET, .path = "/api/admin/emails/preview",
+	  .handler = svc_emails_preview, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_email_preview,
+	  .summary = "Render a booking's email (html or text) without sending it" },
+	/* POST /api/admin/emails/resend: send a booking's email again. */
+	{ .method = METHOD_POST, .path = "/api/admin/emails/resend",
+	  .handler = svc_emails_resend, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_email_resend,
+	  .summary = "Queue a booking's email again (a receipt needs a captured payment)" },
+	/* GET /api/admin/inbox: what the mail provider reported. */
+	{ .method = METHOD_GET, .path = "/api/admin/inbox",
+	  .handler = svc_emails_inbox, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_inbox,
+	  .summary = "Provider email events, 20 per page, newest first" },
 	/* GET /api/admin/queues: counts per state. */
 	{ .method = METHOD_GET, .path = "/api/admin/queues",
 	  .handler = svc_queues_list, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

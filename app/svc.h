@@ -99,6 +99,11 @@ enum api_err svc_payments_capture_booking(const char *booking,
  * scheduler's sweep (svc_payments_run_due). */
 enum api_err svc_payments_settle(const char *booking, const char *actor,
     const char *actor_id, const char *reason);
+/* svc_emails.c */
+enum api_err svc_emails_preview(struct call *c);
+enum api_err svc_emails_resend(struct call *c);
+enum api_err svc_emails_inbox(struct call *c);
+
 /* svc_queues.c */
 enum api_err svc_queues_list(struct call *c);
 enum api_err svc_queues_jobs(struct call *c);

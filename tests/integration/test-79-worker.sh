@@ -41,6 +41,22 @@ check "the Message-ID is made from the job id ($mid)" bash -c "[[ '$mid' =~ ^\<j
 check "the booking records it as sent with that Message-ID" eq "$(psql_q "select email_confirmation_status||' '||email_confirmation_message_id from bookings where id='$bid'")" "sent $mid"
 check "and email_events too" eq "$(psql_q "select status from email_events where booking_id='$bid' and email_type='booking_confirmation'")" sent
 
+# Admin: preview, resend, inbox.
+req GET "/api/admin/emails/preview?type=booking_confirmation&bookingId=$bid" -H "Authorization: Bearer $adm"
+check "preview renders the HTML email" eq "$STATUS $(hdr Content-Type)" "200 text/html; charset=utf-8"
+check "with the name escaped" grep -q 'Hello Tom &lt;b&gt;&amp;&lt;/b&gt;' "$OUT/body"
+req GET "/api/admin/emails/preview?type=booking_confirmation&format=text&bookingId=$bid" -H "Authorization: Bearer $adm"
+check "and the text one" grep -q "Reference:  *$ref" "$OUT/body"
+n0=$(grep -l "Reference:  *$ref" "$MAIL"/* | wc -l)
+req POST /api/admin/emails/resend -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' -d "{\"bookingId\":\"$bid\",\"emailType\":\"booking_confirmation\",\"reason\":\"lost\"}"
+check "an admin queues the confirmation again (202)" eq "$STATUS" 202
+resent() { [ "$(grep -l "Reference:  *$ref" "$MAIL"/* | wc -l)" -gt "$n0" ]; }
+check "and it is sent again" until_ok 100 resent
+req POST /api/admin/emails/resend -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' -d "{\"bookingId\":\"$bid\",\"emailType\":\"payment_receipt\"}"
+check "a receipt without a captured payment is 409" eq "$STATUS" 409
+req GET /api/admin/inbox -H "Authorization: Bearer $adm"
+check "the inbox lists provider events" test "$(js '.pagination.total')" -ge 1
+
 # The queue scripts: lease fencing and the retry back-off.
 "$PROBE" "$VAR/exodrive.env" lease > "$OUT/lease"
 check "a job whose lease expired is put back by the reaper" grep -qx 'reaped 1' "$OUT/lease"
