@@ -27,6 +27,8 @@ mail_subject_of(const char *kind)
 		return "Payment Receipt - {{carName}} | ExoDrive";
 	if (strcmp(kind, "booking_cancellation") == 0)
 		return "Booking Cancellation - {{carName}}";
+	if (strcmp(kind, "reminder") == 0)
+		return "Reminder: your {{carName}} is ready tomorrow | ExoDrive";
 	return NULL;
 }
 

@@ -95,6 +95,9 @@ enum api_err repo_outbox_add(const char *queue, const char *job,
 /* Lock up to limit unrelayed outbox rows of queue (skipping rows another
  * relay holds): id, job name, payload, idempotency key. */
 enum api_err repo_outbox_claim(const char *queue, long limit, struct db_res **res);
+/* Queue the reminder email of every booking picked up tomorrow (once per
+ * booking); *count gets how many were new. */
+enum api_err repo_outbox_reminders(long *count);
 /* Mark outbox row id relayed to the queue. */
 enum api_err repo_outbox_relayed(const char *id);
 /* The template data of a booking's emails as JSON text. */

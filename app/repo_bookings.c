@@ -460,3 +460,23 @@ repo_email_inbox(const char *page, const char *search, struct db_res **res,
 	    " 'pagination', json_build_object('page', $1::int, 'limit', 20,"
 	    "  'total', (SELECT count(*) FROM f)))::text", 2, p, res, json);
 }
+
+enum api_err
+repo_outbox_reminders(long *count)
+{
+	struct db_res *res;
+	enum api_err e;
+
+	/* Bookings picked up tomorrow (UTC), once each. */
+	e = db_query("WITH x AS (INSERT INTO outbox (queue, job_name, payload, dedupe_key)"
+	    " SELECT 'email', 'reminder', json_build_object('bookingId', id)::jsonb,"
+	    "  'reminder:' || id FROM bookings"
+	    " WHERE start_date = (now() AT TIME ZONE 'UTC')::date + 1"
+	    "  AND overall_status IN ('pending_contract', 'upcoming')"
+	    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1) SELECT count(*) FROM x",
+	    0, NULL, &res);
+	if (e == API_OK)
+		*count = atol(db_val(res, 0, 0));
+	db_free(res);
+	return e;
+}

@@ -162,7 +162,7 @@ static const struct key keys_docuseal_event[] = {	/* checked, then the rest is r
 static const struct input input_docuseal_event = INPUT(BODY_JSON_OPEN, keys_docuseal_event);
 
 static const char *const mail_kinds[] = { "booking_confirmation",
-	"payment_receipt", "booking_cancellation", NULL };
+	"payment_receipt", "booking_cancellation", "reminder", NULL };
 static const char *const mail_formats[] = { "html", "text", NULL };
 static const struct key keys_email_preview[] = {
 	{ .name = "type", .src = KEY_QUERY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },

@@ -1,4 +1,5 @@
-/* scheduler.c -- recurring jobs: captures, holds, webhook retries, warm-up. */
+/* scheduler.c -- recurring jobs: captures, holds, webhook retries,
+ * reminders, warm-up. */
 #include "config.h"
 
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "conf.h"
 #include "log.h"
 #include "redis.h"
+#include "repo.h"
 #include "scheduler.h"
 #include "svc.h"
 #include "warm.h"
@@ -45,6 +47,15 @@ scheduler_webhooks(void)
 }
 
 static void
+scheduler_reminders(void)
+{
+	long n = 0;
+
+	if (repo_outbox_reminders(&n) == API_OK && n > 0)
+		LOG_INFO("scheduled reminders: %ld queued", n);
+}
+
+static void
 scheduler_warm(void)
 {
 	struct warm_opts o = { .popular_cars = true, .availability = true,
@@ -62,6 +73,7 @@ static const struct scheduler_task {
 	{ "capture-payments", 15 * 60, 0, scheduler_capture },
 	{ "expire-holds", 5 * 60, 0, scheduler_holds },
 	{ "webhook-retry", 60, 0, scheduler_webhooks },
+	{ "booking-reminders", 3600, 0, scheduler_reminders },
 	{ "warm-cache", 86400, 3 * 3600, scheduler_warm },
 };
 

@@ -57,6 +57,18 @@ check "a receipt without a captured payment is 409" eq "$STATUS" 409
 req GET /api/admin/inbox -H "Authorization: Bearer $adm"
 check "the inbox lists provider events" test "$(js '.pagination.total')" -ge 1
 
+# Reminders: a booking picked up tomorrow gets one email, once.
+req POST /api/bookings -H 'Content-Type: application/json' -d "{\"carId\":\"$car\",\"startDate\":\"$(day 1)\",\"endDate\":\"$(day 2)\",\"customerDetails\":{\"fullName\":\"Early Bird\",\"email\":\"early-$RANDOM@example.com\"}}"
+bid2=$(js .bookingId); ref2="EXO-$(echo "$bid2" | cut -c1-8 | tr a-f A-F)"
+psql_q "update bookings set overall_status = 'upcoming' where id = '$bid2'" >/dev/null
+rerun() { for k in $(rc --scan --pattern 'sched:v1:booking-reminders:*'); do rc DEL "$k" >/dev/null; done; }
+rerun
+reminders() { grep -l '^Subject: Reminder: your Mail Test Car' "$MAIL"/* 2>/dev/null | xargs -r grep -l "Reference: $ref2" | wc -l; }
+reminded() { [ "$(reminders)" -ge 1 ]; }
+check "the scheduler sends the reminder of tomorrow's pick-up" until_ok 150 reminded
+rerun; sleep 6
+check "once, however often it runs" eq "$(reminders)" 1
+
 # The queue scripts: lease fencing and the retry back-off.
 "$PROBE" "$VAR/exodrive.env" lease > "$OUT/lease"
 check "a job whose lease expired is put back by the reaper" grep -qx 'reaped 1' "$OUT/lease"
