@@ -167,6 +167,18 @@ main_conf(const char *path)
 	log_set_level(c->log_level);
 }
 
+/* Run a scheduled job once from the command line: print its report. */
+static int
+main_job(svc_job job, long limit)
+{
+	struct json_object *m = json_object_new_object();
+	int rc = job(limit, m) == API_OK ? 0 : 1;
+
+	printf("%s\n", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+	json_object_put(m);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -199,24 +211,12 @@ main(int argc, char **argv)
 		printf("%ld hold%s expired\n", n, n == 1 ? "" : "s");
 		return 0;
 	}
-	if (strcmp(argv[i], "capture-payments") == 0) {
-		struct json_object *m = json_object_new_object();
-		int rc = svc_payments_run_due(100, m) == API_OK ? 0 : 1;
-
-		printf("%s\n", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
-		json_object_put(m);
-		return rc;
-	}
+	if (strcmp(argv[i], "capture-payments") == 0)
+		return main_job(svc_payments_run_due, 100);
 	if (strcmp(argv[i], "worker") == 0)
 		return worker_main();
-	if (strcmp(argv[i], "webhook-retry") == 0) {
-		struct json_object *m = json_object_new_object();
-		int rc = svc_webhooks_retry_due(10, m) == API_OK ? 0 : 1;
-
-		printf("%s\n", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
-		json_object_put(m);
-		return rc;
-	}
+	if (strcmp(argv[i], "webhook-retry") == 0)
+		return main_job(svc_webhooks_retry_due, 10);
 	if (strcmp(argv[i], "warm-cache") == 0) {
 		struct warm_opts o = { .popular_cars = true, .availability = true,
 		    .fleet = true, .limit = 10, .days = 7 };

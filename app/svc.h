@@ -11,6 +11,11 @@ struct db_res;
 struct json_object;
 
 /* svc.c */
+/* A scheduled job: does up to limit units of work and adds its counts to
+ * report. */
+typedef enum api_err (*svc_job)(long limit, struct json_object *report);
+/* Run job from a route (cron): 200 with its report and success. */
+enum api_err svc_job_answer(struct call *c, svc_job job, long limit);
 /* Answer 200 with the JSON document json of a repository call that
  * returned e (or the error, with missing as the 404 message); frees res. */
 enum api_err svc_answer(struct call *c, enum api_err e, struct db_res *res,

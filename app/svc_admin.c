@@ -571,6 +571,14 @@ svc_admin_violation(struct json_object *v, long long since, const char *who,
 	return true;
 }
 
+/* Rate-limit data lives in Redis: 503 while it is unreachable. */
+static enum api_err
+svc_admin_rl_down(struct call *c)
+{
+	c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
+	return API_SERVICE_UNAVAILABLE;
+}
+
 enum api_err
 svc_admin_rate_monitor(struct call *c)
 {
@@ -587,8 +595,7 @@ svc_admin_rate_monitor(struct call *c)
 		json_object_put(by);
 		json_object_put(idents);
 		json_object_put(list);
-		c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
-		return API_SERVICE_UNAVAILABLE;
+		return svc_admin_rl_down(c);
 	}
 	for (i = 0; i < n; i++) {
 		if ((v = request_json_parse(items[i], strlen(items[i]))) != NULL) {
@@ -619,10 +626,8 @@ svc_admin_rate_reset(struct call *c)
 	struct json_object *o;
 
 	/* fields: minutes (unused), identifier */
-	if (ratelimit_forget(c->req->field[1]) != 0) {
-		c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
-		return API_SERVICE_UNAVAILABLE;
-	}
+	if (ratelimit_forget(c->req->field[1]) != 0)
+		return svc_admin_rl_down(c);
 	o = json_object_new_object();
 	json_object_object_add(o, "success", json_object_new_boolean(1));
 	json_object_object_add(o, "cleared", json_object_new_string(
@@ -671,8 +676,7 @@ svc_admin_overrides(struct call *c)
 	buf_adds(&b, "{\"overrides\":");
 	if (ratelimit_overrides(&b) != 0) {
 		buf_free(&b);
-		c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
-		return API_SERVICE_UNAVAILABLE;
+		return svc_admin_rl_down(c);
 	}
 	buf_adds(&b, "}");
 	response_raw_json(c->resp, 200, b.data, b.len);
@@ -690,10 +694,8 @@ svc_admin_override_set(struct call *c)
 	/* fields: kind, id, factor, ttlSeconds */
 	if (!svc_admin_override_id_ok(c, f[0], f[1]))
 		return API_VALIDATION_ERROR;
-	if (ratelimit_override_set(f[0], f[1], factor, ttl) != 0) {
-		c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
-		return API_SERVICE_UNAVAILABLE;
-	}
+	if (ratelimit_override_set(f[0], f[1], factor, ttl) != 0)
+		return svc_admin_rl_down(c);
 	LOG_INFO("rate-limit override %s:%s factor %ld for %ld s by %s", f[0],
 	    f[1], factor, ttl, c->req->user_id);
 	o = json_object_new_object();
@@ -712,10 +714,8 @@ svc_admin_override_del(struct call *c)
 	struct json_object *o;
 
 	/* fields: kind, id */
-	if (ratelimit_override_del(f[0], f[1]) != 0) {
-		c->err_message = "Rate-limit data is unavailable (Redis unreachable)";
-		return API_SERVICE_UNAVAILABLE;
-	}
+	if (ratelimit_override_del(f[0], f[1]) != 0)
+		return svc_admin_rl_down(c);
 	o = json_object_new_object();
 	json_object_object_add(o, "success", json_object_new_boolean(1));
 	response_json(c->resp, 200, o);

@@ -433,14 +433,5 @@ svc_payments_run_due(long limit, struct json_object *report)
 enum api_err
 svc_payments_process(struct call *c)
 {
-	struct json_object *o = json_object_new_object();
-	enum api_err e;
-
-	if ((e = svc_payments_run_due(100, o)) != API_OK) {
-		json_object_put(o);
-		return e;
-	}
-	json_object_object_add(o, "success", json_object_new_boolean(1));
-	response_json(c->resp, 200, o);
-	return API_OK;
+	return svc_job_answer(c, svc_payments_run_due, 100);
 }

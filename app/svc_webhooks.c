@@ -557,14 +557,5 @@ svc_webhooks_retry_due(long limit, struct json_object *report)
 enum api_err
 svc_webhooks_retry(struct call *c)
 {
-	struct json_object *o = json_object_new_object();
-	enum api_err e;
-
-	if ((e = svc_webhooks_retry_due(10, o)) != API_OK) {
-		json_object_put(o);
-		return e;
-	}
-	json_object_object_add(o, "success", json_object_new_boolean(1));
-	response_json(c->resp, 200, o);
-	return API_OK;
+	return svc_job_answer(c, svc_webhooks_retry_due, 10);
 }
