@@ -83,8 +83,9 @@ hooks_deliver(const struct queue_job *job, char *err, size_t errlen)
 	hdr[0] = "Content-Type: application/json";
 	hdr[1] = "User-Agent: ExoDrive-Webhooks/1";
 	hdr[2] = hev, hdr[3] = hdel, hdr[4] = hsig, hdr[5] = NULL;
-	if (http_post_public(url, &conf->webhook_allow, hdr, text, strlen(text), 10000,
-	    &res) != 0)
+	/* Well within the job's lease, so the reaper never hands it on. */
+	if (http_post_public(url, &conf->webhook_allow, hdr, text, strlen(text),
+	    conf->queue_lease / 2 < 10000 ? conf->queue_lease / 2 : 10000, &res) != 0)
 		snprintf(err, errlen, "%s: %s", url, res.error);
 	else if (res.status < 200 || res.status > 299)
 		snprintf(err, errlen, "%s answered %ld", url, res.status);

@@ -192,7 +192,8 @@ mail_send_booking(const char *kind, const char *booking, const char *job_id,
 		mail_message(conf->email_from, to, subject.data, mid, html.data,
 		    text.data, &msg);
 		rc = http_smtp_send(conf->smtp_url, conf->smtp_user,
-		    conf->smtp_password, from, rcpt, 1, msg.data, msg.len, 30000,
+		    conf->smtp_password, from, rcpt, 1, msg.data, msg.len,
+		    conf->queue_lease / 2,	/* done well within the job's lease */
 		    err, errlen);
 	}
 	if ((e = db_begin()) == API_OK &&
