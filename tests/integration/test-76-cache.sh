@@ -104,7 +104,9 @@ n2=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk-redis"); n2=${n2:-0}
 se=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' "$OUT/wrk-redis"); se=${se:-0}
 nr=$(awk '/requests in/ {print $1}' "$OUT/wrk-redis")
 check "Redis restarted mid-load: $nr requests, zero non-2xx" eq "$n2" 0
-check "and zero socket errors or timeouts" eq "$se" 0
+check "and zero socket errors or timeouts ($(grep -h 'Socket errors' "$OUT/wrk-redis"))" eq "$se" 0
+[ "$se" = 0 ] || { cat "$OUT/wrk-redis"; tail -n 30 "$VAR/log/"*error*.log "$VAR/log/exodrive.log"; } | sed 's/^/#   /'
+
 check "HITs from Redis resume after the load run" until_ok 100 hit_again
 # Let every responder's circuit close (REDIS_BREAKER_OPEN is 1 s), so the
 # next writes reach Redis rather than a process's own store.
