@@ -78,9 +78,11 @@ struct conf {
 	char		*smtp_user;
 	char		*smtp_password;
 	char		*email_from;
+	char		*contact_email;
 	char		*template_dir;
 	long		 queue_concurrency;
 	long		 queue_max_jobs;
+	char		*queue_rates;
 	long		 queue_lease;			/* milliseconds */
 	long		 session_cache_ttl;		/* seconds, 0: off */
 	bool		 warm_on_start;
@@ -94,6 +96,7 @@ struct conf {
 	struct conf_rate rate_booking;
 	struct conf_rate rate_payment;
 	struct conf_rate rate_upload;
+	struct conf_rate rate_contact;
 	struct conf_rate rate_webhook;
 	struct conf_rate rate_admin;
 	struct conf_rate rate_login;

@@ -17,18 +17,29 @@
 #include "repo.h"
 #include "xmalloc.h"
 
-/* The subject line of each kind (Mustache, rendered as text). */
+/* Every email the product sends, and its subject line (Mustache,
+ * rendered as text). */
+static const struct mail_kind {
+	const char	*kind;
+	const char	*subject;
+} mail_kinds[] = {
+	{ "booking_confirmation", "Booking Confirmed - {{carName}} | ExoDrive" },
+	{ "payment_receipt", "Payment Receipt - {{carName}} | ExoDrive" },
+	{ "booking_modification", "Booking Modified - {{carName}} | ExoDrive" },
+	{ "booking_cancellation", "Booking Cancellation - {{carName}}" },
+	{ "reminder", "Reminder: your {{carName}} is ready tomorrow | ExoDrive" },
+	{ "contact_notice", "Contact form: {{name}}" },
+	{ "contact_acknowledgement", "Thank You for Contacting ExoDrive" },
+};
+
 static const char *
 mail_subject_of(const char *kind)
 {
-	if (strcmp(kind, "booking_confirmation") == 0)
-		return "Booking Confirmed - {{carName}} | ExoDrive";
-	if (strcmp(kind, "payment_receipt") == 0)
-		return "Payment Receipt - {{carName}} | ExoDrive";
-	if (strcmp(kind, "booking_cancellation") == 0)
-		return "Booking Cancellation - {{carName}}";
-	if (strcmp(kind, "reminder") == 0)
-		return "Reminder: your {{carName}} is ready tomorrow | ExoDrive";
+	size_t i;
+
+	for (i = 0; i < sizeof mail_kinds / sizeof mail_kinds[0]; i++)
+		if (strcmp(mail_kinds[i].kind, kind) == 0)
+			return mail_kinds[i].subject;
 	return NULL;
 }
 
@@ -114,9 +125,9 @@ mail_crlf(struct buf *b, const char *text)
 }
 
 void
-mail_message(const char *from, const char *to, const char *subject,
-    const char *message_id, const char *html, const char *text,
-    struct buf *out)
+mail_message(const char *from, const char *to, const char *reply_to,
+    const char *subject, const char *message_id, const char *html,
+    const char *text, struct buf *out)
 {
 	char date[64], boundary[96];
 	time_t now = time(NULL);
@@ -127,6 +138,8 @@ mail_message(const char *from, const char *to, const char *subject,
 	snprintf(boundary, sizeof boundary, "=_exodrive_%08lx", (unsigned long)now);
 	mail_header(out, "From", from);
 	mail_header(out, "To", to);
+	if (reply_to != NULL && *reply_to != '\0')
+		mail_header(out, "Reply-To", reply_to);
 	mail_header(out, "Subject", subject);
 	mail_header(out, "Date", date);
 	mail_header(out, "Message-ID", message_id);
@@ -154,59 +167,124 @@ mail_address(const char *s, char *out, size_t len)
 		snprintf(out, len, "%s", s);
 }
 
-enum api_err
-mail_send_booking(const char *kind, const char *booking, const char *job_id,
-    char *err, size_t errlen)
+/* The template data of email job j into *d (caller puts): the named
+ * booking's data overlaid with the job's vars, or the vars alone. */
+static enum api_err
+mail_job_data(struct json_object *j, struct json_object **d, char *err,
+    size_t errlen)
 {
+	struct json_object *b, *vars = NULL;
 	struct db_res *res = NULL;
-	struct json_object *d = NULL, *v;
-	struct buf html, text, subject, msg;
-	const char *json = NULL, *subj = mail_subject_of(kind), *rcpt[1];
-	char from[320], mid[400], to[320];
-	enum api_err e;
-	int rc = -1;
+	const char *json = NULL, *booking;
+	enum api_err e = API_OK;
 
-	err[0] = '\0';
-	if (subj == NULL) {
-		snprintf(err, errlen, "no email kind %s", kind);
-		return API_VALIDATION_ERROR;
+	(void)json_object_object_get_ex(j, "vars", &vars);
+	if (!json_object_object_get_ex(j, "bookingId", &b)) {
+		*d = vars != NULL && json_object_is_type(vars, json_type_object) ?
+		    json_object_get(vars) : json_object_new_object();
+		return API_OK;
 	}
+	booking = json_object_get_string(b);
 	if ((e = repo_email_booking(booking, conf->base_url, &res, &json)) != API_OK ||
-	    json == NULL) {
+	    json == NULL || (*d = json_tokener_parse(json)) == NULL) {
+		snprintf(err, errlen, "booking %s: %s", booking,
+		    e != API_OK ? apierr_code(e) : "not found");
 		db_free(res);
-		snprintf(err, errlen, "booking %s: %s", booking, json ? apierr_code(e) :
-		    "not found");
 		return e != API_OK ? e : API_NOT_FOUND;
 	}
-	buf_init(&html), buf_init(&text), buf_init(&subject), buf_init(&msg);
-	d = json_tokener_parse(json);
+	db_free(res);
+	if (vars != NULL && json_object_is_type(vars, json_type_object)) {
+		json_object_object_foreach(vars, k, v)
+			json_object_object_add(*d, k, json_object_get(v));
+	}
+	return API_OK;
+}
+
+/* The string member name of o, or "". */
+static const char *
+mail_str(struct json_object *o, const char *name)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, name, &v) && json_object_is_type(v,
+	    json_type_string) ? json_object_get_string(v) : "";
+}
+
+/* Render and submit the email kind with data d to to; writes its
+ * subject.  Returns 0, or -1 with err. */
+static int
+mail_submit(const char *kind, struct json_object *d, const char *to,
+    const char *reply_to, const char *mid, struct buf *subject, char *err,
+    size_t errlen)
+{
+	const char *data = json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN);
+	struct buf html, text, msg;
+	char from[320], rcpt_addr[320];
+	const char *rcpt[1] = { rcpt_addr };
+	int rc = -1;
+
+	buf_init(&html), buf_init(&text), buf_init(&msg);
 	mail_address(conf->email_from, from, sizeof from);
-	snprintf(mid, sizeof mid, "<job-email-%s.%s@%s>", job_id, kind,
-	    strchr(from, '@') ? strchr(from, '@') + 1 : "exodrive.invalid");
-	snprintf(to, sizeof to, "%s", json_object_object_get_ex(d, "customerEmail", &v) ?
-	    json_object_get_string(v) : "");
-	rcpt[0] = to;
-	if (mail_render(kind, json, &html, &text, err, errlen) == 0 &&
-	    mustache_render(subj, d, NULL, NULL, MUSTACHE_TEXT, &subject, err,
-	    errlen) == 0) {
-		mail_message(conf->email_from, to, subject.data, mid, html.data,
-		    text.data, &msg);
+	mail_address(to, rcpt_addr, sizeof rcpt_addr);
+	if (mail_render(kind, data, &html, &text, err, errlen) == 0 &&
+	    mustache_render(mail_subject_of(kind), d, NULL, NULL, MUSTACHE_TEXT,
+	    subject, err, errlen) == 0) {
+		mail_message(conf->email_from, to, reply_to, subject->data, mid,
+		    html.data, text.data, &msg);
 		rc = http_smtp_send(conf->smtp_url, conf->smtp_user,
 		    conf->smtp_password, from, rcpt, 1, msg.data, msg.len,
 		    conf->queue_lease / 2,	/* done well within the job's lease */
 		    err, errlen);
 	}
+	buf_free(&html), buf_free(&text), buf_free(&msg);
+	return rc;
+}
+
+enum api_err
+mail_send(const char *kind, const char *job_data, const char *job_id,
+    char *err, size_t errlen)
+{
+	struct json_object *j = json_tokener_parse(job_data ? job_data : ""), *d = NULL;
+	struct buf subject;
+	const char *booking, *to;
+	char from[320], mid[400];
+	enum api_err e;
+	int rc = -1;
+
+	err[0] = '\0';
+	if (mail_subject_of(kind) == NULL || j == NULL ||
+	    !json_object_is_type(j, json_type_object)) {
+		snprintf(err, errlen, "no email kind %s, or its job data is not an object",
+		    kind);
+		json_object_put(j);
+		return API_VALIDATION_ERROR;
+	}
+	if ((e = mail_job_data(j, &d, err, errlen)) != API_OK) {
+		json_object_put(j);
+		return e;
+	}
+	booking = *mail_str(j, "bookingId") ? mail_str(j, "bookingId") : NULL;
+	to = *mail_str(j, "to") ? mail_str(j, "to") : mail_str(d, "customerEmail");
+	mail_address(conf->email_from, from, sizeof from);
+	snprintf(mid, sizeof mid, "<job-email-%s.%s@%s>", job_id, kind,
+	    strchr(from, '@') ? strchr(from, '@') + 1 : "exodrive.invalid");
+	buf_init(&subject);
+	if (*to == '\0')
+		snprintf(err, errlen, "email %s has no recipient", kind);
+	else
+		rc = mail_submit(kind, d, to, mail_str(j, "replyTo"), mid, &subject,
+		    err, errlen);
 	if ((e = db_begin()) == API_OK &&
 	    ((e = repo_email_sent(booking, kind, to, subject.data ? subject.data : "",
 	    rc == 0 ? mid : NULL, rc == 0 ? NULL : err)) != API_OK ||
 	    (e = db_commit()) != API_OK))
 		db_rollback();
 	if (e != API_OK)
-		LOG_ERR("email %s of %s: status not recorded", kind, booking);
+		LOG_ERR("email %s (job %s): status not recorded", kind, job_id);
 	if (rc == 0)
-		LOG_INFO("email %s of booking %s sent as %s", kind, booking, mid);
-	buf_free(&html), buf_free(&text), buf_free(&subject), buf_free(&msg);
+		LOG_INFO("email %s (job %s) sent as %s", kind, job_id, mid);
+	buf_free(&subject);
 	json_object_put(d);
-	db_free(res);
+	json_object_put(j);
 	return rc == 0 ? API_OK : API_EXTERNAL_SERVICE_ERROR;
 }

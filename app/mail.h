@@ -1,4 +1,4 @@
-/* mail.h -- the booking emails: templates rendered with Mustache, a MIME
+/* mail.h -- the emails: templates rendered with Mustache, a MIME
  * message, SMTP submission, the delivery recorded in PostgreSQL. */
 #ifndef MAIL_H
 #define MAIL_H
@@ -14,14 +14,16 @@ int mail_render(const char *name, const char *data, struct buf *html,
     struct buf *text, char *err, size_t errlen);
 /* Build a multipart/alternative message into out.  Header values lose
  * any CR, LF or other control character (no header injection). */
-void mail_message(const char *from, const char *to, const char *subject,
-    const char *message_id, const char *html, const char *text,
-    struct buf *out);
-/* Send the email kind (booking_confirmation, payment_receipt,
- * booking_cancellation) of booking, with a Message-ID made from job_id so
- * a retried job is recognisable, and record it.  Returns API_OK, or an
- * error with err (the job is retried). */
-enum api_err mail_send_booking(const char *kind, const char *booking,
+void mail_message(const char *from, const char *to, const char *reply_to,
+    const char *subject, const char *message_id, const char *html,
+    const char *text, struct buf *out);
+/* Send the email kind (templates/README.md lists them) that email job
+ * job_id carries, with a Message-ID made from job_id so a retried job is
+ * recognisable, and record it in email_events.  job_data is JSON:
+ * {bookingId, vars?} (the booking's data, vars overlaid) or {to,
+ * replyTo?, vars} (no booking).  Returns API_OK, or an error with err
+ * (the job is retried). */
+enum api_err mail_send(const char *kind, const char *job_data,
     const char *job_id, char *err, size_t errlen);
 
 #endif

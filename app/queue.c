@@ -33,8 +33,10 @@ static struct redis_script queue_add_lua = { .text =
 "return {tostring(id), 0}\n"
 };
 
-/* KEYS: ready, active, delayed, paused, events; ARGV: prefix, lease ms,
- * token.  Returns {} or {id, name, data, atm}. */
+/* KEYS: ready, active, delayed, paused, events, limiter; ARGV: prefix,
+ * lease ms, token, jobs per second (0: no limit).  Returns {} (none
+ * ready), {'', ms} (rate limited for ms more) or {id, name, data, atm}.
+ * The limiter is a fixed one-second window, like BullMQ's. */
 static struct redis_script queue_fetch_lua = { .text =
 "local t = redis.call('TIME')\n"
 "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
@@ -45,8 +47,17 @@ static struct redis_script queue_fetch_lua = { .text =
 "  redis.call('ZADD', KEYS[1], p * 4294967296 + tonumber(id), id)\n"
 "end\n"
 "if redis.call('EXISTS', KEYS[4]) == 1 then return {} end\n"
+"local max = tonumber(ARGV[4])\n"
+"if max > 0 and tonumber(redis.call('GET', KEYS[6]) or '0') >= max then\n"
+"  local ms = redis.call('PTTL', KEYS[6])\n"
+"  if ms < 0 then redis.call('PEXPIRE', KEYS[6], 1000); ms = 1000 end\n"
+"  return {'', tostring(ms)}\n"
+"end\n"
 "local top = redis.call('ZPOPMIN', KEYS[1])\n"
 "if #top == 0 then return {} end\n"
+"if max > 0 and redis.call('INCR', KEYS[6]) == 1 then\n"
+"  redis.call('PEXPIRE', KEYS[6], 1000)\n"
+"end\n"
 "local id = top[1]\n"
 "local job = ARGV[1] .. 'job:' .. id\n"
 "redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), id)\n"
@@ -65,7 +76,7 @@ static struct redis_script queue_beat_lua = { .text =
 "return 1\n"
 };
 
-/* KEYS: active, job, completed, failed, delayed, events; ARGV: id, token,
+/* KEYS: active, job, completed, failed, delayed, events, stats; ARGV: id, token,
  * ok (1/0), error, jitter (0..1).  Returns 1, or 0 when the token is not
  * the job's (the lease was lost). */
 static struct redis_script queue_finish_lua = { .text =
@@ -76,6 +87,10 @@ static struct redis_script queue_finish_lua = { .text =
 "redis.call('ZREM', KEYS[1], ARGV[1])\n"
 "redis.call('HDEL', KEYS[2], 'token')\n"
 "local atm = redis.call('HINCRBY', KEYS[2], 'atm', 1)\n"
+"local function stat(what)\n"
+"  local k = KEYS[7] .. ':' .. math.floor(now / 60000)\n"
+"  if redis.call('HINCRBY', k, what, 1) == 1 then redis.call('EXPIRE', k, 172800) end\n"
+"end\n"
 "if ARGV[3] == '1' then\n"
 "  redis.call('HSET', KEYS[2], 'finishedOn', now)\n"
 "  redis.call('ZADD', KEYS[3], now, ARGV[1])\n"
@@ -85,6 +100,7 @@ static struct redis_script queue_finish_lua = { .text =
 "  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1001)\n"
 "  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 7 * 86400000)\n"
 "  redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', 'completed', 'id', ARGV[1])\n"
+"  stat('completed')\n"
 "  return 1\n"
 "end\n"
 "redis.call('HSET', KEYS[2], 'failedReason', ARGV[4])\n"
@@ -93,6 +109,7 @@ static struct redis_script queue_finish_lua = { .text =
 "  redis.call('HSET', KEYS[2], 'finishedOn', now)\n"
 "  redis.call('ZADD', KEYS[4], now, ARGV[1])\n"
 "  redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', 'failed', 'id', ARGV[1])\n"
+"  stat('failed')\n"
 "  return 1\n"
 "end\n"
 "local base = tonumber(redis.call('HGET', KEYS[2], 'backoff') or '1000')\n"
@@ -101,6 +118,7 @@ static struct redis_script queue_finish_lua = { .text =
 "redis.call('HSET', KEYS[2], 'retryDelay', delay)\n"
 "redis.call('ZADD', KEYS[5], now + delay, ARGV[1])\n"
 "redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', 'retry', 'id', ARGV[1])\n"
+"stat('retried')\n"
 "return 1\n"
 };
 
@@ -124,8 +142,15 @@ static struct redis_script queue_reap_lua = { .text =
 "  end\n"
 "  redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'event', 'stalled', 'id', id)\n"
 "end\n"
+"if #gone > 0 then\n"
+"  local k = ARGV[1] .. 'stats:' .. math.floor(now / 60000)\n"
+"  redis.call('HINCRBY', k, 'stalled', #gone)\n"
+"  redis.call('EXPIRE', k, 172800)\n"
+"end\n"
 "return #gone\n"
 };
+
+const char *const queue_names[] = { "email", "webhook", "image", "report", NULL };
 
 /* The key of part of queue q, e.g. "jq:{email}:ready". */
 static void
@@ -174,11 +199,11 @@ queue_add(const char *q, const char *name, const char *data,
 
 /* The strings of a fetch call. */
 struct queue_fetch_args {
-	char	k[5][160], prefix[96], lease[24];
+	char	k[6][160], prefix[96], lease[24], rate[24];
 };
 
 static void
-queue_fetch_call(const char *q, long lease_ms, struct queue_job *job,
+queue_fetch_call(const char *q, const struct queue_take *t, struct queue_job *job,
     struct queue_fetch_args *a, struct redis_call *call)
 {
 	memset(job, 0, sizeof *job);
@@ -188,16 +213,18 @@ queue_fetch_call(const char *q, long lease_ms, struct queue_job *job,
 	queue_key(q, "delayed", a->k[2], sizeof a->k[2]);
 	queue_key(q, "paused", a->k[3], sizeof a->k[3]);
 	queue_key(q, "events", a->k[4], sizeof a->k[4]);
+	queue_key(q, "limiter", a->k[5], sizeof a->k[5]);
 	queue_key(q, "", a->prefix, sizeof a->prefix);
-	snprintf(a->lease, sizeof a->lease, "%ld", lease_ms);
+	snprintf(a->lease, sizeof a->lease, "%ld", t->lease_ms);
+	snprintf(a->rate, sizeof a->rate, "%ld", t->per_second);
 	rng_hex(job->token, 16);	/* 32 hex characters */
 	call->script = &queue_fetch_lua;
-	call->nkeys = 5;
-	call->argc = 8;
+	call->nkeys = 6;
+	call->argc = 10;
 	call->argv[0] = a->k[0], call->argv[1] = a->k[1], call->argv[2] = a->k[2];
-	call->argv[3] = a->k[3], call->argv[4] = a->k[4];
-	call->argv[5] = a->prefix, call->argv[6] = a->lease;
-	call->argv[7] = job->token;
+	call->argv[3] = a->k[3], call->argv[4] = a->k[4], call->argv[5] = a->k[5];
+	call->argv[6] = a->prefix, call->argv[7] = a->lease;
+	call->argv[8] = job->token, call->argv[9] = a->rate;
 }
 
 static int
@@ -207,6 +234,9 @@ queue_fetch_result(struct redis_call *call, struct queue_job *job)
 
 	if (call->nval >= 0) {
 		rc = 0;
+		if (call->nval == 2)
+			job->limited_ms = (long)strtol(call->val[1].s ? call->val[1].s : "0",
+			    NULL, 10);
 		if (call->nval == 4) {
 			snprintf(job->id, sizeof job->id, "%s", call->val[0].s);
 			snprintf(job->name, sizeof job->name, "%s", call->val[1].s);
@@ -221,12 +251,12 @@ queue_fetch_result(struct redis_call *call, struct queue_job *job)
 }
 
 int
-queue_fetch(const char *q, long lease_ms, struct queue_job *job)
+queue_fetch(const char *q, const struct queue_take *t, struct queue_job *job)
 {
 	struct queue_fetch_args a;
 	struct redis_call call;
 
-	queue_fetch_call(q, lease_ms, job, &a, &call);
+	queue_fetch_call(q, t, job, &a, &call);
 	(void)redis_run(&call, 1);
 	return queue_fetch_result(&call, job);
 }
@@ -257,7 +287,7 @@ queue_heartbeat(const char *q, const struct queue_job *job, long lease_ms)
 
 /* The strings of a finish call. */
 struct queue_finish_args {
-	char	k[6][160], jobpart[64], jitter[24];
+	char	k[7][160], jobpart[64], jitter[24];
 };
 
 static void
@@ -274,16 +304,18 @@ queue_finish_call(const char *q, const struct queue_job *job, bool ok,
 	queue_key(q, "failed", a->k[3], sizeof a->k[3]);
 	queue_key(q, "delayed", a->k[4], sizeof a->k[4]);
 	queue_key(q, "events", a->k[5], sizeof a->k[5]);
+	queue_key(q, "stats", a->k[6], sizeof a->k[6]);
 	rng_bytes(&r, sizeof r);
 	snprintf(a->jitter, sizeof a->jitter, "%.4f", (double)(r % 10000) / 10000.0);
 	call->script = &queue_finish_lua;
-	call->nkeys = 6;
-	call->argc = 11;
+	call->nkeys = 7;
+	call->argc = 12;
 	call->argv[0] = a->k[0], call->argv[1] = a->k[1], call->argv[2] = a->k[2];
 	call->argv[3] = a->k[3], call->argv[4] = a->k[4], call->argv[5] = a->k[5];
-	call->argv[6] = job->id, call->argv[7] = job->token;
-	call->argv[8] = ok ? "1" : "0", call->argv[9] = error ? error : "";
-	call->argv[10] = a->jitter;
+	call->argv[6] = a->k[6];
+	call->argv[7] = job->id, call->argv[8] = job->token;
+	call->argv[9] = ok ? "1" : "0", call->argv[10] = error ? error : "";
+	call->argv[11] = a->jitter;
 }
 
 int
@@ -299,7 +331,8 @@ queue_finish(const char *q, const struct queue_job *job, bool ok,
 
 int
 queue_finish_fetch(const char *q, const struct queue_job *job, bool ok,
-    const char *error, long lease_ms, struct queue_job *next, int *fetched)
+    const char *error, const struct queue_take *t, struct queue_job *next,
+    int *fetched)
 {
 	struct queue_finish_args fa;
 	struct queue_fetch_args ga;
@@ -307,7 +340,7 @@ queue_finish_fetch(const char *q, const struct queue_job *job, bool ok,
 	int rc;
 
 	queue_finish_call(q, job, ok, error, &fa, &call[0]);
-	queue_fetch_call(q, lease_ms, next, &ga, &call[1]);
+	queue_fetch_call(q, t, next, &ga, &call[1]);
 	(void)redis_run(call, 2);
 	rc = call[0].nval == 1 ? (int)call[0].val[0].i : -1;
 	redis_call_free(&call[0]);
@@ -531,4 +564,38 @@ queue_paused(const char *q)
 
 	queue_key(q, "paused", k, sizeof k);
 	return redis_ints(1, argc, cmds, &out, 1) == 1 ? (int)out : -1;
+}
+
+/* KEYS: the stats prefix; ARGV: minutes.  Returns a JSON array, oldest
+ * minute first. */
+static struct redis_script queue_stats_lua = { .text =
+"local t = redis.call('TIME')\n"
+"local m = math.floor(tonumber(t[1]) / 60)\n"
+"local out = {}\n"
+"for i = tonumber(ARGV[1]) - 1, 0, -1 do\n"
+"  local f = redis.call('HMGET', KEYS[1] .. ':' .. (m - i), 'completed', 'failed',\n"
+"    'retried', 'stalled')\n"
+"  out[#out + 1] = { minute = (m - i) * 60, completed = tonumber(f[1] or '0'),\n"
+"    failed = tonumber(f[2] or '0'), retried = tonumber(f[3] or '0'),\n"
+"    stalled = tonumber(f[4] or '0') }\n"
+"end\n"
+"return cjson.encode(out)\n"
+};
+
+int
+queue_stats(const char *q, long minutes, struct buf *json)
+{
+	char k[160], n[24];
+	struct redis_call call = { .script = &queue_stats_lua, .nkeys = 1, .argc = 2 };
+	int rc = -1;
+
+	queue_key(q, "stats", k, sizeof k);
+	snprintf(n, sizeof n, "%ld", minutes);
+	call.argv[0] = k, call.argv[1] = n;
+	if (redis_run(&call, 1) == 0 && call.nval == 1 && call.val[0].type == REDIS_VAL_STR) {
+		buf_add(json, call.val[0].s, call.val[0].len);
+		rc = 0;
+	}
+	redis_call_free(&call);
+	return rc;
 }

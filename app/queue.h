@@ -10,7 +10,8 @@
  * At least once: a fetched job carries a random lease token; finish and
  * heartbeat are fenced by it, so a worker whose lease was reclaimed by the
  * reaper cannot complete the job twice.  All times are the Redis server's
- * (TIME).  Handlers must be idempotent (email carries a Message-ID made
+ * (TIME).  Per-minute outcome counts live at stats:<minute> (kept two
+ * days) and the rate limiter at limiter.  Handlers must be idempotent (email carries a Message-ID made
  * from the job id). */
 #ifndef QUEUE_H
 #define QUEUE_H
@@ -22,12 +23,23 @@
 
 #define QUEUE_ID_LEN	24
 
+/* The queues the product runs, NULL-terminated. */
+extern const char *const queue_names[];
+
 struct queue_job {
 	char	 id[QUEUE_ID_LEN];
 	char	 name[64];
 	char	*data;			/* JSON text; freed by queue_job_free() */
 	char	 token[33];
 	long	 attempts_made;		/* before this one */
+	long	 limited_ms;		/* fetch found none: rate-limited this long */
+};
+
+/* How a worker takes jobs: the lease, and the queue's rate limit in jobs
+ * per second across every worker (0: none). */
+struct queue_take {
+	long	 lease_ms;
+	long	 per_second;
 };
 
 struct queue_add_opts {
@@ -44,9 +56,10 @@ struct queue_add_opts {
 int queue_add(const char *q, const char *name, const char *data,
     const struct queue_add_opts *o, char *id, bool *duplicate);
 /* Take the next ready job of q (due delayed jobs first become ready) with
- * a lease of lease_ms.  Returns 1 with *job filled, 0 when none is ready
- * (or q is paused), -1 when Redis is unreachable. */
-int queue_fetch(const char *q, long lease_ms, struct queue_job *job);
+ * a lease of t->lease_ms.  Returns 1 with *job filled, 0 when none is
+ * ready, q is paused, or its rate limit is spent (job->limited_ms > 0),
+ * -1 when Redis is unreachable. */
+int queue_fetch(const char *q, const struct queue_take *t, struct queue_job *job);
 /* Extend the lease of job.  Returns 1, 0 when the lease was lost, -1. */
 int queue_heartbeat(const char *q, const struct queue_job *job, long lease_ms);
 /* Finish job: done, or failed with error (retried after backoff_ms *
@@ -59,7 +72,8 @@ int queue_finish(const char *q, const struct queue_job *job, bool ok,
  * trip.  Returns what queue_finish() returns; *fetched gets what
  * queue_fetch() returns. */
 int queue_finish_fetch(const char *q, const struct queue_job *job, bool ok,
-    const char *error, long lease_ms, struct queue_job *next, int *fetched);
+    const char *error, const struct queue_take *t, struct queue_job *next,
+    int *fetched);
 /* Put jobs whose lease expired back to ready (or dead-letter them after
  * max_stalled stalls).  Returns how many moved, or -1. */
 int queue_reap(const char *q, long max_stalled);
@@ -85,5 +99,8 @@ int queue_remove(const char *q, const char *id);
 int queue_pause(const char *q, bool paused);
 /* 1 when q is paused, 0 when not, -1. */
 int queue_paused(const char *q);
+/* Append a JSON array of q's last minutes (oldest first): {minute (Unix
+ * seconds), completed, failed, retried, stalled}.  Returns 0 or -1. */
+int queue_stats(const char *q, long minutes, struct buf *json);
 
 #endif

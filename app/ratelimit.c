@@ -76,6 +76,7 @@ ratelimit_tier_name(enum rate_tier t)
 	case RATE_PAYMENT:	return "payment";
 	case RATE_UPLOAD:	return "upload";
 	case RATE_WEBHOOK:	return "webhook";
+	case RATE_CONTACT:	return "contact";
 	case RATE_ADMIN:	return "admin";
 	case RATE_LOGIN:	return "login";
 	case RATE_NONE:
@@ -94,6 +95,7 @@ ratelimit_tier_rate(enum rate_tier t)
 	case RATE_PAYMENT:	return &conf->rate_payment;
 	case RATE_UPLOAD:	return &conf->rate_upload;
 	case RATE_WEBHOOK:	return &conf->rate_webhook;
+	case RATE_CONTACT:	return &conf->rate_contact;
 	case RATE_ADMIN:	return &conf->rate_admin;
 	case RATE_LOGIN:	return &conf->rate_login;
 	case RATE_NONE:
@@ -154,6 +156,7 @@ ratelimit_ids(struct req *r, enum rate_tier t, const char *kind[2],
 		return n;
 	case RATE_PUBLIC:
 	case RATE_WEBHOOK:
+	case RATE_CONTACT:
 		kind[n] = "ip", id[n++] = r->client_ip;
 		return n;
 	default:
@@ -217,7 +220,8 @@ ratelimit_local(struct ratelimit_verdict *v, const struct conf_rate *rt)
 static bool
 ratelimit_fails_closed(enum rate_tier t)
 {
-	return t == RATE_BOOKING || t == RATE_PAYMENT || t == RATE_LOGIN;
+	return t == RATE_BOOKING || t == RATE_PAYMENT || t == RATE_LOGIN ||
+	    t == RATE_CONTACT;
 }
 
 /* Whether the configuration exempts r: its address, or its user. */
@@ -342,14 +346,16 @@ ratelimit_forget(const char *identifier)
 {
 	static const enum rate_tier tiers[] = { RATE_PUBLIC, RATE_AUTH,
 	    RATE_BOOKING, RATE_ADMIN, RATE_LOGIN, RATE_PAYMENT, RATE_UPLOAD,
-	    RATE_WEBHOOK };
-	char keys[16][160];
-	const char *k[17];
-	int i, n = 0;
+	    RATE_WEBHOOK, RATE_CONTACT };
+#define NTIERS	(sizeof tiers / sizeof tiers[0])
+	char keys[2 * NTIERS][160];
+	const char *k[2 * NTIERS + 1];
+	int n = 0;
+	size_t i;
 
 	k[n++] = RATELIMIT_VIOLATIONS_KEY;
 	if (identifier != NULL) {
-		for (i = 0; i < 8; i++) {
+		for (i = 0; i < NTIERS; i++) {
 			ratelimit_key(tiers[i], "ip", identifier, keys[2 * i], 160);
 			ratelimit_key(tiers[i], "user", identifier, keys[2 * i + 1], 160);
 			k[n++] = keys[2 * i];

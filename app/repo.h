@@ -110,6 +110,17 @@ enum api_err repo_email_resendable(const char *booking, const char *kind);
  * search in recipient or subject, as JSON {emails, pagination}. */
 enum api_err repo_email_inbox(const char *page, const char *search,
     struct db_res **res, const char **json);
+/* The email state of booking as JSON: its status columns and events. */
+enum api_err repo_email_status_booking(const char *booking, struct db_res **res,
+    const char **json);
+/* email_events paged (p: page, limit, status or NULL, type or NULL) as
+ * JSON {emails, pagination, stats}. */
+enum api_err repo_email_status_list(const char *const p[4], struct db_res **res,
+    const char **json);
+/* Queue again (outbox) up to 100 failed booking emails of kind retried
+ * fewer than max_retries times; *count gets how many. */
+enum api_err repo_email_retry_failed(const char *kind, const char *max_retries,
+    long *count);
 /* Record an email of kind for booking: sent with its Message-ID, or failed
  * with error (a retry follows); the booking's email columns follow. */
 enum api_err repo_email_sent(const char *booking, const char *kind,

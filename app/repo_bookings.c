@@ -480,3 +480,72 @@ repo_outbox_reminders(long *count)
 	db_free(res);
 	return e;
 }
+
+enum api_err
+repo_email_status_booking(const char *booking, struct db_res **res,
+    const char **json)
+{
+	const char *p[1] = { booking };
+
+	return repo_json("SELECT json_build_object('bookingId', b.id,"
+	    " 'confirmation', json_build_object('status', b.email_confirmation_status,"
+	    "  'messageId', b.email_confirmation_message_id,"
+	    "  'sentAt', b.email_confirmation_sent_at),"
+	    " 'paymentReceipt', json_build_object('status', b.email_payment_receipt_status,"
+	    "  'messageId', b.email_payment_receipt_message_id,"
+	    "  'sentAt', b.email_payment_receipt_sent_at),"
+	    " 'lastFailureReason', b.email_last_failure_reason,"
+	    " 'events', coalesce((SELECT json_agg(e ORDER BY e.\"createdAt\") FROM"
+	    "  (SELECT email_type AS type, status, recipient_email AS recipient, subject,"
+	    "   message_id AS \"messageId\", error_message AS error,"
+	    "   retry_count AS \"retryCount\", sent_at AS \"sentAt\","
+	    "   delivered_at AS \"deliveredAt\", failed_at AS \"failedAt\","
+	    "   created_at AS \"createdAt\" FROM email_events WHERE booking_id = b.id) e), '[]'))::text"
+	    " FROM bookings b WHERE b.id = $1::uuid", 1, p, res, json);
+}
+
+enum api_err
+repo_email_status_list(const char *const p[4], struct db_res **res,
+    const char **json)
+{
+	/* p: page, limit, status, type */
+	return repo_json("WITH f AS (SELECT * FROM email_events"
+	    "  WHERE ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR email_type = $4))"
+	    " SELECT json_build_object('emails', coalesce((SELECT json_agg(x) FROM"
+	    "  (SELECT id, booking_id AS \"bookingId\", email_type AS type, status,"
+	    "   recipient_email AS recipient, subject, message_id AS \"messageId\","
+	    "   error_message AS error, retry_count AS \"retryCount\", sent_at AS \"sentAt\","
+	    "   failed_at AS \"failedAt\", updated_at AS \"updatedAt\" FROM f"
+	    "   ORDER BY updated_at DESC, id LIMIT $2::int OFFSET ($1::int - 1) * $2::int) x), '[]'),"
+	    " 'pagination', json_build_object('page', $1::int, 'limit', $2::int,"
+	    "  'total', (SELECT count(*) FROM f)),"
+	    " 'stats', (SELECT json_build_object('total', count(*),"
+	    "  'pending', count(*) FILTER (WHERE status = 'pending'),"
+	    "  'sent', count(*) FILTER (WHERE status = 'sent'),"
+	    "  'delivered', count(*) FILTER (WHERE status = 'delivered'),"
+	    "  'failed', count(*) FILTER (WHERE status = 'failed'),"
+	    "  'bounced', count(*) FILTER (WHERE status = 'bounced'),"
+	    "  'complained', count(*) FILTER (WHERE status = 'complained'))"
+	    "  FROM email_events))::text", 4, p, res, json);
+}
+
+enum api_err
+repo_email_retry_failed(const char *kind, const char *max_retries, long *count)
+{
+	const char *p[2] = { kind, max_retries };
+	struct db_res *res;
+	enum api_err e;
+
+	/* At most once per failure: the key names the event and its count. */
+	e = db_query("WITH x AS (INSERT INTO outbox (queue, job_name, payload, dedupe_key)"
+	    " SELECT 'email', email_type, json_build_object('bookingId', booking_id)::jsonb,"
+	    "  'retry:' || id || ':' || retry_count FROM email_events"
+	    " WHERE status = 'failed' AND email_type = $1 AND booking_id IS NOT NULL"
+	    "  AND retry_count < $2::int ORDER BY failed_at LIMIT 100"
+	    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1) SELECT count(*) FROM x",
+	    2, p, &res);
+	if (e == API_OK)
+		*count = atol(db_val(res, 0, 0));
+	db_free(res);
+	return e;
+}

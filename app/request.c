@@ -488,6 +488,11 @@ request_check(const struct key *k, const char *v)
 	size_t i;
 
 	switch (k->type) {
+	case KEY_LINE:
+		for (i = 0; v[i] != '\0'; i++)
+			if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+				return "Must be one line without control characters";
+		/* FALLTHROUGH */
 	case KEY_STRING:
 		if ((len = request_utf8_len(v)) < 0)
 			return "Must be valid UTF-8 text";

@@ -49,6 +49,7 @@ enum rate_tier {
 	RATE_PAYMENT,		/* per IP and per user */
 	RATE_UPLOAD,
 	RATE_WEBHOOK,
+	RATE_CONTACT,		/* per IP: each call sends email */
 	RATE_ADMIN,
 	RATE_LOGIN		/* per IP and per account */
 };
@@ -89,8 +90,10 @@ enum key_type {
 	KEY_EMAIL,		/* an address of 3..254 characters, lower-cased */
 	KEY_MONEY,		/* a number >= 0 with at most 2 decimals, < 10^8 */
 	KEY_ENUM,		/* one of the strings in .choices */
-	KEY_ARRAY		/* a JSON array of min..max items; the service
+	KEY_ARRAY,		/* a JSON array of min..max items; the service
 				   reads and checks the items */
+	KEY_LINE		/* KEY_STRING on one line: no control
+				   characters (names that reach email) */
 };
 
 /* One declared input.  Handlers read the validated value from

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "queue.h"
 #include "route.h"
 #include "svc.h"
 
@@ -139,7 +140,7 @@ static const struct input input_paypal_event = INPUT(BODY_JSON_OPEN, keys_paypal
 
 static const char *const email_types[] = { "booking_confirmation",
 	"payment_receipt", "booking_modification", "booking_cancellation",
-	"contract", "reminder", NULL };
+	"contract", "reminder", "contact_notice", "contact_acknowledgement", NULL };
 static const struct key keys_resend_event[] = {	/* checked, then the rest is read */
 	{ .name = "type", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 3, .max = 64 },
 	{ .name = "created_at", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 40 },
@@ -176,13 +177,37 @@ static const struct key keys_email_resend[] = {
 	{ .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
 };
 static const struct input input_email_resend = INPUT(BODY_JSON, keys_email_resend);
+static const char *const email_states[] = { "pending", "sent", "delivered",
+	"failed", "bounced", "complained", NULL };
+static const struct key keys_email_status[] = {
+	{ .name = "bookingId", .src = KEY_QUERY, .type = KEY_UUID },
+	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100000 },
+	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+	{ .name = "status", .src = KEY_QUERY, .type = KEY_ENUM, .choices = email_states },
+	{ .name = "type", .src = KEY_QUERY, .type = KEY_ENUM, .choices = email_types },
+};
+static const struct input input_email_status = INPUT(BODY_NONE, keys_email_status);
+static const char *const email_actions[] = { "retry_failed", NULL };
+static const struct key keys_email_retry[] = {
+	{ .name = "action", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = email_actions },
+	{ .name = "emailType", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
+	{ .name = "maxRetries", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 10 },
+};
+static const struct input input_email_retry = INPUT(BODY_JSON, keys_email_retry);
 static const struct key keys_inbox[] = {
 	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100000 },
 	{ .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 200 },
 };
 static const struct input input_inbox = INPUT(BODY_NONE, keys_inbox);
 
-static const char *const queue_names[] = { "email", "webhook", NULL };
+static const struct key keys_contact[] = {
+	{ .name = "name", .src = KEY_BODY, .type = KEY_LINE, .required = true, .min = 1, .max = 100 },
+	{ .name = "email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
+	{ .name = "phone", .src = KEY_BODY, .type = KEY_LINE, .min = 3, .max = 40 },
+	{ .name = "message", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 5000 },
+};
+static const struct input input_contact = INPUT(BODY_JSON, keys_contact);
+
 static const char *const queue_states[] = { "ready", "active", "delayed",
 	"completed", "failed", NULL };
 static const struct key keys_queue[] = {
@@ -201,6 +226,11 @@ static const struct key keys_queue_job[] = {
 	{ .name = "jobId", .src = KEY_PATH, .type = KEY_INT, .required = true, .min = 1, .max = 999999999999L },
 };
 static const struct input input_queue_job = INPUT(BODY_NONE, keys_queue_job);
+static const struct key keys_queue_stats[] = {
+	{ .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
+	{ .name = "minutes", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 1440 },
+};
+static const struct input input_queue_stats = INPUT(BODY_NONE, keys_queue_stats);
 
 static const struct key keys_reviews[] = {
 	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
@@ -400,6 +430,12 @@ static const struct route routes[] = {
 	  .cache = CACHE_NONE, .input = &input_review_new,
 	  .summary = "Review one's own completed booking of this car" },
 
+	/* POST /api/email/contact: the contact form. */
+	{ .method = METHOD_POST, .path = "/api/email/contact",
+	  .handler = svc_emails_contact, .auth = AUTH_NONE, .rate = RATE_CONTACT,
+	  .cache = CACHE_NONE, .input = &input_contact,
+	  .summary = "Contact form: a notice to the business (Reply-To: the sender) and an acknowledgement" },
+
 	/* POST /api/bookings: book a car, priced on the server. */
 	{ .method = METHOD_POST, .path = "/api/bookings",
 	  .handler = svc_bookings_create, .auth = AUTH_OPTIONAL, .rate = RATE_BOOKING,
@@ -529,6 +565,16 @@ static const struct route routes[] = {
 	  .handler = svc_emails_resend, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_email_resend,
 	  .summary = "Queue a booking's email again (a receipt needs a captured payment)" },
+	/* GET /api/admin/emails/status: one booking's emails, or all, paged. */
+	{ .method = METHOD_GET, .path = "/api/admin/emails/status",
+	  .handler = svc_emails_status, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_email_status,
+	  .summary = "Email status of a booking (bookingId), or email events paged with totals" },
+	/* POST /api/admin/emails/status: queue failed emails again. */
+	{ .method = METHOD_POST, .path = "/api/admin/emails/status",
+	  .handler = svc_emails_retry_failed, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_email_retry,
+	  .summary = "Batch retry: queue again up to 100 failed emails of a type" },
 	/* GET /api/admin/inbox: what the mail provider reported. */
 	{ .method = METHOD_GET, .path = "/api/admin/inbox",
 	  .handler = svc_emails_inbox, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
@@ -539,6 +585,11 @@ static const struct route routes[] = {
 	  .handler = svc_queues_list, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .summary = "Job queues: ready, active, delayed, completed, failed, paused" },
+	/* GET /api/admin/queues/{queue}/stats: outcomes per minute. */
+	{ .method = METHOD_GET, .path = "/api/admin/queues/{queue}/stats",
+	  .handler = svc_queues_stats, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_queue_stats,
+	  .summary = "A queue's completed, failed, retried and stalled jobs per minute (default 60)" },
 	/* GET /api/admin/queues/{queue}/jobs: one state's jobs, paged. */
 	{ .method = METHOD_GET, .path = "/api/admin/queues/{queue}/jobs",
 	  .handler = svc_queues_jobs, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

@@ -108,6 +108,9 @@ enum api_err svc_payments_settle(const char *booking, const char *actor,
 enum api_err svc_emails_preview(struct call *c);
 enum api_err svc_emails_resend(struct call *c);
 enum api_err svc_emails_inbox(struct call *c);
+enum api_err svc_emails_contact(struct call *c);
+enum api_err svc_emails_status(struct call *c);
+enum api_err svc_emails_retry_failed(struct call *c);
 
 /* svc_queues.c */
 enum api_err svc_queues_list(struct call *c);
@@ -117,6 +120,7 @@ enum api_err svc_queues_retry(struct call *c);
 enum api_err svc_queues_remove(struct call *c);
 enum api_err svc_queues_pause(struct call *c);
 enum api_err svc_queues_resume(struct call *c);
+enum api_err svc_queues_stats(struct call *c);
 
 /* svc_webhooks.c */
 enum api_err svc_webhooks_paypal_verify(struct call *c);

@@ -12,6 +12,7 @@
 
 #include "cache.h"
 #include "cidr.h"
+#include "clock.h"
 #include "buf.h"
 #include "conf.h"
 #include "counter.h"
@@ -373,6 +374,73 @@ svc_admin_redate(struct call *c, const char *status, const char *car,
 	    "booked" : "pending_confirmation");
 }
 
+/* The changes (repo_admin_booking_update()'s {column: [old, new]}) a
+ * customer is told of, with their labels. */
+static const struct { const char *column, *label; } svc_admin_told[] = {
+	{ "start_date", "Pick-up date" },
+	{ "end_date", "Return date" },
+	{ "total_price", "Total price" },
+	{ "pickup_location", "Pick-up location" },
+	{ "dropoff_location", "Return location" },
+};
+
+/* Queue the modification email of booking id (same transaction) when
+ * changes touch what the customer was told: dates, price, locations. */
+static enum api_err
+svc_admin_tell_changes(const char *id, const char *status,
+    struct json_object *changes)
+{
+	struct json_object *job, *vars, *list, *pair, *item;
+	char ts[40], dedupe[96], money[2][48];
+	const char *old, *new;
+	enum api_err e;
+	size_t i;
+
+	if (strcmp(status, "cancelled") == 0 || changes == NULL)
+		return API_OK;
+	list = json_object_new_array();
+	money[0][0] = money[1][0] = '\0';
+	for (i = 0; i < sizeof svc_admin_told / sizeof svc_admin_told[0]; i++) {
+		if (!json_object_object_get_ex(changes, svc_admin_told[i].column, &pair))
+			continue;
+		old = json_object_get_string(json_object_array_get_idx(pair, 0));
+		new = json_object_get_string(json_object_array_get_idx(pair, 1));
+		if (strcmp(svc_admin_told[i].column, "total_price") == 0) {
+			snprintf(money[0], sizeof money[0], "$%.2f", old ? atof(old) : 0.0);
+			snprintf(money[1], sizeof money[1], "$%.2f", new ? atof(new) : 0.0);
+			old = money[0], new = money[1];
+		}
+		item = json_object_new_object();
+		json_object_object_add(item, "field", json_object_new_string(svc_admin_told[i].label));
+		json_object_object_add(item, "previousValue", json_object_new_string(old ? old : "-"));
+		json_object_object_add(item, "newValue", json_object_new_string(new ? new : "-"));
+		json_object_array_add(list, item);
+	}
+	if (json_object_array_length(list) == 0) {
+		json_object_put(list);
+		return API_OK;
+	}
+	clock_iso8601(ts, sizeof ts);
+	vars = json_object_new_object();
+	json_object_object_add(vars, "modificationType", json_object_new_string(
+	    json_object_object_get_ex(changes, "start_date", NULL) ||
+	    json_object_object_get_ex(changes, "end_date", NULL) ? "dates" : "details"));
+	json_object_object_add(vars, "changes", list);
+	if (money[1][0] != '\0') {
+		json_object_object_add(vars, "previousTotalPrice", json_object_new_string(money[0]));
+		json_object_object_add(vars, "newTotalPrice", json_object_new_string(money[1]));
+	}
+	json_object_object_add(vars, "effectiveDate", json_object_new_string_len(ts, 10));
+	job = json_object_new_object();
+	json_object_object_add(job, "bookingId", json_object_new_string(id));
+	json_object_object_add(job, "vars", vars);
+	snprintf(dedupe, sizeof dedupe, "modification:%s:%s", id, ts);
+	e = repo_outbox_add("email", "booking_modification",
+	    json_object_to_json_string_ext(job, JSON_C_TO_STRING_PLAIN), dedupe);
+	json_object_put(job);
+	return e;
+}
+
 enum api_err
 svc_admin_booking_update(struct call *c)
 {
@@ -380,7 +448,7 @@ svc_admin_booking_update(struct call *c)
 	char status[64], car[64] = "", start[11], end[11];
 	const char *p[11], *changes = NULL;
 	struct db_res *res = NULL;
-	struct json_object *o;
+	struct json_object *o, *told;
 	enum api_err e;
 	int i;
 
@@ -403,6 +471,11 @@ svc_admin_booking_update(struct call *c)
 	}
 	if ((e = repo_booking_event(f[UB_ID], "admin_updated_booking", "admin",
 	    c->req->user_id, changes, "Booking updated by admin")) != API_OK)
+		goto done;
+	told = request_json_parse(changes, strlen(changes));
+	e = svc_admin_tell_changes(f[UB_ID], f[UB_OVERALL] ? f[UB_OVERALL] : status, told);
+	json_object_put(told);
+	if (e != API_OK)
 		goto done;
 	if (f[UB_OVERALL] != NULL && strcmp(f[UB_OVERALL], status) != 0) {
 		e = svc_admin_move(c, f[UB_ID], f[UB_OVERALL], NULL,

@@ -14,9 +14,6 @@
 #include "response.h"
 #include "svc.h"
 
-/* The queues the product runs. */
-static const char *const svc_queue_names[] = { "email", "webhook", NULL };
-
 static enum api_err
 svc_queues_down(struct call *c)
 {
@@ -34,15 +31,15 @@ svc_queues_list(struct call *c)
 	int i, j, paused;
 
 	a = json_object_new_array();
-	for (i = 0; svc_queue_names[i] != NULL; i++) {
-		if (queue_counts(svc_queue_names[i], counts) != 0 ||
-		    (paused = queue_paused(svc_queue_names[i])) < 0) {
+	for (i = 0; queue_names[i] != NULL; i++) {
+		if (queue_counts(queue_names[i], counts) != 0 ||
+		    (paused = queue_paused(queue_names[i])) < 0) {
 			json_object_put(o);
 			json_object_put(a);
 			return svc_queues_down(c);
 		}
 		q = json_object_new_object();
-		json_object_object_add(q, "name", json_object_new_string(svc_queue_names[i]));
+		json_object_object_add(q, "name", json_object_new_string(queue_names[i]));
 		for (j = 0; j < 5; j++)
 			json_object_object_add(q, states[j], json_object_new_int64(counts[j]));
 		json_object_object_add(q, "paused", json_object_new_boolean(paused));
@@ -151,4 +148,23 @@ svc_queues_resume(struct call *c)
 {
 	return queue_pause(c->req->field[0], false) == 0 ? svc_queues_ok(c) :
 	    svc_queues_down(c);
+}
+
+enum api_err
+svc_queues_stats(struct call *c)
+{
+	const char *const *f = c->req->field;
+	struct buf b;
+
+	/* fields: queue, minutes */
+	buf_init(&b);
+	buf_adds(&b, "{\"minutes\":");
+	if (queue_stats(f[0], f[1] ? atol(f[1]) : 60, &b) != 0) {
+		buf_free(&b);
+		return svc_queues_down(c);
+	}
+	buf_adds(&b, "}");
+	response_raw_json(c->resp, 200, b.data, b.len);
+	buf_free(&b);
+	return API_OK;
 }

@@ -121,70 +121,108 @@ worker_relay(const char *q)
 static bool
 worker_email(const struct queue_job *job, char *err, size_t errlen)
 {
-	struct json_object *d = json_tokener_parse(job->data ? job->data : ""), *b;
-	bool ok = false;
-
-	if (d == NULL || !json_object_object_get_ex(d, "bookingId", &b))
-		snprintf(err, errlen, "job %s has no bookingId", job->id);
-	else
-		ok = mail_send_booking(job->name, json_object_get_string(b), job->id,
-		    err, errlen) == API_OK;
-	json_object_put(d);
-	return ok;
+	return mail_send(job->name, job->data, job->id, err, errlen) == API_OK;
 }
 
-/* The queues a worker serves, in the order it looks at them. */
-static const char *const worker_queues[] = { WORKER_EMAIL, WORKER_WEBHOOK };
+/* The queues a worker serves, in the order it looks at them, and what
+ * processes their jobs: true when done, else false with the reason in
+ * err.  take is filled at start from QUEUE_LEASE and QUEUE_RATES. */
+static struct worker_queue {
+	const char	*name;
+	bool		(*process)(const struct queue_job *, char *, size_t);
+	struct queue_take take;
+} worker_queues[] = {
+	{ WORKER_EMAIL, worker_email, { 0, 0 } },
+	{ WORKER_WEBHOOK, hooks_deliver, { 0, 0 } },
+};
 #define WORKER_NQUEUES	(sizeof worker_queues / sizeof worker_queues[0])
 
 #define WORKER_STREAK	100	/* jobs in a row before relaying and reaping */
 
-/* Process job of queue q.  Returns true when it is done, else false with
- * the reason in err. */
+/* The jobs per second QUEUE_RATES gives queue name ("a=1,b=2"): 0 when
+ * unlisted, -1 when its entry is malformed. */
+static long
+worker_rate(const char *rates, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+	char *end;
+	long v;
+
+	for (p = rates; p != NULL && *p != '\0'; p = strchr(p, ',')) {
+		p += *p == ',';
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, name, n) != 0 || p[n] != '=')
+			continue;
+		v = strtol(p + n + 1, &end, 10);
+		return v >= 1 && v <= 100000 && (*end == '\0' || *end == ',') ? v : -1;
+	}
+	return 0;
+}
+
+static int
+worker_takes(void)
+{
+	size_t i;
+
+	for (i = 0; i < WORKER_NQUEUES; i++) {
+		worker_queues[i].take.lease_ms = conf->queue_lease;
+		worker_queues[i].take.per_second = worker_rate(conf->queue_rates,
+		    worker_queues[i].name);
+		if (worker_queues[i].take.per_second < 0) {
+			LOG_ERR("QUEUE_RATES: the entry of %s is not NAME=JOBS_PER_SECOND "
+			    "(1..100000)", worker_queues[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Process job of queue wq. */
 static bool
-worker_process(const char *q, const struct queue_job *job, char *err,
-    size_t errlen)
+worker_process(const struct worker_queue *wq, const struct queue_job *job,
+    char *err, size_t errlen)
 {
 	bool ok;
 
 	err[0] = '\0';
-	ok = strcmp(q, WORKER_EMAIL) == 0 ? worker_email(job, err, errlen) :
-	    hooks_deliver(job, err, errlen);
+	ok = wq->process(job, err, errlen);
 	if (!ok)
-		LOG_WARN("%s job %s (%s) failed: %s", q, job->id, job->name, err);
+		LOG_WARN("%s job %s (%s) failed: %s", wq->name, job->id, job->name, err);
 	return ok;
 }
 
 /* Take jobs of the first queue that has one and process a streak of
  * them, each finish sharing its round trip with the next fetch.  Returns
- * how many were processed (0: every queue was empty). */
+ * how many were processed (0: every queue was empty or rate-limited). */
 static long
 worker_streak(void)
 {
+	const struct worker_queue *wq;
 	struct queue_job job, next;
 	char err[512];
-	const char *q;
 	long n = 0;
 	size_t i;
 	bool ok;
 	int got, rc;
 
 	for (i = 0; i < WORKER_NQUEUES; i++) {
-		q = worker_queues[i];
-		if (queue_fetch(q, conf->queue_lease, &job) != 1)
+		wq = &worker_queues[i];
+		if (queue_fetch(wq->name, &wq->take, &job) != 1)
 			continue;
 		for (;;) {
-			ok = worker_process(q, &job, err, sizeof err);
+			ok = worker_process(wq, &job, err, sizeof err);
 			n++;
 			got = 0;
 			if (worker_stop || n >= WORKER_STREAK)
-				rc = queue_finish(q, &job, ok, ok ? NULL : err);
+				rc = queue_finish(wq->name, &job, ok, ok ? NULL : err);
 			else
-				rc = queue_finish_fetch(q, &job, ok, ok ? NULL : err,
-				    conf->queue_lease, &next, &got);
+				rc = queue_finish_fetch(wq->name, &job, ok, ok ? NULL : err,
+				    &wq->take, &next, &got);
 			if (rc == 0)
 				LOG_WARN("%s job %s: lease lost before finishing; "
-				    "not recorded", q, job.id);
+				    "not recorded", wq->name, job.id);
 			queue_job_free(&job);
 			if (got != 1)
 				return n;
@@ -209,13 +247,13 @@ worker_loop(void)
 	while (!worker_stop && (conf->queue_max_jobs == 0 ||
 	    done < conf->queue_max_jobs)) {
 		for (i = 0; i < WORKER_NQUEUES; i++)
-			worker_relay(worker_queues[i]);
+			worker_relay(worker_queues[i].name);
 		if (clock_mono_us() - reaped > WORKER_REAP_US) {
 			for (i = 0; i < WORKER_NQUEUES; i++) {
-				rc = queue_reap(worker_queues[i], WORKER_MAX_STALLED);
+				rc = queue_reap(worker_queues[i].name, WORKER_MAX_STALLED);
 				if (rc > 0)
 					LOG_WARN("%d stalled %s jobs put back", rc,
-					    worker_queues[i]);
+					    worker_queues[i].name);
 			}
 			reaped = clock_mono_us();
 		}
@@ -254,6 +292,10 @@ worker_main(void)
 	pid_t *kids = xcalloc((size_t)n, sizeof *kids), pid;
 	int status;
 
+	if (worker_takes() != 0) {
+		free(kids);
+		return 1;
+	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = worker_on_term;
 	sigaction(SIGTERM, &sa, NULL);

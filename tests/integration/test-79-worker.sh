@@ -82,6 +82,13 @@ w2=$(awk '/^waited_ms 2/ {print $3}' "$OUT/backoff"); w3=$(awk '/^waited_ms 3/ {
 check "retry 1 waits 1 s + up to 20% jitter ($w2 ms)" test "$w2" -ge 1000 -a "$w2" -le 1500
 check "retry 2 waits 2 s + up to 20% jitter ($w3 ms)" test "$w3" -ge 2000 -a "$w3" -le 2700
 check "the last failure dead-letters the job" grep -qx 'after_failure 3 delayed 0 failed 1' "$OUT/backoff"
+"$PROBE" "$VAR/exodrive.env" rate > "$OUT/rate"
+first=$(awk '/^taken_at_ms/ && $2 < 1000' "$OUT/rate" | wc -l)
+check "a queue limited to 5 jobs/s hands out 5 in its first second ($first)" eq "$first" 5
+check "then says how long to wait (≤ 1000 ms)" awk '/^last_limited_ms/ { ok = $2 > 0 && $2 <= 1000 } END { exit !ok }' "$OUT/rate"
+check "and all 12 jobs are taken within 2.5 s" grep -qx 'taken 12' "$OUT/rate"
+"$PROBE" "$VAR/exodrive.env" stats > "$OUT/stats"
+check "per-minute stats count 2 completed and 1 failed" eq "$(sed 's/^stats //' "$OUT/stats" | jq '[.[].completed] | add'),$(sed 's/^stats //' "$OUT/stats" | jq '[.[].failed] | add')" 2,1
 
 # kill -9 of a worker during 1500 jobs: every job is delivered.
 until_ok 200 drained
@@ -139,6 +146,11 @@ req GET /api/admin/queues "${A[@]}"
 check "resumed" eq "$(js '.queues[0].paused')" false
 req GET /api/admin/queues/webhooks/jobs "${A[@]}"
 check "an unknown queue is 400" eq "$STATUS" 400
+req GET '/api/admin/queues/email/stats?minutes=5' "${A[@]}"
+check "per-minute stats of a queue: 5 minutes" eq "$(js '.minutes | length')" 5
+check "and the email queue completed jobs in them" test "$(js '[.minutes[].completed] | add')" -gt 0
+req GET /api/admin/queues "${A[@]}"
+check "the queue list names every queue" eq "$(js '[.queues[].name] | join(",")')" email,webhook,image,report
 john=$(curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
 	-d '{"email":"john.doe@example.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
 req GET /api/admin/queues -H "Authorization: Bearer $john"
