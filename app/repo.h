@@ -286,4 +286,35 @@ enum api_err repo_webhook_contract(const char *booking, const char *status,
 enum api_err repo_webhook_document(const char *booking, const char *name,
     const char *url);
 
+/* repo_reports.c: CSV reports.  JSON views carry id, kind, from, to,
+ * status (queued, running, done, failed), progress, rowCount, bytes,
+ * error, times and downloadUrl. */
+enum api_err repo_report_create(const char *kind, const char *from,
+    const char *to, const char *user, struct db_res **res, const char **json);
+enum api_err repo_report_get(const char *id, struct db_res **res, const char **json);
+/* The newest 50, as {reports}. */
+enum api_err repo_report_list(struct db_res **res, const char **json);
+/* A report's status and CSV (NULL until done). */
+enum api_err repo_report_content(const char *id, struct db_res **res,
+    const char **status, const char **csv);
+/* Mark report id running; res gets kind, from, to.  API_NOT_FOUND when
+ * it is unknown or already finished. */
+enum api_err repo_report_start(const char *id, struct db_res **res);
+enum api_err repo_report_progress(const char *id, int percent);
+/* Done with csv and rows, or failed with error. */
+enum api_err repo_report_finish(const char *id, const char *csv, long rows,
+    const char *error);
+/* The months of [from, to]: start, end (exclusive), first day in range. */
+enum api_err repo_report_months(const char *from, const char *to, struct db_res **res);
+/* bookings_revenue row of [start, end): month, bookings, cancelled,
+ * rental days, booked value, captured, refunded. */
+enum api_err repo_report_month_row(const char *start, const char *end,
+    struct db_res **res);
+/* Every car: id, name, category. */
+enum api_err repo_report_cars(struct db_res **res);
+/* fleet_utilisation figures of car over [from, to]: days in range,
+ * booked days, bookings, booked value. */
+enum api_err repo_report_car_row(const char *car, const char *from,
+    const char *to, struct db_res **res);
+
 #endif

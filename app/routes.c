@@ -208,6 +208,18 @@ static const struct key keys_contact[] = {
 };
 static const struct input input_contact = INPUT(BODY_JSON, keys_contact);
 
+static const char *const report_kinds[] = { "bookings_revenue", "fleet_utilisation", NULL };
+static const struct key keys_report_new[] = {
+	{ .name = "kind", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = report_kinds },
+	{ .name = "from", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	{ .name = "to", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+};
+static const struct input input_report_new = INPUT(BODY_JSON, keys_report_new);
+static const struct key keys_report[] = {
+	{ .name = "reportId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_report = INPUT(BODY_NONE, keys_report);
+
 static const char *const queue_states[] = { "ready", "active", "delayed",
 	"completed", "failed", NULL };
 static const struct key keys_queue[] = {
@@ -580,6 +592,27 @@ static const struct route routes[] = {
 	  .handler = svc_emails_inbox, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_inbox,
 	  .summary = "Provider email events, 20 per page, newest first" },
+	/* POST /api/admin/reports: ask for a CSV report. */
+	{ .method = METHOD_POST, .path = "/api/admin/reports",
+	  .handler = svc_reports_create, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_report_new,
+	  .summary = "Ask for a CSV report (bookings_revenue by month, fleet_utilisation by car); 202" },
+	/* GET /api/admin/reports: the newest reports. */
+	{ .method = METHOD_GET, .path = "/api/admin/reports",
+	  .handler = svc_reports_list, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .summary = "The newest 50 reports with their status and progress" },
+	/* GET /api/admin/reports/{reportId}: status and progress. */
+	{ .method = METHOD_GET, .path = "/api/admin/reports/{reportId}",
+	  .handler = svc_reports_get, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_report,
+	  .summary = "A report's status, progress (0-100) and download link when done" },
+	/* GET /api/admin/reports/{reportId}/download: the CSV. */
+	{ .method = METHOD_GET, .path = "/api/admin/reports/{reportId}/download",
+	  .handler = svc_reports_download, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_report,
+	  .summary = "Download a finished report as CSV (409 while it is being built)" },
+
 	/* GET /api/admin/queues: counts per state. */
 	{ .method = METHOD_GET, .path = "/api/admin/queues",
 	  .handler = svc_queues_list, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

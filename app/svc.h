@@ -112,6 +112,12 @@ enum api_err svc_emails_contact(struct call *c);
 enum api_err svc_emails_status(struct call *c);
 enum api_err svc_emails_retry_failed(struct call *c);
 
+/* svc_reports.c */
+enum api_err svc_reports_create(struct call *c);
+enum api_err svc_reports_list(struct call *c);
+enum api_err svc_reports_get(struct call *c);
+enum api_err svc_reports_download(struct call *c);
+
 /* svc_queues.c */
 enum api_err svc_queues_list(struct call *c);
 enum api_err svc_queues_jobs(struct call *c);

@@ -21,6 +21,7 @@
 #include "queue.h"
 #include "redis.h"
 #include "repo.h"
+#include "report.h"
 #include "rng.h"
 #include "scheduler.h"
 #include "worker.h"
@@ -134,6 +135,7 @@ static struct worker_queue {
 } worker_queues[] = {
 	{ WORKER_EMAIL, worker_email, { 0, 0 } },
 	{ WORKER_WEBHOOK, hooks_deliver, { 0, 0 } },
+	{ "report", report_job, { 0, 0 } },
 };
 #define WORKER_NQUEUES	(sizeof worker_queues / sizeof worker_queues[0])
 

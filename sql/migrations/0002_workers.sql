@@ -38,8 +38,8 @@ CREATE TABLE reports (
   status       text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'failed')),
   progress     integer NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
   row_count    integer,
-  bytes        integer,
-  file_name    text,
+  content      text,          -- the CSV: small (a row per month or car), and
+                              -- any responder can serve it without a shared disk
   error        text,
   requested_by uuid REFERENCES users(id) ON DELETE SET NULL,
   created_at   timestamptz NOT NULL DEFAULT now(),
