@@ -46,6 +46,9 @@ struct conf {
 	bool		 rate_limit_enabled;
 	long		 log_level;			/* enum log_level */
 	long		 max_body_bytes;
+	long		 upload_max_bytes;
+	char		*upload_dir;
+	char		*upload_url;
 	struct cidr_list trusted_proxies;
 	char		*cors_origins;			/* comma-separated */
 	long		 cors_max_age;			/* seconds */

@@ -213,6 +213,11 @@ dispatch_call(struct call *c, struct buf *allow)
 		response_header(c->resp, "Allow", "%s", allow->data);
 		return API_METHOD_NOT_ALLOWED;
 	}
+	if (r->body_len > (size_t)conf->max_body_bytes &&
+	    c->route->input->body != BODY_MULTIPART) {
+		c->err_message = "Request body too large";
+		return API_PAYLOAD_TOO_LARGE;
+	}
 	if ((err = dispatch_auth(c)) != API_OK)
 		return err;
 	if ((err = request_parse_body(r, c->route->input,

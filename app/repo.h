@@ -317,4 +317,19 @@ enum api_err repo_report_cars(struct db_res **res);
 enum api_err repo_report_car_row(const char *car, const char *from,
     const char *to, struct db_res **res);
 
+/* repo_images.c: uploaded images.  repo_image_add records an upload
+ * at storage path and queues its variants job (outbox; same transaction). */
+enum api_err repo_image_add(const char *path, const char *user, const char *type,
+    size_t bytes);
+/* The content type of the upload at path still waiting for variants;
+ * API_NOT_FOUND when none waits (done, failed, deleted or unknown). */
+enum api_err repo_image_pending(const char *path, struct db_res **res);
+/* Record the variants (JSON array) of path and hand them to the car
+ * images naming it; *cars gets the ids of those cars. */
+enum api_err repo_image_done(const char *path, const char *variants, int width,
+    int height, struct db_res **cars);
+enum api_err repo_image_failed(const char *path, const char *error);
+/* Mark path deleted; res gets the storage paths of its variants. */
+enum api_err repo_image_delete(const char *path, struct db_res **res);
+
 #endif

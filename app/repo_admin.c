@@ -215,9 +215,12 @@ repo_fleet_save(const char *car_id, const char *const *p, const char *slug,
 	    " d2 AS (DELETE FROM car_features WHERE car_id = $1::uuid)"
 	    " DELETE FROM car_specifications WHERE car_id = $1::uuid", 1, kids)) != API_OK)
 		goto fail;
+	/* An image naming an upload takes the variants made of it so far. */
 	if ((e = db_exec("WITH i AS (INSERT INTO car_images (car_id, url, alt, path,"
-	    " is_primary, sort_order) SELECT $1::uuid, x.url, x.alt, x.path,"
-	    " x.is_primary, x.sort_order FROM jsonb_to_recordset($2::jsonb)"
+	    " is_primary, sort_order, variants) SELECT $1::uuid, x.url, x.alt, x.path,"
+	    " x.is_primary, x.sort_order, COALESCE((SELECT u.variants FROM image_uploads u"
+	    "  WHERE u.path = x.path AND u.status = 'done'), '[]')"
+	    " FROM jsonb_to_recordset($2::jsonb)"
 	    " AS x(url text, alt text, path text, is_primary bool, sort_order int)),"
 	    " f AS (INSERT INTO car_features (car_id, name, description, is_highlighted)"
 	    " SELECT $1::uuid, x.name, x.description, x.is_highlighted"

@@ -20,7 +20,8 @@
 	"   'discount_percentage', p.discount_percentage, 'minimum_days', p.minimum_days," \
 	"   'special_offer_text', p.special_offer_text) FROM car_pricing p WHERE p.car_id = c.id)," \
 	" 'images', COALESCE((SELECT json_agg(json_build_object('id', i.id, 'url', i.url," \
-	"   'alt', i.alt, 'is_primary', i.is_primary, 'sort_order', i.sort_order)" \
+	"   'alt', i.alt, 'is_primary', i.is_primary, 'sort_order', i.sort_order," \
+	"   'variants', i.variants)" \
 	"   ORDER BY i.sort_order, i.created_at) FROM car_images i WHERE i.car_id = c.id), '[]')," \
 	" 'features', COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name," \
 	"   'description', f.description, 'is_highlighted', f.is_highlighted)" \

@@ -20,8 +20,6 @@
 #include "request.h"
 #include "rng.h"
 
-static void request_field_error(struct json_object **, const char *,
-    const char *);
 static char *request_lower(char *);
 
 void
@@ -668,7 +666,7 @@ request_raw(struct req *r, const struct route *rt, const struct key *k,
 	return NULL;
 }
 
-static void
+void
 request_field_error(struct json_object **details, const char *name,
     const char *msg)
 {
@@ -725,11 +723,16 @@ request_read_body(struct req *r, void *fr)
 	FCGX_Request *q = fr;
 	char *p, sink[8192];
 	size_t want;
+	long limit;
 	int got;
 
 	if (r->content_length <= 0)
 		return;
-	if (r->content_length > conf->max_body_bytes) {
+	/* Uploads (multipart) may be larger; dispatch refuses a body above
+	 * MAX_BODY_BYTES on any route that does not take multipart. */
+	limit = request_media_is(r->content_type, "multipart/form-data") ?
+	    conf->max_body_bytes + conf->upload_max_bytes : conf->max_body_bytes;
+	if (r->content_length > limit) {
 		/* Drain, so the web server is not cut off mid-body and our
 		 * 413 reaches the client; the web server caps the size. */
 		r->body_too_large = true;

@@ -110,4 +110,9 @@ int request_percent_decode(char *s, bool plus);
 /* True if s is a usable incoming trace id: 8..64 of [A-Za-z0-9_-]. */
 bool request_trace_ok(const char *s);
 
+/* Add msg to field name of validation details {formErrors,
+ * fieldErrors} (made when *details is NULL). */
+void request_field_error(struct json_object **details, const char *name,
+    const char *msg);
+
 #endif

@@ -208,6 +208,12 @@ static const struct key keys_contact[] = {
 };
 static const struct input input_contact = INPUT(BODY_JSON, keys_contact);
 
+static const struct input input_upload = { .body = BODY_MULTIPART, .keys = NULL, .nkeys = 0 };
+static const struct key keys_image_delete[] = {
+	{ .name = "storagePath", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 300 },
+};
+static const struct input input_image_delete = INPUT(BODY_JSON, keys_image_delete);
+
 static const char *const report_kinds[] = { "bookings_revenue", "fleet_utilisation", NULL };
 static const struct key keys_report_new[] = {
 	{ .name = "kind", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = report_kinds },
@@ -488,6 +494,17 @@ static const struct route routes[] = {
 	  .handler = svc_bookings_cancel, .auth = AUTH_CUSTOMER, .rate = RATE_AUTH,
 	  .cache = CACHE_NONE, .input = &input_booking_id,
 	  .summary = "Cancel one's own booking before pickup" },
+
+	/* POST /api/cars/upload: an image for a car; variants follow. */
+	{ .method = METHOD_POST, .path = "/api/cars/upload",
+	  .handler = svc_images_upload, .auth = AUTH_ADMIN, .rate = RATE_UPLOAD,
+	  .cache = CACHE_NONE, .input = &input_upload,
+	  .summary = "Upload a car image (multipart field file: JPEG, PNG or WebP); 400, 800 and 1600 px variants follow" },
+	/* POST /api/cars/delete-image: remove an upload and its variants. */
+	{ .method = METHOD_POST, .path = "/api/cars/delete-image",
+	  .handler = svc_images_delete, .auth = AUTH_ADMIN, .rate = RATE_UPLOAD,
+	  .cache = CACHE_NONE, .input = &input_image_delete,
+	  .summary = "Delete an uploaded image and its variants (a missing one counts as deleted)" },
 
 	/* GET /api/admin/cars: the whole fleet. */
 	{ .method = METHOD_GET, .path = "/api/admin/cars",

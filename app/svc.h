@@ -112,6 +112,10 @@ enum api_err svc_emails_contact(struct call *c);
 enum api_err svc_emails_status(struct call *c);
 enum api_err svc_emails_retry_failed(struct call *c);
 
+/* svc_images.c */
+enum api_err svc_images_upload(struct call *c);
+enum api_err svc_images_delete(struct call *c);
+
 /* svc_reports.c */
 enum api_err svc_reports_create(struct call *c);
 enum api_err svc_reports_list(struct call *c);

@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "db.h"
 #include "hooks.h"
+#include "image.h"
 #include "log.h"
 #include "mail.h"
 #include "queue.h"
@@ -135,6 +136,7 @@ static struct worker_queue {
 } worker_queues[] = {
 	{ WORKER_EMAIL, worker_email, { 0, 0 } },
 	{ WORKER_WEBHOOK, hooks_deliver, { 0, 0 } },
+	{ "image", image_job, { 0, 0 } },
 	{ "report", report_job, { 0, 0 } },
 };
 #define WORKER_NQUEUES	(sizeof worker_queues / sizeof worker_queues[0])
