@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "cache.h"
 #include "conf.h"
+#include "counter.h"
 #include "log.h"
 #include "lru.h"
 #include "redis.h"
@@ -33,6 +34,18 @@ cache_family(enum cache_policy p, long *ttl)
 	}
 	*ttl = conf->redis_cache_ttl_default;
 	return NULL;
+}
+
+/* Say X-Cache state on c's answer and count it for the dashboard. */
+static void
+cache_mark(struct call *c, const char *state)
+{
+	long ttl;
+	const char *family = cache_family(c->route->cache, &ttl);
+
+	response_header(c->resp, "X-Cache", "%s", state);
+	if (family != NULL)
+		counter_cache(family, state);
 }
 
 /* The value of the declared key name of c, or NULL. */
@@ -103,7 +116,7 @@ cache_serve(struct call *c, const char *body, size_t len, const char *state,
     long ttl)
 {
 	response_raw_json(c->resp, 200, body, len);
-	response_header(c->resp, "X-Cache", "%s", state);
+	cache_mark(c, state);
 	response_header(c->resp, "X-Cache-TTL", "%ld", ttl > 0 ? ttl : 0);
 }
 
@@ -144,7 +157,7 @@ cache_local_lookup(struct call *c, struct cache_plan *p)
 	p->local = true;
 	response_header(c->resp, "X-Cache-Store", "local");
 	if ((v = lru_get(cache_local(), p->key, now, &len, &expires)) == NULL) {
-		response_header(c->resp, "X-Cache", "MISS");
+		cache_mark(c, "MISS");
 		response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
 		return false;
 	}
@@ -236,7 +249,7 @@ cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 	if (!p->use)
 		return false;
 	if (p->bypass) {
-		response_header(c->resp, "X-Cache", "BYPASS");
+		cache_mark(c, "BYPASS");
 		return false;
 	}
 	if (call->nval < 1) {
@@ -256,7 +269,7 @@ cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 		cache_pending_replay();
 	if (json == NULL || version != p->version) {	/* absent or invalidated */
 		redis_call_free(call);
-		response_header(c->resp, "X-Cache", "MISS");
+		cache_mark(c, "MISS");
 		response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
 		return false;
 	}
@@ -271,7 +284,7 @@ cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 	memcpy(p->stale, json, len);
 	p->stale_len = len;
 	redis_call_free(call);
-	response_header(c->resp, "X-Cache", "MISS");
+	cache_mark(c, "MISS");
 	response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
 	return false;
 }

@@ -28,6 +28,17 @@ static struct counter_slot {
 static int	counter_n;
 static int64_t	counter_since;
 
+/* Cache outcomes per family, buffered like the views. */
+#define COUNTER_FAMILIES	8
+static const char *const counter_states[] = { "HIT", "MISS", "STALE", "BYPASS" };
+#define COUNTER_STATES	(sizeof counter_states / sizeof counter_states[0])
+static struct {
+	const char	*family;	/* a string literal of cache.c */
+	long long	 n[COUNTER_STATES];
+} counter_cache_buf[COUNTER_FAMILIES];
+static int	counter_nfam;
+static bool	counter_cache_dirty;
+
 void
 counter_views_key(const char *car, char *out, size_t len)
 {
@@ -91,6 +102,36 @@ counter_visitor(struct counter_slot *s, const char *visitor)
 }
 
 void
+counter_cache(const char *family, const char *state)
+{
+	size_t s;
+	int i;
+
+	for (s = 0; s < COUNTER_STATES && strcmp(counter_states[s], state) != 0; s++)
+		;
+	for (i = 0; i < counter_nfam && strcmp(counter_cache_buf[i].family, family) != 0; i++)
+		;
+	if (s == COUNTER_STATES || (i == counter_nfam && i == COUNTER_FAMILIES))
+		return;
+	if (i == counter_nfam) {
+		memset(&counter_cache_buf[i], 0, sizeof counter_cache_buf[i]);
+		counter_cache_buf[counter_nfam++].family = family;
+	}
+	if (!counter_cache_dirty && counter_n == 0)
+		counter_since = clock_mono_us();
+	counter_cache_buf[i].n[s]++;
+	counter_cache_dirty = true;
+	if (clock_mono_us() - counter_since > 1000000)
+		counter_flush();
+}
+
+void
+counter_cache_key(const char *day, char *out, size_t len)
+{
+	snprintf(out, len, "cnt:v1:cache:%s", day);
+}
+
+void
 counter_car_view(const char *car, const char *visitor)
 {
 	struct counter_slot *s;
@@ -100,7 +141,7 @@ counter_car_view(const char *car, const char *visitor)
 		if ((s = counter_slot(car)) == NULL)
 			return;
 	}
-	if (counter_n == 1 && s->views == 0)
+	if (counter_n == 1 && s->views == 0 && !counter_cache_dirty)
 		counter_since = clock_mono_us();
 	s->views++;
 	if (!counter_visitor(s, visitor)) {
@@ -112,16 +153,47 @@ counter_car_view(const char *car, const char *visitor)
 		counter_flush();
 }
 
+/* Append the HINCRBYs of the buffered cache outcomes (and the key's
+ * EXPIRE) to the n commands of cmds.  Returns the new n. */
+static int
+counter_cache_cmds(const char *day, char *key, size_t keylen,
+    const char *argv[][COUNTER_VISITORS + 2], const char *const **cmds, int *argc,
+    char fields[][COUNTER_STATES][48], char by[][COUNTER_STATES][24], int n)
+{
+	size_t s;
+	int i;
+
+	counter_cache_key(day, key, keylen);
+	for (i = 0; i < counter_nfam; i++) {
+		for (s = 0; s < COUNTER_STATES; s++) {
+			if (counter_cache_buf[i].n[s] == 0)
+				continue;
+			snprintf(fields[i][s], sizeof fields[i][s], "%s:%s",
+			    counter_cache_buf[i].family, counter_states[s]);
+			snprintf(by[i][s], sizeof by[i][s], "%lld", counter_cache_buf[i].n[s]);
+			argv[n][0] = "HINCRBY", argv[n][1] = key;
+			argv[n][2] = fields[i][s], argv[n][3] = by[i][s];
+			argc[n] = 4, cmds[n] = argv[n], n++;
+		}
+	}
+	argv[n][0] = "EXPIRE", argv[n][1] = key, argv[n][2] = "691200";	/* 8 days */
+	argc[n] = 3, cmds[n] = argv[n], n++;
+	return n;
+}
+
 void
 counter_flush(void)
 {
-	const char *argv[COUNTER_CARS * 3][COUNTER_VISITORS + 2];
-	const char *const *cmds[COUNTER_CARS * 3];
-	char keys[COUNTER_CARS][2][200], by[COUNTER_CARS][24], day[16];
-	int argc[COUNTER_CARS * 3], i, j, n = 0;
+	enum { MAXCMDS = COUNTER_CARS * 3 + COUNTER_FAMILIES * COUNTER_STATES + 1 };
+	const char *argv[MAXCMDS][COUNTER_VISITORS + 2];
+	const char *const *cmds[MAXCMDS];
+	char keys[COUNTER_CARS][2][200], by[COUNTER_CARS][24], day[16], ckey[64];
+	char cfields[COUNTER_FAMILIES][COUNTER_STATES][48];
+	char cby[COUNTER_FAMILIES][COUNTER_STATES][24];
+	int argc[MAXCMDS], i, j, n = 0;
 	char ttl[24];
 
-	if (counter_n == 0)
+	if (counter_n == 0 && !counter_cache_dirty)
 		return;
 	counter_today(day, sizeof day);
 	snprintf(ttl, sizeof ttl, "%d", COUNTER_DAYS_KEPT);
@@ -140,9 +212,14 @@ counter_flush(void)
 		argv[n][0] = "EXPIRE", argv[n][1] = keys[i][1], argv[n][2] = ttl;
 		argc[n] = 3, cmds[n] = argv[n], n++;
 	}
+	if (counter_cache_dirty)
+		n = counter_cache_cmds(day, ckey, sizeof ckey, argv, cmds, argc,
+		    cfields, cby, n);
 	if (redis_send(n, argc, cmds) != 0)
 		LOG_DEBUG("page views not recorded: Redis unreachable");
 	counter_n = 0;
+	counter_nfam = 0;
+	counter_cache_dirty = false;
 }
 
 int
@@ -195,4 +272,29 @@ counter_cars(struct counter_car *cars, size_t n)
 	free(argc);
 	free(out);
 	return rc;
+}
+
+int
+counter_cache_today(struct buf *json)
+{
+	char day[16], key[64];
+	const char *argv[2] = { "HGETALL", key };
+	char **items = NULL;
+	int n, i;
+
+	counter_today(day, sizeof day);
+	counter_cache_key(day, key, sizeof key);
+	if ((n = redis_strings(2, argv, &items)) < 0)
+		return -1;
+	buf_adds(json, "{");
+	for (i = 0; i + 1 < n; i += 2) {
+		buf_add_json_string(json, items[i]);
+		buf_printf(json, ":%lld%s", strtoll(items[i + 1], NULL, 10),
+		    i + 2 < n ? "," : "");
+	}
+	buf_adds(json, "}");
+	for (i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+	return 0;
 }

@@ -1,4 +1,5 @@
-/* counter.h -- per-car page views and daily unique visitors.
+/* counter.h -- per-car page views and daily unique visitors; cache
+ * outcomes per family and UTC day (the dashboard's hit ratio).
  *
  * Views are counted in process and flushed to Redis in one round trip
  * (INCRBY per car, PFADD of visitor hashes into a HyperLogLog per car and
@@ -12,9 +13,18 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
 /* Count one view of car (an id, or "slug:{slug}") by visitor (any text
  * that identifies a visitor; only a hash of it leaves the process). */
 void counter_car_view(const char *car, const char *visitor);
+/* Count one cache outcome (HIT, MISS, STALE, BYPASS) of family (a string
+ * that outlives the process, e.g. a literal). */
+void counter_cache(const char *family, const char *state);
+/* Append today's cache outcomes as a JSON object {"family:STATE": n}.
+ * Returns 0, or -1 when Redis is unreachable. */
+int counter_cache_today(struct buf *json);
+void counter_cache_key(const char *day, char *out, size_t len);
 /* Write the buffered counts to Redis. */
 void counter_flush(void);
 

@@ -15,7 +15,7 @@
 #include "mail.h"
 #include "mustache.h"
 #include "repo.h"
-#include "xmalloc.h"
+#include "template.h"
 
 /* Every email the product sends, and its subject line (Mustache,
  * rendered as text). */
@@ -43,57 +43,23 @@ mail_subject_of(const char *kind)
 	return NULL;
 }
 
-/* The contents of TEMPLATE_DIR/name (caller frees), or NULL. */
-static char *
-mail_template(const char *name)
-{
-	char path[1024];
-	struct buf b;
-	char chunk[4096];
-	size_t n;
-	FILE *f;
-
-	if (strchr(name, '/') != NULL || strstr(name, "..") != NULL)
-		return NULL;
-	snprintf(path, sizeof path, "%s/%s", conf->template_dir, name);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	buf_adds(&b, "");
-	return b.data ? b.data : xstrdup("");
-}
-
-static const char *
-mail_partial(const char *name, void *arg)
-{
-	(void)name;
-	(void)arg;
-	return NULL;		/* the templates use none yet */
-}
-
 int
 mail_render(const char *name, const char *data, struct buf *html,
     struct buf *text, char *err, size_t errlen)
 {
 	struct json_object *d = json_tokener_parse(data);
-	char file[160], *t[2] = { NULL, NULL };
+	char file[160];
 	int rc = -1;
 
+	if (d == NULL) {
+		snprintf(err, errlen, "the data of template %s is not JSON", name);
+		return -1;
+	}
 	snprintf(file, sizeof file, "%s.html", name);
-	t[0] = mail_template(file);
-	snprintf(file, sizeof file, "%s.txt", name);
-	t[1] = mail_template(file);
-	if (d == NULL || t[0] == NULL || t[1] == NULL)
-		snprintf(err, errlen, "template %s or its data is missing", name);
-	else if (mustache_render(t[0], d, mail_partial, NULL, MUSTACHE_HTML, html,
-	    err, errlen) == 0 && mustache_render(t[1], d, mail_partial, NULL,
-	    MUSTACHE_TEXT, text, err, errlen) == 0)
-		rc = 0;
-	free(t[0]);
-	free(t[1]);
+	if (template_render(file, d, MUSTACHE_HTML, html, err, errlen) == 0) {
+		snprintf(file, sizeof file, "%s.txt", name);
+		rc = template_render(file, d, MUSTACHE_TEXT, text, err, errlen);
+	}
 	json_object_put(d);
 	return rc;
 }

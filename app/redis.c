@@ -555,13 +555,20 @@ redis_list(const char *key, long max, char ***items)
 {
 	char stop[24];
 	const char *argv[4] = { "LRANGE", key, "0", stop };
+
+	snprintf(stop, sizeof stop, "%ld", max - 1);
+	return redis_strings(4, argv, items);
+}
+
+int
+redis_strings(int argc, const char **argv, char ***items)
+{
 	redisReply *r;
 	size_t i;
 	int n = 0;
 
-	snprintf(stop, sizeof stop, "%ld", max - 1);
 	*items = NULL;
-	if ((r = redis_argv(4, argv, NULL)) == NULL)
+	if ((r = redis_argv(argc, argv, NULL)) == NULL)
 		return -1;
 	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
 		*items = xcalloc(r->elements, sizeof **items);

@@ -96,6 +96,10 @@ int redis_push_capped(const char *key, const char *value, long max);
 /* The entries of list key (newest first), at most max.  Returns the count
  * stored in *items (caller frees each and the array with free()), or -1. */
 int redis_list(const char *key, long max, char ***items);
+/* Run one command whose reply is an array of strings (e.g. HGETALL).
+ * Returns the count stored in *items (caller frees each and the array),
+ * or -1. */
+int redis_strings(int argc, const char **argv, char ***items);
 /* DEL n keys (at most REDIS_CALL_ARGS) in one command.  Returns 0 or -1. */
 int redis_del_many(const char *const *keys, int n);
 /* GET key.  Returns 1 with *value (caller frees with free()), 0 when

@@ -630,6 +630,17 @@ static const struct route routes[] = {
 	  .cache = CACHE_NONE, .input = &input_report,
 	  .summary = "Download a finished report as CSV (409 while it is being built)" },
 
+	/* GET /admin/dashboard: the dashboard page (no data in it). */
+	{ .method = METHOD_GET, .path = "/admin/dashboard",
+	  .handler = svc_admin_dashboard_page, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .summary = "Admin dashboard (HTML): signs in, then shows /api/admin/dashboard" },
+	/* GET /api/admin/dashboard: the dashboard's figures. */
+	{ .method = METHOD_GET, .path = "/api/admin/dashboard",
+	  .handler = svc_admin_dashboard, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .summary = "Queues (with the last hour), today's cache hit ratio, rate-limit violations (60 min)" },
+
 	/* GET /api/admin/queues: counts per state. */
 	{ .method = METHOD_GET, .path = "/api/admin/queues",
 	  .handler = svc_queues_list, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

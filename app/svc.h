@@ -131,6 +131,9 @@ enum api_err svc_queues_remove(struct call *c);
 enum api_err svc_queues_pause(struct call *c);
 enum api_err svc_queues_resume(struct call *c);
 enum api_err svc_queues_stats(struct call *c);
+/* Every queue's counts per state and paused flag (and, when hour, the
+ * outcomes of its last hour) as a JSON array; NULL when Redis is down. */
+struct json_object *svc_queues_summary(bool hour);
 
 /* svc_webhooks.c */
 enum api_err svc_webhooks_paypal_verify(struct call *c);
@@ -181,6 +184,8 @@ enum api_err svc_admin_booking_cancel(struct call *c);
 enum api_err svc_admin_analytics(struct call *c);
 /* GET /api/admin/rate-limit-monitoring: recent 429s, summarised. */
 enum api_err svc_admin_rate_monitor(struct call *c);
+enum api_err svc_admin_dashboard(struct call *c);
+enum api_err svc_admin_dashboard_page(struct call *c);
 /* DELETE /api/admin/rate-limit-monitoring: clear them; with identifier,
  * also reset that client's tiers. */
 enum api_err svc_admin_rate_reset(struct call *c);

@@ -27,6 +27,7 @@
 #include "request.h"
 #include "response.h"
 #include "svc.h"
+#include "template.h"
 #include "xmalloc.h"
 
 /* The booking status machine (domain.md §4.4).  "failed" is not a status
@@ -652,27 +653,27 @@ svc_admin_rl_down(struct call *c)
 	return API_SERVICE_UNAVAILABLE;
 }
 
-enum api_err
-svc_admin_rate_monitor(struct call *c)
+/* The violations of the last minutes (of identifier who, or all) as
+ * {summary{totalViolations, uniqueIdentifiers, byEndpoint,
+ * recentViolations}, violations<=100}.  Returns NULL when Redis is
+ * unreachable. */
+static struct json_object *
+svc_admin_violations(long minutes, const char *who)
 {
-	const char *const *f = c->req->field;
-	long long since = (long long)time(NULL) - 60 * (f[0] ? atol(f[0]) : 60);
+	long long since = (long long)time(NULL) - 60 * minutes;
 	long long total = 0, recent = 0;
-	struct json_object *o, *sum, *by = json_object_new_object(),
-	    *idents = json_object_new_object(), *list = json_object_new_array(), *v;
+	struct json_object *o, *sum, *by, *idents, *list, *v;
 	char **items = NULL;
 	int n, i;
 
-	/* fields: minutes, identifier */
-	if ((n = ratelimit_violations(&items)) < 0) {
-		json_object_put(by);
-		json_object_put(idents);
-		json_object_put(list);
-		return svc_admin_rl_down(c);
-	}
+	if ((n = ratelimit_violations(&items)) < 0)
+		return NULL;
+	by = json_object_new_object();
+	idents = json_object_new_object();
+	list = json_object_new_array();
 	for (i = 0; i < n; i++) {
 		if ((v = request_json_parse(items[i], strlen(items[i]))) != NULL) {
-			total += svc_admin_violation(v, since, f[1], by, idents, list,
+			total += svc_admin_violation(v, since, who, by, idents, list,
 			    &recent);
 			json_object_put(v);
 		}
@@ -689,6 +690,18 @@ svc_admin_rate_monitor(struct call *c)
 	o = json_object_new_object();
 	json_object_object_add(o, "summary", sum);
 	json_object_object_add(o, "violations", list);
+	return o;
+}
+
+enum api_err
+svc_admin_rate_monitor(struct call *c)
+{
+	const char *const *f = c->req->field;
+	struct json_object *o;
+
+	/* fields: minutes, identifier */
+	if ((o = svc_admin_violations(f[0] ? atol(f[0]) : 60, f[1])) == NULL)
+		return svc_admin_rl_down(c);
 	response_json(c->resp, 200, o);
 	return API_OK;
 }
@@ -832,5 +845,118 @@ svc_admin_warm_last(struct call *c)
 	response_raw_json(c->resp, 200, b.data, b.len);
 	buf_free(&b);
 	free(last);
+	return API_OK;
+}
+
+/* Today's cache outcomes as {families{f{hit, miss, stale, bypass,
+ * hitRatio}}, hitRatio}; a ratio is (hits + stale) / (those + misses),
+ * null before any.  NULL when Redis is unreachable. */
+static struct json_object *
+svc_admin_cache_ratio(void)
+{
+	static const char *const states[] = { "HIT", "MISS", "STALE", "BYPASS" };
+	struct json_object *raw, *fams = json_object_new_object(), *f, *o;
+	long long n, all[4] = { 0, 0, 0, 0 };
+	char family[64], *colon;
+	struct buf b;
+	int s;
+
+	buf_init(&b);
+	if (counter_cache_today(&b) != 0 || (raw = json_tokener_parse(b.data)) == NULL) {
+		buf_free(&b);
+		json_object_put(fams);
+		return NULL;
+	}
+	buf_free(&b);
+	json_object_object_foreach(raw, k, v) {
+		snprintf(family, sizeof family, "%s", k);
+		if ((colon = strchr(family, ':')) == NULL)
+			continue;
+		*colon = '\0';
+		for (s = 0; s < 4 && strcmp(colon + 1, states[s]) != 0; s++)
+			;
+		if (s == 4)
+			continue;
+		if (!json_object_object_get_ex(fams, family, &f)) {
+			f = json_object_new_object();
+			json_object_object_add(fams, family, f);
+		}
+		n = json_object_get_int64(v);
+		all[s] += n;
+		json_object_object_add(f, s == 0 ? "hit" : s == 1 ? "miss" : s == 2 ?
+		    "stale" : "bypass", json_object_new_int64(n));
+	}
+	json_object_put(raw);
+	json_object_object_foreach(fams, name, fam) {
+		long long h = 0, m = 0, st = 0;
+		struct json_object *x;
+
+		(void)name;
+		if (json_object_object_get_ex(fam, "hit", &x)) h = json_object_get_int64(x);
+		if (json_object_object_get_ex(fam, "miss", &x)) m = json_object_get_int64(x);
+		if (json_object_object_get_ex(fam, "stale", &x)) st = json_object_get_int64(x);
+		json_object_object_add(fam, "hitRatio", h + st + m == 0 ? NULL :
+		    json_object_new_double((double)(h + st) / (double)(h + st + m)));
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "families", fams);
+	json_object_object_add(o, "hitRatio", all[0] + all[1] + all[2] == 0 ? NULL :
+	    json_object_new_double((double)(all[0] + all[2]) /
+	    (double)(all[0] + all[1] + all[2])));
+	return o;
+}
+
+enum api_err
+svc_admin_dashboard(struct call *c)
+{
+	struct json_object *o, *queues, *cache, *rl;
+	char ts[40];
+
+	queues = svc_queues_summary(true);
+	cache = svc_admin_cache_ratio();
+	rl = svc_admin_violations(60, NULL);
+	if (queues == NULL || cache == NULL || rl == NULL) {
+		json_object_put(queues);
+		json_object_put(cache);
+		json_object_put(rl);
+		c->err_message = "The dashboard's figures are unavailable (Redis unreachable)";
+		return API_SERVICE_UNAVAILABLE;
+	}
+	clock_iso8601(ts, sizeof ts);
+	o = json_object_new_object();
+	json_object_object_add(o, "generatedAt", json_object_new_string(ts));
+	json_object_object_add(o, "queues", queues);
+	json_object_object_add(o, "cache", cache);
+	json_object_object_add(o, "rateLimits", rl);
+	response_json(c->resp, 200, o);
+	return API_OK;
+}
+
+enum api_err
+svc_admin_dashboard_page(struct call *c)
+{
+	struct json_object *d = json_object_new_object();
+	char nonce[33], err[256];
+	struct buf page;
+
+	rng_hex(nonce, 16);
+	json_object_object_add(d, "nonce", json_object_new_string(nonce));
+	buf_init(&page);
+	if (template_render("dashboard.html", d, MUSTACHE_HTML, &page, err, sizeof err) != 0) {
+		LOG_ERR("dashboard page: %s", err);
+		json_object_put(d);
+		buf_free(&page);
+		return API_INTERNAL_ERROR;
+	}
+	json_object_put(d);
+	/* The page holds no data: it fetches /api/admin/dashboard with the
+	 * admin's token.  Only its own nonce'd script and style run. */
+	response_header(c->resp, "Content-Security-Policy", "default-src 'none'; "
+	    "script-src 'nonce-%s'; style-src 'nonce-%s'; connect-src 'self'; "
+	    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'", nonce, nonce);
+	response_header(c->resp, "X-Frame-Options", "DENY");
+	response_header(c->resp, "Referrer-Policy", "no-referrer");
+	response_body(c->resp, 200, "text/html; charset=utf-8", page.data, page.len);
+	buf_free(&page);
 	return API_OK;
 }

@@ -21,22 +21,49 @@ svc_queues_down(struct call *c)
 	return API_SERVICE_UNAVAILABLE;
 }
 
-enum api_err
-svc_queues_list(struct call *c)
+/* Sum the outcomes of q's last hour into o as lastHour. */
+static int
+svc_queues_hour(const char *q, struct json_object *o)
+{
+	static const char *const what[] = { "completed", "failed", "retried", "stalled" };
+	struct json_object *mins, *h, *v;
+	long long sum[4] = { 0, 0, 0, 0 };
+	struct buf b;
+	size_t i, j;
+
+	buf_init(&b);
+	if (queue_stats(q, 60, &b) != 0 || (mins = json_tokener_parse(b.data)) == NULL) {
+		buf_free(&b);
+		return -1;
+	}
+	buf_free(&b);
+	for (i = 0; i < json_object_array_length(mins); i++)
+		for (j = 0; j < 4; j++)
+			if (json_object_object_get_ex(json_object_array_get_idx(mins, i),
+			    what[j], &v))
+				sum[j] += json_object_get_int64(v);
+	json_object_put(mins);
+	h = json_object_new_object();
+	for (j = 0; j < 4; j++)
+		json_object_object_add(h, what[j], json_object_new_int64(sum[j]));
+	json_object_object_add(o, "lastHour", h);
+	return 0;
+}
+
+struct json_object *
+svc_queues_summary(bool hour)
 {
 	static const char *const states[5] = { "ready", "active", "delayed",
 	    "completed", "failed" };
-	struct json_object *o = json_object_new_object(), *a, *q;
+	struct json_object *a = json_object_new_array(), *q;
 	long counts[5];
 	int i, j, paused;
 
-	a = json_object_new_array();
 	for (i = 0; queue_names[i] != NULL; i++) {
 		if (queue_counts(queue_names[i], counts) != 0 ||
 		    (paused = queue_paused(queue_names[i])) < 0) {
-			json_object_put(o);
 			json_object_put(a);
-			return svc_queues_down(c);
+			return NULL;
 		}
 		q = json_object_new_object();
 		json_object_object_add(q, "name", json_object_new_string(queue_names[i]));
@@ -44,7 +71,22 @@ svc_queues_list(struct call *c)
 			json_object_object_add(q, states[j], json_object_new_int64(counts[j]));
 		json_object_object_add(q, "paused", json_object_new_boolean(paused));
 		json_object_array_add(a, q);
+		if (hour && svc_queues_hour(queue_names[i], q) != 0) {
+			json_object_put(a);
+			return NULL;
+		}
 	}
+	return a;
+}
+
+enum api_err
+svc_queues_list(struct call *c)
+{
+	struct json_object *o, *a = svc_queues_summary(false);
+
+	if (a == NULL)
+		return svc_queues_down(c);
+	o = json_object_new_object();
 	json_object_object_add(o, "queues", a);
 	response_json(c->resp, 200, o);
 	return API_OK;
