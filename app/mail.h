@@ -20,8 +20,9 @@ void mail_message(const char *from, const char *to, const char *reply_to,
 /* Send the email kind (templates/README.md lists them) that email job
  * job_id carries, with a Message-ID made from job_id so a retried job is
  * recognisable, and record it in email_events.  job_data is JSON:
- * {bookingId, vars?} (the booking's data, vars overlaid) or {to,
- * replyTo?, vars} (no booking).  Returns API_OK, or an error with err
+ * {bookingId, vars?, to?, test?} (the booking's data, vars overlaid;
+ * test: sent to "to", not recorded on the booking) or {to, replyTo?,
+ * vars} (no booking).  Returns API_OK, or an error with err
  * (the job is retried). */
 enum api_err mail_send(const char *kind, const char *job_data,
     const char *job_id, char *err, size_t errlen);

@@ -171,6 +171,12 @@ static const struct key keys_email_preview[] = {
 	{ .name = "bookingId", .src = KEY_QUERY, .type = KEY_UUID, .required = true },
 };
 static const struct input input_email_preview = INPUT(BODY_NONE, keys_email_preview);
+static const struct key keys_email_test[] = {
+	{ .name = "type", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
+	{ .name = "bookingId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	{ .name = "recipientEmail", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
+};
+static const struct input input_email_test = INPUT(BODY_JSON, keys_email_test);
 static const struct key keys_email_resend[] = {
 	{ .name = "bookingId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
 	{ .name = "emailType", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
@@ -589,6 +595,11 @@ static const struct route routes[] = {
 	  .handler = svc_emails_preview, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_email_preview,
 	  .summary = "Render a booking's email (html or text) without sending it" },
+	/* POST /api/admin/emails/preview: send a booking's email to a tester. */
+	{ .method = METHOD_POST, .path = "/api/admin/emails/preview",
+	  .handler = svc_emails_send_test, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_email_test,
+	  .summary = "Send a booking's email to recipientEmail as a test (not recorded on the booking); 202" },
 	/* POST /api/admin/emails/resend: send a booking's email again. */
 	{ .method = METHOD_POST, .path = "/api/admin/emails/resend",
 	  .handler = svc_emails_resend, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

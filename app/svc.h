@@ -109,6 +109,7 @@ enum api_err svc_emails_preview(struct call *c);
 enum api_err svc_emails_resend(struct call *c);
 enum api_err svc_emails_inbox(struct call *c);
 enum api_err svc_emails_contact(struct call *c);
+enum api_err svc_emails_send_test(struct call *c);
 enum api_err svc_emails_status(struct call *c);
 enum api_err svc_emails_retry_failed(struct call *c);
 

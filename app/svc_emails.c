@@ -211,3 +211,40 @@ svc_emails_retry_failed(struct call *c)
 	response_json(c->resp, 202, o);
 	return API_OK;
 }
+
+enum api_err
+svc_emails_send_test(struct call *c)
+{
+	const char *const *f = c->req->field;
+	struct json_object *j, *o;
+	char dedupe[96], id[33];
+	enum api_err e;
+
+	/* fields: type, bookingId, recipientEmail */
+	if ((e = db_begin()) != API_OK)
+		return e;
+	if ((e = repo_email_resendable(f[1], f[0])) == API_NOT_FOUND)
+		c->err_message = "Booking not found";
+	else if (e == API_CONFLICT)
+		c->err_message = "A receipt needs a captured payment";
+	j = json_object_new_object();
+	json_object_object_add(j, "bookingId", json_object_new_string(f[1]));
+	json_object_object_add(j, "to", json_object_new_string(f[2]));
+	json_object_object_add(j, "test", json_object_new_boolean(1));
+	rng_hex(id, 16);
+	snprintf(dedupe, sizeof dedupe, "test:%s", id);
+	if (e == API_OK)
+		e = repo_outbox_add("email", f[0], json_object_to_json_string_ext(j,
+		    JSON_C_TO_STRING_PLAIN), dedupe);
+	json_object_put(j);
+	if (e != API_OK || (e = db_commit()) != API_OK) {
+		db_rollback();
+		return e;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "success", json_object_new_boolean(1));
+	json_object_object_add(o, "queued", json_object_new_string(f[0]));
+	json_object_object_add(o, "recipientEmail", json_object_new_string(f[2]));
+	response_json(c->resp, 202, o);
+	return API_OK;
+}

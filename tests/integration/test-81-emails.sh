@@ -80,6 +80,16 @@ check "a page of more than 100 is 400" eq "$STATUS" 400
 req GET "/api/admin/emails/status?bookingId=$(cat /proc/sys/kernel/random/uuid)" "${A[@]}"
 check "an unknown booking is 404" eq "$STATUS" 404
 
+# A test send goes to the tester and leaves the booking's record alone.
+before=$(psql_q "select recipient_email||' '||coalesce(message_id, '') from email_events where booking_id = '$bid' and email_type = 'booking_confirmation'")
+req POST /api/admin/emails/preview "${A[@]}" -d "{\"type\":\"booking_confirmation\",\"bookingId\":\"$bid\",\"recipientEmail\":\"tester-$tag@example.com\"}"
+check "a test send is queued (202)" eq "$STATUS" 202
+tested() { grep -l "^X-Rcpt-Args: <tester-$tag@example.com>" "$MAIL"/* 2>/dev/null | xargs -r grep -l '^Subject: Booking Confirmed - Modify Car' >/dev/null; }
+check "the tester gets the booking's confirmation" until_ok 100 tested
+check "the booking's own email record is unchanged" eq "$(psql_q "select recipient_email||' '||coalesce(message_id, '') from email_events where booking_id = '$bid' and email_type = 'booking_confirmation'")" "$before"
+req POST /api/admin/emails/preview "${A[@]}" -d "{\"type\":\"payment_receipt\",\"bookingId\":\"$bid\",\"recipientEmail\":\"tester@example.com\"}"
+check "a receipt test without a captured payment is 409" eq "$STATUS" 409
+
 # Batch retry: a failed confirmation is queued again, once.
 psql_q "update email_events set status = 'failed', error_message = 'mailbox full', retry_count = 1 where booking_id = '$bid' and email_type = 'booking_confirmation'" >/dev/null
 n0=$(grep -l "mod-$tag@example.com" "$MAIL"/* | xargs grep -l '^Subject: Booking Confirmed' | wc -l)
