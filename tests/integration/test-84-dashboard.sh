@@ -13,7 +13,7 @@ dom() {
 		--user-data-dir="$OUT/chrome" --virtual-time-budget=5000 --dump-dom "$1" \
 		2>>"$OUT/chrome.log"
 }
-shown() { grep -o "data-k=\"$1\">[^<]*<" "$OUT/dom" | sed 's/.*>\(.*\)</\1/'; }
+shown() { grep -o "data-k=\"$1\"[^>]*>[^<]*<" "$OUT/dom" | sed 's/.*>\(.*\)</\1/'; }
 
 check "Chromium is installed" command -v chromium
 
@@ -44,6 +44,12 @@ for qn in email webhook image report; do
 	check "queue $qn: ready, delayed, dead letters, done in the last hour ($got)" eq "$got" "$want"
 done
 ratio=$(jq -r '.cache.hitRatio * 1000 | round / 10 | tostring' "$OUT/api.json")
+failed_class() { grep -q "data-k=\"$1.failed\" class=\"bad\">" "$OUT/dom"; }
+for qn in email webhook image report; do
+	if [ "$(shown "$qn.failed")" != 0 ]; then
+		check "queue $qn's dead letters are shown in red" failed_class "$qn"
+	fi
+done
 check "the cache hit ratio ($ratio%)" grep -q "id=\"hit-ratio\">$(printf '%.1f' "$ratio")%<" "$OUT/dom"
 check "the fleet family counts hits" test "$(shown fleet.hit)" -ge 1
 check "rate-limit violations (60 min)" grep -q "id=\"violations\">$(jq -r .rateLimits.summary.totalViolations "$OUT/api.json")<" "$OUT/dom"
