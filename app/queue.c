@@ -94,11 +94,12 @@ static struct redis_script queue_finish_lua = { .text =
 "if ARGV[3] == '1' then\n"
 "  redis.call('HSET', KEYS[2], 'finishedOn', now)\n"
 "  redis.call('ZADD', KEYS[3], now, ARGV[1])\n"
-"  local old = redis.call('ZRANGE', KEYS[3], 0, -1001)\n"
-"  for _, id in ipairs(old) do redis.call('DEL', string.sub(KEYS[2], 1,\n"
-"    #KEYS[2] - #ARGV[1]) .. id) end\n"
-"  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1001)\n"
-"  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 7 * 86400000)\n"
+"  if redis.call('ZCARD', KEYS[3]) > 1100 then\n"	/* trimmed by the hundred */
+"    local pre = string.sub(KEYS[2], 1, #KEYS[2] - #ARGV[1])\n"
+"    local old = redis.call('ZRANGE', KEYS[3], 0, -1001)\n"
+"    for _, id in ipairs(old) do redis.call('DEL', pre .. id) end\n"
+"    redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1001)\n"
+"  end\n"
 "  redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', 'completed', 'id', ARGV[1])\n"
 "  stat('completed')\n"
 "  return 1\n"
@@ -122,8 +123,9 @@ static struct redis_script queue_finish_lua = { .text =
 "return 1\n"
 };
 
-/* KEYS: active, ready, failed, events; ARGV: prefix, max stalled.
- * Returns how many jobs moved. */
+/* KEYS: active, ready, failed, events, completed; ARGV: prefix, max
+ * stalled.  Also drops completed jobs older than 7 days (up to 1000 a
+ * run).  Returns how many stalled jobs moved. */
 static struct redis_script queue_reap_lua = { .text =
 "local t = redis.call('TIME')\n"
 "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
@@ -141,6 +143,11 @@ static struct redis_script queue_reap_lua = { .text =
 "    redis.call('ZADD', KEYS[2], p * 4294967296 + tonumber(id), id)\n"
 "  end\n"
 "  redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'event', 'stalled', 'id', id)\n"
+"end\n"
+"local aged = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now - 7 * 86400000, 'LIMIT', 0, 1000)\n"
+"for _, id in ipairs(aged) do\n"
+"  redis.call('DEL', ARGV[1] .. 'job:' .. id)\n"
+"  redis.call('ZREM', KEYS[5], id)\n"
 "end\n"
 "if #gone > 0 then\n"
 "  local k = ARGV[1] .. 'stats:' .. math.floor(now / 60000)\n"
@@ -351,17 +358,19 @@ queue_finish_fetch(const char *q, const struct queue_job *job, bool ok,
 int
 queue_reap(const char *q, long max_stalled)
 {
-	char k[4][160], prefix[96], max[24];
-	struct redis_call call = { .script = &queue_reap_lua, .nkeys = 4, .argc = 6 };
+	char k[5][160], prefix[96], max[24];
+	struct redis_call call = { .script = &queue_reap_lua, .nkeys = 5, .argc = 7 };
 
 	queue_key(q, "active", k[0], sizeof k[0]);
 	queue_key(q, "ready", k[1], sizeof k[1]);
 	queue_key(q, "failed", k[2], sizeof k[2]);
 	queue_key(q, "events", k[3], sizeof k[3]);
+	queue_key(q, "completed", k[4], sizeof k[4]);
 	queue_key(q, "", prefix, sizeof prefix);
 	snprintf(max, sizeof max, "%ld", max_stalled);
 	call.argv[0] = k[0], call.argv[1] = k[1], call.argv[2] = k[2];
-	call.argv[3] = k[3], call.argv[4] = prefix, call.argv[5] = max;
+	call.argv[3] = k[3], call.argv[4] = k[4], call.argv[5] = prefix;
+	call.argv[6] = max;
 	return queue_int_call(&call);
 }
 
