@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "log.h"
 #include "migrate.h"
+#include "openapi.h"
 #include "prefork.h"
 #include "repo.h"
 #include "responder.h"
@@ -42,10 +43,12 @@ static const char usage[] =
 "  capture-payments  capture the authorized payments that are due and\n"
 "            void or refund those of cancelled bookings (every 15 minutes)\n"
 "  webhook-retry  process stored webhook deliveries that are due again\n"
-"  worker    run QUEUE_CONCURRENCY job workers (email) until SIGTERM\n"
+"  worker    run QUEUE_CONCURRENCY job workers (email, webhook, image,\n"
+"            report) and the scheduler until SIGTERM\n"
 "  warm-cache  fill the catalogue cache (fleet list, popular cars and\n"
 "            their next 7 days); --popular-only: car details only\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
+"  openapi   print the OpenAPI 3.1 document of the route table\n"
 "\n"
 "Settings come from the environment and from --config FILE or\n"
 "$EXODRIVE_CONFIG (KEY=VALUE lines); the environment wins.\n"
@@ -107,6 +110,20 @@ main_fcgi(int argc, char **argv, const char *config_path)
 		return 2;
 	}
 	return responder_run(0, o.max_requests);
+}
+
+static int
+main_openapi(void)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b);
+	rc = openapi_document(&b);
+	fwrite(b.data, 1, b.len, stdout);
+	putchar('\n');
+	buf_free(&b);
+	return rc == 0 ? 0 : 1;
 }
 
 static int
@@ -233,6 +250,8 @@ main(int argc, char **argv)
 		return main_seed(argc - i, argv + i);
 	if (strcmp(argv[i], "migrate") == 0)
 		return main_migrate(argc - i, argv + i);
+	if (strcmp(argv[i], "openapi") == 0)
+		return main_openapi();
 	if (strcmp(argv[i], "config") == 0) {
 		conf_print(conf, i + 1 < argc &&
 		    strcmp(argv[i + 1], "--markdown") == 0);

@@ -143,6 +143,11 @@ struct route {
 						   its carId or slug names */
 	route_handler		 verify;	/* AUTH_SIGNATURE: checks the
 						   provider's signature */
+	const char		*operation;	/* unique id, e.g. "car.byId" */
+	int			 status;	/* success status; 0 means 200 */
+	const char		*output;	/* its answer's schema in
+						   contract/schemas.json (JSON) */
+	const char		*media;		/* a non-JSON answer's type */
 	const char		*summary;	/* one line for the API docs */
 };
 

@@ -113,6 +113,9 @@ enum api_err svc_emails_send_test(struct call *c);
 enum api_err svc_emails_status(struct call *c);
 enum api_err svc_emails_retry_failed(struct call *c);
 
+/* svc_meta.c: the API's own description */
+enum api_err svc_meta_openapi(struct call *c);
+
 /* svc_images.c */
 enum api_err svc_images_upload(struct call *c);
 enum api_err svc_images_delete(struct call *c);

@@ -51,6 +51,24 @@ match(enum http_method m, const char *path, const struct route **r,
 }
 
 static void
+routes__every_entry__names_a_unique_operation_and_its_answer(void **state)
+{
+	const struct route *t;
+	size_t n, i, j;
+
+	(void)state;
+	t = routes_table(&n);
+	for (i = 0; i < n; i++) {
+		assert_non_null(t[i].operation);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(t[i].operation, t[j].operation);
+		/* JSON answers name a schema; others say their type; 204 has none. */
+		assert_true((t[i].output != NULL) + (t[i].media != NULL) +
+		    (t[i].status == 204) == 1);
+	}
+}
+
+static void
 routes_match__known_path__finds_route(void **state)
 {
 	const struct route *r;
@@ -162,6 +180,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(routes__every_entry__declares_auth_rate_and_cache),
+		cmocka_unit_test(routes__every_entry__names_a_unique_operation_and_its_answer),
 		cmocka_unit_test(routes_match__known_path__finds_route),
 		cmocka_unit_test(routes_match__unknown_path__is_no_path),
 		cmocka_unit_test(routes_match__wrong_method__lists_allowed),

@@ -16,10 +16,17 @@ check() {
 }
 
 # req METHOD PATH [curl args...]: fills $STATUS, $OUT/body, $OUT/headers.
+# Every JSON answer is also recorded in $VAR/responses.jsonl, which the
+# contract test checks against the OpenAPI document.
 req() {
 	local m=$1 p=$2; shift 2
 	STATUS=$(curl -s -o "$OUT/body" -D "$OUT/headers" -w '%{http_code}' \
 		--max-time 30 -X "$m" "$@" "$BASE$p") || STATUS=000
+	if hdr Content-Type | grep -q '^application/json' && [ -s "$OUT/body" ]; then
+		jq -c --arg m "$m" --arg p "${p%%\?*}" --arg s "$STATUS" \
+			'{method: $m, path: $p, status: ($s | tonumber), body: .}' \
+			< "$OUT/body" >> "$VAR/responses.jsonl" 2>/dev/null || true
+	fi
 }
 
 # hdr NAME: the value of response header NAME (case-insensitive).

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""infer.py -- draft response schemas from recorded answers.
+
+  infer.py OPENAPI.json RESPONSES.jsonl > draft.json
+
+For each route with an output schema name, merges the 2xx JSON answers the
+integration suite recorded for it into a JSON Schema: types as seen (null
+included), object members required when every sample had them, arrays by
+the merge of their items.  A draft to review and edit into
+contract/schemas.json when a route is added; the contract test then holds
+every answer to the edited schema.
+"""
+import json
+import re
+import sys
+
+
+def kind(v):
+    if v is None:
+        return 'null'
+    if isinstance(v, bool):
+        return 'boolean'
+    if isinstance(v, int):
+        return 'integer'
+    if isinstance(v, float):
+        return 'number'
+    if isinstance(v, str):
+        return 'string'
+    if isinstance(v, list):
+        return 'array'
+    return 'object'
+
+
+def merge(samples):
+    kinds = sorted({kind(v) for v in samples})
+    if 'integer' in kinds and 'number' in kinds:
+        kinds.remove('integer')
+    s = {'type': kinds[0] if len(kinds) == 1 else kinds}
+    objs = [v for v in samples if isinstance(v, dict)]
+    if objs:
+        keys = sorted({k for o in objs for k in o})
+        s['properties'] = {k: merge([o[k] for o in objs if k in o]) for k in keys}
+        req = [k for k in keys if all(k in o for o in objs)]
+        if req:
+            s['required'] = req
+    arrs = [v for v in samples if isinstance(v, list)]
+    if arrs:
+        items = [x for a in arrs for x in a]
+        s['items'] = merge(items) if items else {}
+    return s
+
+
+def main():
+    doc = json.load(open(sys.argv[1]))
+    routes = []
+    for path, item in doc['paths'].items():
+        rx = re.compile('^' + re.sub(r'\{[^}]+\}', '[^/]+', path) + '$')
+        for method, op in item.items():
+            for code, r in op['responses'].items():
+                if code.startswith('2'):
+                    ref = r.get('content', {}).get('application/json', {}).get('schema', {}).get('$ref')
+                    if ref:
+                        routes.append((method.upper(), rx, path.count('{'), ref.split('/')[-1]))
+    routes.sort(key=lambda r: r[2])       # literal paths before templated ones
+    by_name = {}
+    for line in open(sys.argv[2]):
+        rec = json.loads(line)
+        if not 200 <= rec['status'] < 300:
+            continue
+        for method, rx, _, name in routes:
+            if method == rec['method'] and rx.match(rec['path']):
+                by_name.setdefault(name, []).append(rec['body'])
+                break
+    out = {name: merge(samples) for name, samples in sorted(by_name.items())}
+    json.dump(out, sys.stdout, indent=1, sort_keys=True)
+    print()
+
+
+main()
