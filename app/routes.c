@@ -503,7 +503,7 @@ static const struct route routes[] = {
 	{ .method = METHOD_POST, .path = "/api/bookings/authorize-paypal-order",
 	  .handler = svc_payments_authorize, .auth = AUTH_OPTIONAL, .rate = RATE_PAYMENT,
 	  .cache = CACHE_NONE, .input = &input_authorize,
-	  .operation = "payment.authorize", .status = 201, .output = "BookingCreated",
+	  .operation = "payment.authorize", .output = "PaymentAuthorized",
 	  .summary = "Authorize the PayPal order and write its booking (voided if that fails)" },
 	/* POST /api/bookings/{bookingId}/capture-payment: take the money. */
 	{ .method = METHOD_POST, .path = "/api/bookings/{bookingId}/capture-payment",

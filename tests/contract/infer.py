@@ -4,9 +4,9 @@
   infer.py OPENAPI.json RESPONSES.jsonl > draft.json
 
 For each route with an output schema name, merges the 2xx JSON answers the
-integration suite recorded for it into a JSON Schema: types as seen (null
-included), object members required when every sample had them, arrays by
-the merge of their items.  A draft to review and edit into
+integration suite recorded for it into a JSON Schema: types as seen (deeper
+than the answer's own members a scalar may also be null), top-level members required when
+every sample had them, arrays by the merge of their items.  A draft to review and edit into
 contract/schemas.json when a route is added; the contract test then holds
 every answer to the edited schema.
 """
@@ -31,22 +31,27 @@ def kind(v):
     return 'object'
 
 
-def merge(samples):
+def merge(samples, depth=0):
+    """The schema of samples (depth 0: a whole answer).  Deeper than the
+    answer's own members a scalar may also be null, and only the answer's
+    members are required: samples rarely show every case."""
     kinds = sorted({kind(v) for v in samples})
     if 'integer' in kinds and 'number' in kinds:
         kinds.remove('integer')
+    if depth > 1 and kinds and set(kinds) <= {'string', 'integer', 'number', 'boolean', 'null'}:
+        kinds = sorted(set(kinds) | {'null'})
     s = {'type': kinds[0] if len(kinds) == 1 else kinds}
     objs = [v for v in samples if isinstance(v, dict)]
     if objs:
         keys = sorted({k for o in objs for k in o})
-        s['properties'] = {k: merge([o[k] for o in objs if k in o]) for k in keys}
+        s['properties'] = {k: merge([o[k] for o in objs if k in o], depth + 1) for k in keys}
         req = [k for k in keys if all(k in o for o in objs)]
-        if req:
+        if req and depth == 0:
             s['required'] = req
     arrs = [v for v in samples if isinstance(v, list)]
     if arrs:
         items = [x for a in arrs for x in a]
-        s['items'] = merge(items) if items else {}
+        s['items'] = merge(items, depth + 1) if items else {}
     return s
 
 
