@@ -85,6 +85,8 @@ struct conf {
 	char		*template_dir;
 	long		 queue_concurrency;
 	long		 queue_max_jobs;
+	bool		 trpc_batch_enabled;
+	long		 trpc_batch_max_size;
 	char		*queue_rates;
 	long		 queue_lease;			/* milliseconds */
 	long		 session_cache_ttl;		/* seconds, 0: off */

@@ -276,6 +276,13 @@ openapi_operation(const struct route *rt)
 		JADD(op, "requestBody", openapi_request_body(rt->input));
 	snprintf(code, sizeof code, "%d", rt->status != 0 ? rt->status : 200);
 	JADD(r, code, openapi_success(rt));
+	if (rt->own_errors) {
+		/* Errors and mixed batches (207) come in the route's own shape. */
+		JADD(r, "207", openapi_success(rt));
+		JADD(r, "default", openapi_success(rt));
+		JADD(op, "responses", r);
+		return op;
+	}
 	openapi_error(r, 400, "Malformed or invalid input (VALIDATION_ERROR lists the fields)");
 	if (rt->auth != AUTH_NONE) {
 		openapi_error(r, 401, "No or bad credentials");

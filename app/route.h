@@ -148,6 +148,8 @@ struct route {
 	const char		*output;	/* its answer's schema in
 						   contract/schemas.json (JSON) */
 	const char		*media;		/* a non-JSON answer's type */
+	bool			 own_errors;	/* errors in its own shape (tRPC),
+						   not the envelope */
 	const char		*summary;	/* one line for the API docs */
 };
 

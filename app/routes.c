@@ -9,6 +9,7 @@
 #include "queue.h"
 #include "route.h"
 #include "svc.h"
+#include "trpc.h"
 
 #define INPUT(b, k)	{ .body = (b), .keys = (k), .nkeys = sizeof (k) / sizeof (k)[0] }
 
@@ -205,6 +206,14 @@ static const struct key keys_inbox[] = {
 	{ .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 200 },
 };
 static const struct input input_inbox = INPUT(BODY_NONE, keys_inbox);
+
+static const char *const trpc_batch[] = { "0", "1", NULL };
+static const struct key keys_trpc[] = {
+	{ .name = "procedures", .src = KEY_PATH, .type = KEY_STRING, .required = true, .min = 1, .max = 2000 },
+	{ .name = "batch", .src = KEY_QUERY, .type = KEY_ENUM, .choices = trpc_batch },
+	{ .name = "input", .src = KEY_QUERY, .type = KEY_STRING, .max = 65536 },
+};
+static const struct input input_trpc = INPUT(BODY_JSON_OPEN, keys_trpc);
 
 static const struct key keys_contact[] = {
 	{ .name = "name", .src = KEY_BODY, .type = KEY_LINE, .required = true, .min = 1, .max = 100 },
@@ -417,6 +426,29 @@ static const struct route routes[] = {
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .operation = "meta.openapi", .output = "OpenApiDocument",
 	  .summary = "The OpenAPI 3.1 document of every route" },
+	/* /trpc/{procedures}: tRPC queries (GET) and mutations (POST); each
+	 * call runs as its REST twin (auth, validation, limits, cache). */
+	{ .method = METHOD_GET, .path = "/trpc/{procedures}",
+	  .handler = trpc_call, .auth = AUTH_NONE, .rate = RATE_NONE,
+	  .cache = CACHE_NONE, .input = &input_trpc,
+	  .operation = "trpc.query", .output = "TrpcResponse", .own_errors = true,
+	  .summary = "tRPC queries: one, or a batch (?batch=1, inputs keyed by index)" },
+	{ .method = METHOD_POST, .path = "/trpc/{procedures}",
+	  .handler = trpc_call, .auth = AUTH_NONE, .rate = RATE_NONE,
+	  .cache = CACHE_NONE, .input = &input_trpc,
+	  .operation = "trpc.mutation", .output = "TrpcResponse", .own_errors = true,
+	  .summary = "tRPC mutations: one, or a batch" },
+	{ .method = METHOD_GET, .path = "/trpc/superjson/{procedures}",
+	  .handler = trpc_call_superjson, .auth = AUTH_NONE, .rate = RATE_NONE,
+	  .cache = CACHE_NONE, .input = &input_trpc,
+	  .operation = "trpc.superjson.query", .output = "TrpcResponse", .own_errors = true,
+	  .summary = "tRPC queries with the superjson transformer" },
+	{ .method = METHOD_POST, .path = "/trpc/superjson/{procedures}",
+	  .handler = trpc_call_superjson, .auth = AUTH_NONE, .rate = RATE_NONE,
+	  .cache = CACHE_NONE, .input = &input_trpc,
+	  .operation = "trpc.superjson.mutation", .output = "TrpcResponse", .own_errors = true,
+	  .summary = "tRPC mutations with the superjson transformer" },
+
 	/* GET /api/health: liveness, no dependencies touched. */
 	{ .method = METHOD_GET, .path = "/api/health",
 	  .handler = svc_health_live, .auth = AUTH_NONE, .rate = RATE_NONE,
