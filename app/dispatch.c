@@ -289,9 +289,13 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 		if (apierr_status(err) >= 500)
 			LOG_ERR("%s %s failed: %s", r->method_name, r->path,
 			    apierr_code(err));
-		response_error(s, r, err, c.err_message, c.err_details,
-		    c.retry_after);
-		c.err_details = NULL;
+		if (c.route != NULL && c.route->render_error != NULL)
+			c.route->render_error(&c, err, c.err_message);
+		else {
+			response_error(s, r, err, c.err_message, c.err_details,
+			    c.retry_after);
+			c.err_details = NULL;
+		}
 	}
 	if (c.err_details != NULL)
 		json_object_put(c.err_details);

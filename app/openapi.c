@@ -276,7 +276,7 @@ openapi_operation(const struct route *rt)
 		JADD(op, "requestBody", openapi_request_body(rt->input));
 	snprintf(code, sizeof code, "%d", rt->status != 0 ? rt->status : 200);
 	JADD(r, code, openapi_success(rt));
-	if (rt->own_errors) {
+	if (rt->render_error != NULL) {
 		/* Errors and mixed batches (207) come in the route's own shape. */
 		JADD(r, "207", openapi_success(rt));
 		JADD(r, "default", openapi_success(rt));

@@ -130,6 +130,10 @@ struct call {
 };
 
 typedef enum api_err (*route_handler)(struct call *);
+/* Render error err (message: NULL for the code's default) of call c
+ * into its response instead of the envelope. */
+typedef void (*route_error_fn)(struct call *c, enum api_err err,
+    const char *message);
 
 struct route {
 	enum http_method	 method;
@@ -148,8 +152,9 @@ struct route {
 	const char		*output;	/* its answer's schema in
 						   contract/schemas.json (JSON) */
 	const char		*media;		/* a non-JSON answer's type */
-	bool			 own_errors;	/* errors in its own shape (tRPC),
-						   not the envelope */
+	route_error_fn		 render_error;	/* errors in the route's own
+						   shape (tRPC); NULL: the
+						   envelope */
 	const char		*summary;	/* one line for the API docs */
 };
 

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "apierr.h"
 #include "buf.h"
 #include "conf.h"
 #include "dispatch.h"
@@ -479,6 +480,17 @@ trpc_handle(struct call *c, bool superjson)
 		answer = superjson ? trpc_wrap(items[0].out) : items[0].out;
 	response_json(c->resp, status, answer);
 	return API_OK;
+}
+
+void
+trpc_render_error(struct call *c, enum api_err err, const char *message)
+{
+	int status = apierr_status(err);
+	bool superjson = c->route->handler == trpc_call_superjson;
+	struct json_object *o = trpc_error(message != NULL ? message : apierr_code(err),
+	    status, NULL, NULL);
+
+	response_json(c->resp, status, superjson ? trpc_wrap(o) : o);
 }
 
 enum api_err

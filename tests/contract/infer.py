@@ -36,8 +36,9 @@ def merge(samples, depth=0):
     answer's own members a scalar may also be null, and only the answer's
     members are required: samples rarely show every case."""
     kinds = sorted({kind(v) for v in samples})
-    if 'integer' in kinds and 'number' in kinds:
-        kinds.remove('integer')
+    # A count today may be a fraction tomorrow (a multiplier of 1 becomes
+    # 1.5): every number is a number.
+    kinds = sorted({'number' if k == 'integer' else k for k in kinds})
     if depth > 1 and kinds and set(kinds) <= {'string', 'integer', 'number', 'boolean', 'null'}:
         kinds = sorted(set(kinds) | {'null'})
     s = {'type': kinds[0] if len(kinds) == 1 else kinds}
