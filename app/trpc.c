@@ -219,8 +219,7 @@ trpc_run(struct req *outer, struct trpc_item *it)
 	env[n] = NULL;
 	request_init(&r);
 	response_init(&s);
-	r.internal = true;
-	early = request_begin(&r, env);
+	early = request_begin(&r, env);	/* not internal: limits and views count */
 	if (json != NULL) {
 		r.body = json;
 		r.body_len = strlen(json);
