@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "log.h"
 #include "migrate.h"
+#include "contract_ts.h"
 #include "openapi.h"
 #include "prefork.h"
 #include "repo.h"
@@ -49,6 +50,8 @@ static const char usage[] =
 "            their next 7 days); --popular-only: car details only\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
 "  openapi   print the OpenAPI 3.1 document of the route table\n"
+"  contract-ts  print the TypeScript contract for typed clients: zod\n"
+"            inputs, output types and the AppRouter type of @trpc/client\n"
 "\n"
 "Settings come from the environment and from --config FILE or\n"
 "$EXODRIVE_CONFIG (KEY=VALUE lines); the environment wins.\n"
@@ -112,14 +115,15 @@ main_fcgi(int argc, char **argv, const char *config_path)
 	return responder_run(0, o.max_requests);
 }
 
+/* Print what gen writes (the OpenAPI document, the TypeScript contract). */
 static int
-main_openapi(void)
+main_openapi(int (*gen)(struct buf *))
 {
 	struct buf b;
 	int rc;
 
 	buf_init(&b);
-	rc = openapi_document(&b);
+	rc = gen(&b);
 	fwrite(b.data, 1, b.len, stdout);
 	putchar('\n');
 	buf_free(&b);
@@ -251,7 +255,9 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "migrate") == 0)
 		return main_migrate(argc - i, argv + i);
 	if (strcmp(argv[i], "openapi") == 0)
-		return main_openapi();
+		return main_openapi(openapi_document);
+	if (strcmp(argv[i], "contract-ts") == 0)
+		return main_openapi(contract_ts);
 	if (strcmp(argv[i], "config") == 0) {
 		conf_print(conf, i + 1 < argc &&
 		    strcmp(argv[i + 1], "--markdown") == 0);

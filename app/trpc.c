@@ -252,9 +252,15 @@ trpc_run(struct req *outer, struct trpc_item *it)
 	buf_free(&uri);
 }
 
-/* The route whose operation is name, or NULL.  Only JSON routes that a
- * client signs with a token are procedures (not uploads, provider
- * webhooks or pages). */
+bool
+trpc_procedure(const struct route *rt)
+{
+	return (rt->output != NULL || rt->status == 204) &&
+	    rt->input->body != BODY_MULTIPART && rt->auth != AUTH_SIGNATURE &&
+	    strncmp(rt->path, "/trpc/", 6) != 0 && strcmp(rt->operation, "meta.openapi") != 0;
+}
+
+/* The procedure named name, or NULL. */
 static const struct route *
 trpc_route(const char *name)
 {
@@ -264,9 +270,7 @@ trpc_route(const char *name)
 	t = routes_table(&n);
 	for (i = 0; i < n; i++)
 		if (strcmp(t[i].operation, name) == 0)
-			return t[i].output == NULL && t[i].status != 204 ? NULL :
-			    t[i].input->body == BODY_MULTIPART || t[i].auth == AUTH_SIGNATURE ||
-			    strncmp(t[i].path, "/trpc/", 6) == 0 ? NULL : &t[i];
+			return trpc_procedure(&t[i]) ? &t[i] : NULL;
 	return NULL;
 }
 
@@ -448,7 +452,7 @@ trpc_handle(struct call *c, bool superjson)
 		return trpc_fail(c, 404, "No procedure named", superjson);
 	}
 	for (i = 0; i < n; i++) {
-		char idx[8];
+		char idx[24];
 		bool query;
 
 		snprintf(idx, sizeof idx, "%zu", i);

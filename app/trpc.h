@@ -19,6 +19,9 @@ enum api_err trpc_call_superjson(struct call *c);
 /* An error the dispatcher met before the call ran (bad body, wrong
  * method), as one tRPC error object. */
 void trpc_render_error(struct call *c, enum api_err err, const char *message);
+/* True when route rt is a procedure: JSON routes a client calls with a
+ * token (not uploads, provider webhooks, pages or the document). */
+bool trpc_procedure(const struct route *rt);
 /* The tRPC code and JSON-RPC number of an HTTP status (e.g. 404:
  * "NOT_FOUND", -32004). */
 const char *trpc_code(int status, int *rpc);

@@ -16,7 +16,7 @@ for v in 11 10; do
 	if [ ! -d "$dir/node_modules/@trpc/client" ]; then
 		mkdir -p "$dir"
 		(cd "$dir" && npm install --no-audit --no-fund --silent "@trpc/client@$v" \
-			"@trpc/server@$v" superjson@2 >/dev/null 2>&1)
+			"@trpc/server@$v" superjson@2 zod@3 typescript@5 >/dev/null 2>&1)
 	fi
 	check "@trpc/client $v is installed from npm" test -d "$dir/node_modules/@trpc/client"
 	cp "$(dirname "$0")/../trpc/client.mjs" "$dir/"
