@@ -318,14 +318,22 @@ static struct json_object *
 openapi_components(void)
 {
 	struct json_object *c = json_object_new_object(), *schemas, *h, *sec, *x;
-	static const char *const headers[][2] = {
-		{ "X-RateLimit-Limit", "Requests allowed in the tier's window" },
-		{ "X-RateLimit-Remaining", "Requests left in the window" },
-		{ "X-RateLimit-Reset", "Seconds until the window has room again" },
-		{ "Retry-After", "Seconds to wait before trying again" },
-		{ "X-Cache", "HIT, MISS, STALE or BYPASS" },
-		{ "X-Cache-TTL", "Seconds the cached answer stays fresh" },
-		{ "X-Trace-Id", "The request's trace id (also in every error)" },
+	static const char *const headers[][3] = {	/* name, type, what */
+		{ "X-RateLimit-Limit", "integer", "Requests allowed in the tier's window" },
+		{ "X-RateLimit-Remaining", "integer", "Requests left in the window" },
+		{ "X-RateLimit-Reset", "integer", "Seconds until the window has room again" },
+		{ "Retry-After", "integer", "Seconds to wait before trying again" },
+		{ "X-Cache", "string", "HIT, MISS, STALE or BYPASS" },
+		{ "X-Cache-TTL", "integer", "Seconds the cached answer stays fresh" },
+		{ "X-Trace-Id", "string", "The request's trace id (also in every error)" },
+	};
+	static const char *const schemes[][3] = {	/* name, type, what */
+		{ "bearerAuth", "http", "Access token of POST /api/auth/login (HS256, 15 minutes)" },
+		{ "cronSecret", "http", "Bearer CRON_SECRET (scheduled jobs)" },
+		{ "internalKey", "http", "Bearer INTERNAL_API_KEY" },
+		{ "providerSignature", "apiKey", "The provider's signature headers (PayPal "
+		    "verification, Svix-Signature for Resend, X-Docuseal-Signature), checked "
+		    "before the body is used" },
 	};
 	size_t i;
 
@@ -338,38 +346,27 @@ openapi_components(void)
 	for (i = 0; i < sizeof headers / sizeof headers[0]; i++) {
 		struct json_object *one = json_object_new_object(), *s = json_object_new_object();
 
-		JADD(one, "description", JSTR(headers[i][1]));
-		JADD(s, "type", JSTR(strncmp(headers[i][0], "X-Cache", 7) == 0 &&
-		    headers[i][0][7] == '\0' ? "string" : strcmp(headers[i][0], "X-Trace-Id") == 0 ?
-		    "string" : "integer"));
+		JADD(one, "description", JSTR(headers[i][2]));
+		JADD(s, "type", JSTR(headers[i][1]));
 		JADD(one, "schema", s);
 		JADD(h, headers[i][0], one);
 	}
 	JADD(c, "headers", h);
 	sec = json_object_new_object();
-	x = json_object_new_object();
-	JADD(x, "type", JSTR("http"));
-	JADD(x, "scheme", JSTR("bearer"));
-	JADD(x, "bearerFormat", JSTR("JWT"));
-	JADD(x, "description", JSTR("Access token of POST /api/auth/login (HS256, 15 minutes)"));
-	JADD(sec, "bearerAuth", x);
-	x = json_object_new_object();
-	JADD(x, "type", JSTR("http"));
-	JADD(x, "scheme", JSTR("bearer"));
-	JADD(x, "description", JSTR("Bearer CRON_SECRET (scheduled jobs)"));
-	JADD(sec, "cronSecret", x);
-	x = json_object_new_object();
-	JADD(x, "type", JSTR("http"));
-	JADD(x, "scheme", JSTR("bearer"));
-	JADD(x, "description", JSTR("Bearer INTERNAL_API_KEY"));
-	JADD(sec, "internalKey", x);
-	x = json_object_new_object();
-	JADD(x, "type", JSTR("apiKey"));
-	JADD(x, "in", JSTR("header"));
-	JADD(x, "name", JSTR("X-Signature"));
-	JADD(x, "description", JSTR("The provider's signature headers (PayPal verification, "
-	    "Svix-Signature for Resend, X-Docuseal-Signature), checked before the body is used"));
-	JADD(sec, "providerSignature", x);
+	for (i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
+		x = json_object_new_object();
+		JADD(x, "type", JSTR(schemes[i][1]));
+		if (strcmp(schemes[i][1], "http") == 0) {
+			JADD(x, "scheme", JSTR("bearer"));
+			if (strcmp(schemes[i][0], "bearerAuth") == 0)
+				JADD(x, "bearerFormat", JSTR("JWT"));
+		} else {
+			JADD(x, "in", JSTR("header"));
+			JADD(x, "name", JSTR("X-Signature"));
+		}
+		JADD(x, "description", JSTR(schemes[i][2]));
+		JADD(sec, schemes[i][0], x);
+	}
 	JADD(c, "securitySchemes", sec);
 	return c;
 }
