@@ -13,6 +13,7 @@
 #include "cache.h"
 #include "conf.h"
 #include "counter.h"
+#include "metrics.h"
 #include "log.h"
 #include "lru.h"
 #include "redis.h"
@@ -44,8 +45,10 @@ cache_mark(struct call *c, const char *state)
 	const char *family = cache_family(c->route->cache, &ttl);
 
 	response_header(c->resp, "X-Cache", "%s", state);
-	if (family != NULL)
+	if (family != NULL) {
 		counter_cache(family, state);
+		metrics_cache(family, state);
+	}
 }
 
 /* The value of the declared key name of c, or NULL. */

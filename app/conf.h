@@ -48,8 +48,10 @@ struct conf {
 	long		 max_body_bytes;
 	long		 upload_max_bytes;
 	char		*upload_dir;
+	char		*metrics_file;
 	char		*upload_url;
 	struct cidr_list trusted_proxies;
+	struct cidr_list metrics_allow;
 	char		*cors_origins;			/* comma-separated */
 	long		 cors_max_age;			/* seconds */
 	long		 shutdown_grace;		/* seconds */

@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 
 #define DB_RETRY_US	500000
 
@@ -194,6 +195,7 @@ db_query(const char *sql, int n, const char *const *params,
 	}
 	st = PQresultStatus(r);
 	db_time_us += clock_mono_us() - t0;
+	metrics_db(clock_mono_us() - t0, st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		enum api_err e = db_fail(r, sql);
 

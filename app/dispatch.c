@@ -15,7 +15,9 @@
 #include "counter.h"
 #include "db.h"
 #include "dispatch.h"
+#include "clock.h"
 #include "log.h"
+#include "metrics.h"
 #include "ratelimit.h"
 #include "redis.h"
 #include "request.h"
@@ -125,6 +127,7 @@ dispatch_rate_verdict(struct call *c, const struct ratelimit_verdict *v)
 	response_header(c->resp, "X-RateLimit-Limit", "%ld", v->limit);
 	response_header(c->resp, "X-RateLimit-Remaining", "%ld", v->remaining);
 	response_header(c->resp, "X-RateLimit-Reset", "%s", reset);
+	metrics_rate((int)c->route->rate, v->allowed);
 	if (v->allowed)
 		return API_OK;
 	ratelimit_record(c->req, c->route->rate, c->route->path);
@@ -280,6 +283,7 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	struct buf allow;
 	enum api_err err = early;
 	long long db_us;
+	size_t nroutes;
 
 	buf_init(&allow);
 	log_set_trace(r->trace_id);
@@ -302,6 +306,8 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	if (err == API_OK && c.route != NULL && c.route->views &&
 	    s->status == 200 && !r->internal)
 		dispatch_count_view(&c);
+	metrics_request(c.route != NULL ? (int)(c.route - routes_table(&nroutes)) : -1,
+	    s->status, clock_mono_us() - r->start_us);
 	db_us = db_take_time();
 	response_header(s, "X-DB-Time", "%lld.%03lldms", db_us / 1000, db_us % 1000);
 	dispatch_cors(r, s);

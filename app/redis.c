@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "log.h"
+#include "metrics.h"
 #include "redis.h"
 #include "xmalloc.h"
 
@@ -219,6 +220,7 @@ redis_retryable(const redisContext *c, int saved_errno)
 static int
 redis_roundtrip(const struct redis_cmd *cmd, int n, redisReply **out)
 {
+	int64_t t0 = clock_mono_us();
 	redisContext *c;
 	int attempt, i, got, fresh, saved;
 
@@ -237,6 +239,7 @@ redis_roundtrip(const struct redis_cmd *cmd, int n, redisReply **out)
 		}
 		if (got == n) {
 			redis_breaker_success();
+			metrics_redis(clock_mono_us() - t0, true);
 			return 0;
 		}
 		saved = errno;
@@ -250,6 +253,7 @@ redis_roundtrip(const struct redis_cmd *cmd, int n, redisReply **out)
 		redis_close();
 	}
 	redis_breaker_failure();
+	metrics_redis(clock_mono_us() - t0, false);
 	return -1;
 }
 

@@ -24,6 +24,7 @@
 #include "db.h"
 #include "dispatch.h"
 #include "log.h"
+#include "metrics.h"
 #include "redis.h"
 #include "request.h"
 #include "responder.h"
@@ -70,9 +71,11 @@ responder_serve(FCGX_Request *fr, struct req *r, struct resp *s)
 	enum api_err early;
 
 	early = request_begin(r, fr->envp);
+	metrics_busy(r->method_name ? r->method_name : "?", r->path ? r->path : "");
 	request_read_body(r, fr);
 	dispatch_run(r, s, early);
 	a.bytes = response_send(s, r, fr->out);
+	metrics_idle();
 	a.method = r->method_name;
 	a.path = r->path != NULL ? r->path : "";
 	a.route = NULL;
@@ -150,6 +153,7 @@ responder_run(int listen_fd, long max_requests)
 	clock_mark_start();
 	rng_reseed();
 	log_set_role("responder");
+	metrics_attach(METRICS_RESPONDER);
 	responder_signals(&term);
 	sigprocmask(SIG_BLOCK, &term, &open);
 	sigdelset(&open, SIGTERM);

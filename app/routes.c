@@ -453,6 +453,18 @@ static const struct route routes[] = {
 	  .render_error = trpc_render_error,
 	  .summary = "tRPC mutations with the superjson transformer" },
 
+	/* GET /metrics: Prometheus text, summed over every process. */
+	{ .method = METHOD_GET, .path = "/metrics",
+	  .handler = svc_meta_metrics, .auth = AUTH_OPTIONAL, .rate = RATE_NONE,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .operation = "meta.metrics", .media = "text/plain",
+	  .summary = "Prometheus metrics of every responder and worker (admins or METRICS_ALLOW)" },
+	/* GET /pool-status: the process scoreboard. */
+	{ .method = METHOD_GET, .path = "/pool-status",
+	  .handler = svc_meta_pool, .auth = AUTH_OPTIONAL, .rate = RATE_NONE,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .operation = "meta.poolStatus", .output = "PoolStatus",
+	  .summary = "Each live process: pid, role, state, requests, start, current request and its age" },
 	/* GET /api/health: liveness, no dependencies touched. */
 	{ .method = METHOD_GET, .path = "/api/health",
 	  .handler = svc_health_live, .auth = AUTH_NONE, .rate = RATE_NONE,

@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "metrics.h"
 #include "redis.h"
 #include "repo.h"
 #include "scheduler.h"
@@ -105,6 +106,7 @@ int
 scheduler_loop(volatile sig_atomic_t *stop)
 {
 	log_set_role("scheduler");
+	metrics_attach(METRICS_SCHEDULER);
 	while (!*stop) {
 		(void)scheduler_tick(time(NULL));
 		log_flush();

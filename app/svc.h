@@ -115,6 +115,8 @@ enum api_err svc_emails_retry_failed(struct call *c);
 
 /* svc_meta.c: the API's own description */
 enum api_err svc_meta_openapi(struct call *c);
+enum api_err svc_meta_metrics(struct call *c);
+enum api_err svc_meta_pool(struct call *c);
 
 /* svc_images.c */
 enum api_err svc_images_upload(struct call *c);

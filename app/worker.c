@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "image.h"
 #include "log.h"
+#include "metrics.h"
 #include "mail.h"
 #include "queue.h"
 #include "redis.h"
@@ -192,6 +193,7 @@ worker_process(const struct worker_queue *wq, const struct queue_job *job,
 
 	err[0] = '\0';
 	ok = wq->process(job, err, errlen);
+	metrics_job((int)(wq - worker_queues), ok);
 	if (!ok)
 		LOG_WARN("%s job %s (%s) failed: %s", wq->name, job->id, job->name, err);
 	return ok;
@@ -248,6 +250,7 @@ worker_loop(void)
 
 	rng_reseed();
 	log_set_role("worker");
+	metrics_attach(METRICS_WORKER);
 	while (!worker_stop && (conf->queue_max_jobs == 0 ||
 	    done < conf->queue_max_jobs)) {
 		for (i = 0; i < WORKER_NQUEUES; i++)
