@@ -49,6 +49,13 @@ struct conf {
 	long		 upload_max_bytes;
 	char		*upload_dir;
 	char		*metrics_file;
+	char		*monitor_webhook_url;
+	long		 monitor_redis_latency_ms;
+	long		 monitor_redis_memory_pct;
+	long		 monitor_pg_connections_pct;
+	long		 monitor_cache_hit_min_pct;
+	long		 monitor_queue_backlog;
+	long		 monitor_dead_letters;
 	char		*upload_url;
 	struct cidr_list trusted_proxies;
 	struct cidr_list metrics_allow;

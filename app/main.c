@@ -13,6 +13,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "contract_ts.h"
+#include "monitor.h"
 #include "openapi.h"
 #include "prefork.h"
 #include "repo.h"
@@ -50,6 +51,9 @@ static const char usage[] =
 "            their next 7 days); --popular-only: car details only\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
 "  openapi   print the OpenAPI 3.1 document of the route table\n"
+"  monitor   check the stack against the MONITOR_* thresholds; alert\n"
+"            MONITOR_WEBHOOK_URL and exit 1 when one fails (for cron);\n"
+"            --report prints every check, --json as JSON\n"
 "  contract-ts  print the TypeScript contract for typed clients: zod\n"
 "            inputs, output types and the AppRouter type of @trpc/client\n"
 "\n"
@@ -113,6 +117,25 @@ main_fcgi(int argc, char **argv, const char *config_path)
 		return 2;
 	}
 	return responder_run(0, o.max_requests);
+}
+
+static int
+main_monitor(int argc, char **argv)
+{
+	bool all = false, json = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--report") == 0)
+			all = true;
+		else if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else {
+			fprintf(stderr, "exodrive monitor: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	return monitor_run(all, json);
 }
 
 /* Print what gen writes (the OpenAPI document, the TypeScript contract). */
@@ -256,6 +279,8 @@ main(int argc, char **argv)
 		return main_migrate(argc - i, argv + i);
 	if (strcmp(argv[i], "openapi") == 0)
 		return main_openapi(openapi_document);
+	if (strcmp(argv[i], "monitor") == 0)
+		return main_monitor(argc - i, argv + i);
 	if (strcmp(argv[i], "contract-ts") == 0)
 		return main_openapi(contract_ts);
 	if (strcmp(argv[i], "config") == 0) {

@@ -603,7 +603,14 @@ int
 redis_get_value(const char *key, char **value, size_t *len)
 {
 	const char *argv[2] = { "GET", key };
-	redisReply *r = redis_argv(2, argv, NULL);
+
+	return redis_text(2, argv, value, len);
+}
+
+int
+redis_text(int argc, const char **argv, char **value, size_t *len)
+{
+	redisReply *r = redis_argv(argc, argv, NULL);
 	int rc = 0;
 
 	if (r == NULL)

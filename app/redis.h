@@ -96,6 +96,10 @@ int redis_push_capped(const char *key, const char *value, long max);
 /* The entries of list key (newest first), at most max.  Returns the count
  * stored in *items (caller frees each and the array with free()), or -1. */
 int redis_list(const char *key, long max, char ***items);
+/* Run one command whose reply is a string (GET, INFO).  Returns 1 with
+ * *value (caller frees) and *len, 0 when the reply is not a string, -1
+ * when Redis is unreachable. */
+int redis_text(int argc, const char **argv, char **value, size_t *len);
 /* Run one command whose reply is an array of strings (e.g. HGETALL).
  * Returns the count stored in *items (caller frees each and the array),
  * or -1. */

@@ -1,0 +1,29 @@
+# test-89-monitor: `exodrive monitor` checks the stack against its
+# thresholds: all pass on a healthy stack (exit 0); a threshold crossed is
+# printed, POSTed as a JSON alert to MONITOR_WEBHOOK_URL, and exits 1.
+. "$(dirname "$0")/lib.sh"
+only_on lighttpd
+
+port=${BASE##*:}; RPORT=$((port + 51)); LOGF=$OUT/alerts.log
+python3 "$(dirname "$0")/../stubs/receiver.py" "$RPORT" "$LOGF" &
+rpid=$!
+up() { curl -s -o /dev/null -XPOST "http://127.0.0.1:$RPORT/ping" -d ''; }
+until_ok 50 up
+: > "$LOGF"
+M() { "$BIN" --config "$VAR/exodrive.env" monitor "$@"; }
+
+M --report > "$OUT/report"; rc=$?
+check "a healthy stack passes every check (exit 0)" eq "$rc" 0
+check "--report lists PostgreSQL, Redis, the cache and every queue ($(wc -l < "$OUT/report") checks)" eq "$(grep -c -E '^(postgresql|redis|cache|queue)' "$OUT/report")" 14
+check "all ok" bash -c "! grep -q ALERT '$OUT/report'"
+M > "$OUT/quiet"
+check "without --report a healthy stack prints nothing (for cron)" test ! -s "$OUT/quiet"
+check "--json is the same checks as JSON" eq "$(M --report --json | jq 'length')" 14
+
+MONITOR_PG_CONNECTIONS_PCT=1 MONITOR_WEBHOOK_URL="http://127.0.0.1:$RPORT/alerts" M > "$OUT/alert"; rc=$?
+check "a crossed threshold exits 1" eq "$rc" 1
+check "and prints that check only" eq "$(cut -c1-28 "$OUT/alert" | sed 's/ *$//')" "postgresql connections"
+arrived() { [ -s "$LOGF" ]; }
+check "the alert reaches the webhook" until_ok 30 arrived
+check "as JSON naming the service, host and failed check" eq "$(jq -r '.body | fromjson | "\(.service) \(.host != "") \(.alerts[0].check) \(.alerts | length)"' "$LOGF")" "exodrive true postgresql connections 1"
+kill "$rpid" 2>/dev/null
