@@ -353,6 +353,43 @@ conf_trim(char *s)
 
 /* Apply one "KEY=VALUE" line of the file; unknown keys are left to other
  * programs sharing the file (libpq's PG* variables, say). */
+/* True when key is NAME_FILE for a setting NAME (its row in *r): the
+ * value of NAME is then read from the file the key names (secrets kept
+ * out of environment files, as Docker and systemd credentials do). */
+static bool
+conf_is_file_key(const char *key, const struct conf_row **r)
+{
+	size_t n = strlen(key);
+
+	return n > 5 && strcmp(key + n - 5, "_FILE") == 0 &&
+	    (*r = conf_find(key, n - 5)) != NULL;
+}
+
+/* Set row r from the contents of file (one trailing newline dropped). */
+static int
+conf_set_from_file(struct conf *c, const struct conf_row *r, const char *file,
+    const char *origin, char *err, size_t errlen)
+{
+	char buf[4096], where[600];
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(file, "r")) == NULL) {
+		snprintf(err, errlen, "%s_FILE (%s): %s: %s", r->name, origin, file,
+		    strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	snprintf(where, sizeof where, "%s_FILE", r->name);
+	return conf_set(c, r, buf, where, err, errlen);
+}
+
 static int
 conf_file_line(struct conf *c, char *line, const char *path, int lineno,
     char *err, size_t errlen)
@@ -372,9 +409,11 @@ conf_file_line(struct conf *c, char *line, const char *path, int lineno,
 	*eq = '\0';
 	key = conf_trim(key);
 	val = conf_trim(eq + 1);
+	snprintf(origin, sizeof origin, "%s:%d", path, lineno);
+	if (conf_is_file_key(key, &r))
+		return getenv(key) != NULL ? 0 : conf_set_from_file(c, r, val, origin, err, errlen);
 	if ((r = conf_find(key, strlen(key))) == NULL || getenv(key) != NULL)
 		return 0;
-	snprintf(origin, sizeof origin, "%s:%d", path, lineno);
 	return conf_set(c, r, val, origin, err, errlen);
 }
 
@@ -412,6 +451,15 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	if (path != NULL && conf_load_file(c, path, err, errlen) != 0)
 		return -1;
 	for (i = 0; i < CONF_NROWS; i++) {
+		char key[128];
+
+		snprintf(key, sizeof key, "%s_FILE", conf_rows[i].name);
+		if ((v = getenv(key)) != NULL) {
+			if (conf_set_from_file(c, &conf_rows[i], v, "environment", err,
+			    errlen) != 0)
+				return -1;
+			continue;
+		}
 		if ((v = getenv(conf_rows[i].name)) == NULL)
 			continue;
 		if (conf_set(c, &conf_rows[i], v, "environment", err,

@@ -76,6 +76,33 @@ conf_load__file_and_environment__environment_wins(void **state)
 }
 
 static void
+conf_load__name_file__reads_the_secret_from_that_file(void **state)
+{
+	char err[256], secret[96];
+	struct conf c;
+	FILE *f;
+
+	(void)state;
+	snprintf(secret, sizeof secret, "%s.secret", conf_path);
+	f = fopen(secret, "w");
+	fputs("file-held-jwt-secret-of-at-least-32-chars\n", f);
+	fclose(f);
+	setenv("JWT_SECRET_FILE", secret, 1);
+	setenv("JWT_SECRET", "from-the-environment-but-the-file-wins", 1);
+	assert_int_equal(conf_load(&c, NULL, err, sizeof err), 0);
+	assert_string_equal(c.jwt_secret, "file-held-jwt-secret-of-at-least-32-chars");
+	conf_free(&c);
+	unsetenv("JWT_SECRET");
+	/* In the settings file too; a missing file stops start-up by name. */
+	write_file("JWT_SECRET_FILE=/nonexistent/secret\n");
+	setenv("JWT_SECRET_FILE", "/nonexistent/secret", 1);
+	assert_int_equal(conf_load(&c, conf_path, err, sizeof err), -1);
+	assert_non_null(strstr(err, "JWT_SECRET_FILE"));
+	unsetenv("JWT_SECRET_FILE");
+	unlink(secret);
+}
+
+static void
 conf_load__invalid_values__fail_with_the_name(void **state)
 {
 	struct conf c;
@@ -142,6 +169,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(conf_load__nothing_set__gives_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(conf_load__file_and_environment__environment_wins, setup, teardown),
+		cmocka_unit_test_setup_teardown(conf_load__name_file__reads_the_secret_from_that_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(conf_load__invalid_values__fail_with_the_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(conf_redact_url__password__is_masked, setup, teardown),
 		cmocka_unit_test_setup_teardown(conf_cors_allowed__list__matches_exactly, setup, teardown),
