@@ -67,6 +67,8 @@ static const struct conf_row conf_rows[] = {
 	  "Apply the rate-limit tiers of the route table." },
 	{ "ERROR_LOGGING_LEVEL", CONF_ENUM, OFF(log_level), "info", 0, 0, conf_levels,
 	  "Least severe log level written: error, warn, info (one line per request) or debug." },
+	{ "LOG_FILE", CONF_STR, OFF(log_file), "", 0, 0, NULL,
+	  "Write the log to this file instead of stderr; SIGUSR1 opens it again (logrotate)." },
 	{ "MAX_BODY_BYTES", CONF_INT, OFF(max_body_bytes), "1048576", 1024, 67108864, NULL,
 	  "Largest request body accepted; larger ones get 413 PAYLOAD_TOO_LARGE." },
 	{ "UPLOAD_MAX_BYTES", CONF_INT, OFF(upload_max_bytes), "5242880", 1024, 67108864, NULL,

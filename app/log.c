@@ -1,6 +1,9 @@
 /* log.c -- JSON lines on stderr. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,4 +162,47 @@ log_access(const struct log_access *a)
 	if (log_pending.len >= LOG_PENDING_MAX ||
 	    clock_mono_us() - log_pending_since >= LOG_PENDING_US)
 		log_flush();
+}
+
+/* LOG_FILE, kept for the reopening signal handler. */
+static char log_file[1024];
+
+/* Open log_file onto stderr.  Async-signal-safe: open, dup2, close. */
+static int
+log_reopen(void)
+{
+	int fd = open(log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+
+	if (fd < 0)
+		return -1;
+	if (fd != STDERR_FILENO) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	return 0;
+}
+
+static void
+log_on_usr1(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	(void)log_reopen();
+	errno = saved;
+}
+
+int
+log_open_file(const char *path)
+{
+	struct sigaction sa;
+
+	if (snprintf(log_file, sizeof log_file, "%s", path) >= (int)sizeof log_file ||
+	    log_reopen() != 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = log_on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	return sigaction(SIGUSR1, &sa, NULL);
 }

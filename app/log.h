@@ -37,6 +37,10 @@ void log_msg(long level, const char *file, int line, const char *fmt, ...)
 void log_access(const struct log_access *a);
 /* Write the queued access lines now.  Call before blocking or exiting. */
 void log_flush(void);
+/* Write the log to path (appending) instead of stderr, and open it again
+ * on SIGUSR1 (after logrotate moved it); children inherit both.  Returns
+ * 0 or -1. */
+int log_open_file(const char *path);
 /* True if level would be written. */
 int log_enabled(long level);
 

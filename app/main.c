@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -46,7 +47,9 @@ static const char usage[] =
 "            void or refund those of cancelled bookings (every 15 minutes)\n"
 "  webhook-retry  process stored webhook deliveries that are due again\n"
 "  worker    run QUEUE_CONCURRENCY job workers (email, webhook, image,\n"
-"            report) and the scheduler until SIGTERM\n"
+"            report) and the scheduler until SIGTERM; --no-scheduler:\n"
+"            the workers only (the scheduler runs as its own service)\n"
+"  scheduler run the scheduler alone until SIGTERM\n"
 "  warm-cache  fill the catalogue cache (fleet list, popular cars and\n"
 "            their next 7 days); --popular-only: car details only\n"
 "  config    print the effective settings (--markdown: the settings table)\n"
@@ -245,6 +248,13 @@ main(int argc, char **argv)
 	if (config_path != NULL && *config_path == '\0')
 		config_path = NULL;
 	main_conf(config_path);
+	/* The long-running commands write LOG_FILE when it is set. */
+	if ((strcmp(argv[i], "fcgi") == 0 || strcmp(argv[i], "worker") == 0 ||
+	    strcmp(argv[i], "scheduler") == 0) && conf->log_file[0] != '\0' &&
+	    log_open_file(conf->log_file) != 0) {
+		fprintf(stderr, "exodrive: LOG_FILE %s: %s\n", conf->log_file, strerror(errno));
+		return 2;
+	}
 	if (strcmp(argv[i], "fcgi") == 0)
 		return main_fcgi(argc - i, argv + i, config_path);
 	if (strcmp(argv[i], "expire-holds") == 0) {
@@ -258,7 +268,9 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "capture-payments") == 0)
 		return main_job(svc_payments_run_due, 100);
 	if (strcmp(argv[i], "worker") == 0)
-		return worker_main();
+		return worker_main(i + 1 < argc && strcmp(argv[i + 1], "--no-scheduler") == 0);
+	if (strcmp(argv[i], "scheduler") == 0)
+		return worker_scheduler();
 	if (strcmp(argv[i], "webhook-retry") == 0)
 		return main_job(svc_webhooks_retry_due, 10);
 	if (strcmp(argv[i], "warm-cache") == 0) {

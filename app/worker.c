@@ -291,10 +291,30 @@ worker_spawn(long slot)
 	return pid;
 }
 
-int
-worker_main(void)
+/* SIGTERM and SIGINT stop; a Redis restart (SIGPIPE) must not kill. */
+static void
+worker_signals(void)
 {
 	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = worker_on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+int
+worker_scheduler(void)
+{
+	worker_signals();
+	return scheduler_loop(&worker_stop);
+}
+
+int
+worker_main(bool no_scheduler)
+{
 	long n = conf->queue_concurrency + 1, i, alive;
 	pid_t *kids = xcalloc((size_t)n, sizeof *kids), pid;
 	int status;
@@ -303,15 +323,10 @@ worker_main(void)
 		free(kids);
 		return 1;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = worker_on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;	/* a Redis restart must not kill a worker */
-	sigaction(SIGPIPE, &sa, NULL);
+	worker_signals();
 	log_set_role("worker-parent");
-	LOG_INFO("starting %ld workers and the scheduler", n - 1);
-	for (i = 0; i < n; i++)
+	LOG_INFO("starting %ld workers%s", n - 1, no_scheduler ? "" : " and the scheduler");
+	for (i = no_scheduler ? 1 : 0; i < n; i++)
 		kids[i] = worker_spawn(i);
 	while (!worker_stop) {
 		pid = waitpid(-1, &status, 0);

@@ -10,7 +10,11 @@
 #ifndef WORKER_H
 #define WORKER_H
 
+#include <stdbool.h>
+
 /* Run the worker parent.  Returns the exit status. */
-int worker_main(void);
+int worker_main(bool no_scheduler);
+/* `exodrive scheduler`: the scheduler alone, until SIGTERM. */
+int worker_scheduler(void);
 
 #endif
