@@ -41,7 +41,7 @@ redis_copy(char *dst, size_t n, const char *src)
 	return 0;
 }
 
-/* Parse the "?db=N&password=P" part of a unix:// URL. */
+/* Parse the "?db=N&user=U&password=P" part of a unix:// URL. */
 static int
 redis_parse_query(char *q, struct redis_addr *a)
 {
@@ -51,7 +51,10 @@ redis_parse_query(char *q, struct redis_addr *a)
 	    pair = strtok_r(NULL, "&", &save)) {
 		if (strncmp(pair, "db=", 3) == 0)
 			a->db = atoi(pair + 3);
-		else if (strncmp(pair, "password=", 9) != 0 ||
+		else if (strncmp(pair, "user=", 5) == 0) {
+			if (redis_copy(a->user, sizeof a->user, pair + 5) != 0)
+				return -1;
+		} else if (strncmp(pair, "password=", 9) != 0 ||
 		    redis_copy(a->password, sizeof a->password, pair + 9) != 0)
 			return -1;
 	}
@@ -82,6 +85,11 @@ redis_parse_url(const char *url, struct redis_addr *a)
 	if ((at = strrchr(p, '@')) != NULL) {
 		*at = '\0';
 		colon = strchr(p, ':');
+		if (colon != NULL && colon > p) {	/* user:password@ (ACL) */
+			*colon = '\0';
+			if (redis_copy(a->user, sizeof a->user, p) != 0)
+				return -1;
+		}
 		if (redis_copy(a->password, sizeof a->password,
 		    colon ? colon + 1 : p) != 0)
 			return -1;
@@ -113,6 +121,19 @@ redis_setup(redisContext *c, const char *fmt, const char *arg)
 	return ok ? 0 : -1;
 }
 
+/* AUTH user password (an ACL user).  Returns 0 or -1. */
+static int
+redis_auth_user(redisContext *c, const char *user, const char *password)
+{
+	redisReply *r = redisCommand(c, "AUTH %s %s", user, password);
+	int ok = r != NULL && r->type != REDIS_REPLY_ERROR;
+
+	if (r != NULL && !ok)
+		LOG_ERR("redis: AUTH as %s failed: %s", user, r->str);
+	freeReplyObject(r);
+	return ok ? 0 : -1;
+}
+
 static redisContext *
 redis_connect(void)
 {
@@ -135,7 +156,8 @@ redis_connect(void)
 	}
 	redisSetTimeout(c, redis_tv(conf->redis_command_timeout));
 	snprintf(db, sizeof db, "%d", a.db);
-	if ((a.password[0] && redis_setup(c, "AUTH %s", a.password) != 0) ||
+	if ((a.user[0] && redis_auth_user(c, a.user, a.password) != 0) ||
+	    (!a.user[0] && a.password[0] && redis_setup(c, "AUTH %s", a.password) != 0) ||
 	    (a.db != 0 && redis_setup(c, "SELECT %s", db) != 0)) {
 		redisFree(c);
 		return NULL;

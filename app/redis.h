@@ -16,12 +16,14 @@ struct redis_addr {
 	char	host[256];	/* empty for a unix socket */
 	int	port;
 	char	path[256];	/* unix socket path, or empty */
+	char	user[128];		/* an ACL user (Redis 6+), or empty */
 	char	password[256];
 	int	db;
 };
 
-/* Parse redis://[:password@]host[:port][/db] or
- * unix:///path/to/sock[?db=N&password=P] into a.  Returns 0 or -1. */
+/* Parse redis://[[user]:password@]host[:port][/db] or
+ * unix:///path/to/sock[?db=N&user=U&password=P] into a (a user is an ACL
+ * user of Redis 6+).  Returns 0 or -1. */
 int redis_parse_url(const char *url, struct redis_addr *a);
 /* Send PING.  Returns 0 with the round trip in *ms, or -1. */
 int redis_ping(double *ms);

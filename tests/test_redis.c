@@ -33,6 +33,24 @@ redis_parse_url__unix_socket__fills_path_and_db(void **state)
 }
 
 static void
+redis_parse_url__acl_user__is_kept_apart_from_the_password(void **state)
+{
+	struct redis_addr a;
+
+	(void)state;
+	assert_int_equal(redis_parse_url("redis://exodrive-app:pw%x@10.0.0.5:6380", &a), 0);
+	assert_string_equal(a.user, "exodrive-app");
+	assert_string_equal(a.password, "pw%x");
+	assert_int_equal(redis_parse_url("unix:///run/r.sock?user=app&password=pw&db=1", &a), 0);
+	assert_string_equal(a.user, "app");
+	assert_string_equal(a.password, "pw");
+	assert_int_equal(a.db, 1);
+	assert_int_equal(redis_parse_url("redis://:only@h", &a), 0);
+	assert_string_equal(a.user, "");
+	assert_string_equal(a.password, "only");
+}
+
+static void
 redis_parse_url__garbage__fails(void **state)
 {
 	struct redis_addr a;
@@ -51,6 +69,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(redis_parse_url__tcp_with_password_and_db__fills_all),
 		cmocka_unit_test(redis_parse_url__unix_socket__fills_path_and_db),
+		cmocka_unit_test(redis_parse_url__acl_user__is_kept_apart_from_the_password),
 		cmocka_unit_test(redis_parse_url__garbage__fails),
 	};
 
