@@ -14,10 +14,13 @@ P=$R/usr/local
 check "the binary" test -x "$P/bin/exodrive"
 check "the migrations" test -f "$P/share/exodrive/sql/migrations/0002_workers.sql"
 check "the templates (emails and the dashboard)" test -f "$P/share/exodrive/templates/dashboard.html"
-for f in exodrive.service exodrive-worker.service exodrive-scheduler.service exodrive.tmpfiles exodrive.logrotate lighttpd.conf apache-fcgid.conf apache-proxy-fcgi.conf exodrive.env.example; do
-	[ -f "$P/share/doc/exodrive/httpd/$f" ] || echo "# missing: $f"
+missing=""
+for f in exodrive.service exodrive-worker.service exodrive-scheduler.service exodrive.tmpfiles \
+    exodrive.logrotate redis-acl.conf lighttpd.conf apache-fcgid.conf apache-proxy-fcgi.conf \
+    exodrive.env.example; do
+	[ -f "$P/share/doc/exodrive/httpd/$f" ] || missing="$missing $f"
 done
-check "the deployment kit (units, tmpfiles, logrotate, sites, env example)" bash -c "ls '$P/share/doc/exodrive/httpd/' | grep -c -E 'service|tmpfiles|logrotate|conf|example' | grep -qx 9"
+check "the deployment kit (units, tmpfiles, logrotate, Redis ACL, sites, env example)${missing:+ lacks$missing}" test -z "$missing"
 check "systemd accepts the units" bash -c "! command -v systemd-analyze >/dev/null || for u in '$P'/share/doc/exodrive/httpd/*.service; do systemd-analyze verify --man=no \"\$u\" 2>&1 | grep -v 'Command /usr/local/bin/exodrive is not executable' | grep -q . && exit 1; done; true"
 
 "$P/bin/exodrive" --config "$VAR/exodrive.env" migrate --dir "$P/share/exodrive/sql/migrations" --status > "$OUT/mig"
