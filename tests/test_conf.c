@@ -98,6 +98,7 @@ conf_load__name_file__reads_the_secret_from_that_file(void **state)
 	setenv("JWT_SECRET_FILE", "/nonexistent/secret", 1);
 	assert_int_equal(conf_load(&c, conf_path, err, sizeof err), -1);
 	assert_non_null(strstr(err, "JWT_SECRET_FILE"));
+	conf_free(&c);		/* the caller frees, as after any failed load */
 	unsetenv("JWT_SECRET_FILE");
 	unlink(secret);
 }
