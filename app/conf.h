@@ -49,6 +49,7 @@ struct conf {
 	long		 upload_max_bytes;
 	char		*upload_dir;
 	char		*metrics_file;
+	char		*migrate_database_url;
 	char		*log_file;
 	char		*monitor_webhook_url;
 	long		 monitor_redis_latency_ms;

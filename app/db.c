@@ -14,6 +14,16 @@
 
 #define DB_RETRY_US	500000
 
+/* The connection string in use instead of DATABASE_URL, or NULL. */
+static const char *db_url;
+
+void
+db_use_url(const char *url)
+{
+	db_url = url;
+	db_close();
+}
+
 static PGconn	*db_conn;
 static int64_t	 db_retry_at;
 static int	 db_in_tx;	/* a transaction is open: never retry */
@@ -68,7 +78,7 @@ db_connect(void)
 	snprintf(timeout, sizeof timeout, "%ld", conf->database_connect_timeout);
 	snprintf(options, sizeof options, "-c statement_timeout=%ld "
 	    "-c lock_timeout=5000 -c TimeZone=UTC", conf->database_statement_timeout);
-	vals[0] = conf->database_url;
+	vals[0] = db_url != NULL ? db_url : conf->database_url;
 	vals[1] = timeout;
 	vals[2] = "exodrive";
 	vals[3] = options;

@@ -16,6 +16,9 @@ struct db_res;
 
 /* Run "SELECT 1".  Returns 0 with the round trip in *ms, or -1. */
 int db_ping(double *ms);
+/* Connect with url (kept by the caller) instead of DATABASE_URL from
+ * now on: the migrations run as the schema's owner. */
+void db_use_url(const char *url);
 /* Close the connection (before exit, or in a forked child). */
 void db_close(void);
 

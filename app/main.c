@@ -14,6 +14,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "contract_ts.h"
+#include "db.h"
 #include "monitor.h"
 #include "openapi.h"
 #include "prefork.h"
@@ -284,6 +285,12 @@ main(int argc, char **argv)
 		printf("%s\n", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
 		json_object_put(m);
 		return 0;
+	}
+	/* Schema changes run as the schema's owner, the API as a role that
+	 * may only read and write rows (sql/roles.sql). */
+	if ((strcmp(argv[i], "migrate") == 0 || strcmp(argv[i], "seed") == 0) &&
+	    conf->migrate_database_url[0] != '\0') {
+		db_use_url(conf->migrate_database_url);
 	}
 	if (strcmp(argv[i], "seed") == 0)
 		return main_seed(argc - i, argv + i);
