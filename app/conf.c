@@ -43,6 +43,8 @@ struct conf_row {
 static const struct conf_row conf_rows[] = {
 	{ "APP_ENV", CONF_ENUM, OFF(app_env), "development", 0, 0, conf_envs,
 	  "Deployment environment: development, staging or production." },
+	{ "DATABASE_READ_URL", CONF_URL, OFF(database_read_url), "", 0, 0, NULL,
+	  "A read replica for the catalogue reads (cacheable GET routes); empty: the primary. When it is down the primary reads." },
 	{ "MIGRATE_DATABASE_URL", CONF_URL, OFF(migrate_database_url), "", 0, 0, NULL,
 	  "Connection of `exodrive migrate` and `seed`: the schema owner (empty: DATABASE_URL). See sql/roles.sql." },
 	{ "DATABASE_URL", CONF_URL, OFF(database_url), "postgresql:///exodrive", 0, 0, NULL,

@@ -50,6 +50,7 @@ struct conf {
 	char		*upload_dir;
 	char		*metrics_file;
 	char		*migrate_database_url;
+	char		*database_read_url;
 	char		*log_file;
 	char		*monitor_webhook_url;
 	long		 monitor_redis_latency_ms;

@@ -1,4 +1,6 @@
-/* db.c -- PostgreSQL through libpq, one connection per process. */
+/* db.c -- PostgreSQL through libpq: one connection per process to the
+ * primary, and one to the read replica (DATABASE_READ_URL) for the
+ * catalogue reads the dispatcher marks (db_reads()). */
 #include "config.h"
 
 #include <stdio.h>
@@ -24,16 +26,23 @@ db_use_url(const char *url)
 	db_close();
 }
 
-static PGconn	*db_conn;
-static int64_t	 db_retry_at;
-static int	 db_in_tx;	/* a transaction is open: never retry */
-
-/* Statements prepared on the current connection, keyed by the address of
- * their SQL text: every statement is a string constant, so the plan is
- * made once per connection instead of once per request. */
+/* Statements prepared on a connection are keyed by the address of their
+ * SQL text: every statement is a string constant, so the plan is made
+ * once per connection instead of once per request. */
 #define DB_MAX_PREPARED	256
-static const char	*db_prepared[DB_MAX_PREPARED];
-static int		 db_nprepared;
+
+/* One server: its connection and what is prepared on it. */
+struct db_link {
+	const char	*name;
+	PGconn		*conn;
+	int64_t		 retry_at;
+	const char	*prepared[DB_MAX_PREPARED];
+	int		 nprepared;
+};
+static struct db_link db_primary = { .name = "primary" };
+static struct db_link db_replica = { .name = "replica" };
+static int	 db_in_tx;	/* a transaction is open: never retry */
+static bool	 db_read_only;	/* the request only reads the catalogue */
 static long long db_time_us;	/* time in PostgreSQL since db_take_time() */
 static char	 db_state[6];
 static char	 db_cons[64];
@@ -50,13 +59,13 @@ db_trim(char *msg, size_t len)
 
 /* Log a connection-level failure, without connection secrets. */
 static void
-db_log(const char *what)
+db_log(const struct db_link *l, const char *what)
 {
 	char msg[512];
 
-	snprintf(msg, sizeof msg, "%s", db_conn ? PQerrorMessage(db_conn) : "");
+	snprintf(msg, sizeof msg, "%s", l->conn ? PQerrorMessage(l->conn) : "");
 	db_trim(msg, sizeof msg);
-	LOG_ERR("postgresql: %s: %s", what, msg);
+	LOG_ERR("postgresql (%s): %s: %s", l->name, what, msg);
 }
 
 /* Server notices go to the debug log, not to stderr raw. */
@@ -68,7 +77,7 @@ db_notice(void *arg, const char *msg)
 }
 
 static PGconn *
-db_connect(void)
+db_connect(const struct db_link *l)
 {
 	const char *keys[] = { "dbname", "connect_timeout", "application_name",
 	    "options", NULL };
@@ -78,7 +87,8 @@ db_connect(void)
 	snprintf(timeout, sizeof timeout, "%ld", conf->database_connect_timeout);
 	snprintf(options, sizeof options, "-c statement_timeout=%ld "
 	    "-c lock_timeout=5000 -c TimeZone=UTC", conf->database_statement_timeout);
-	vals[0] = db_url != NULL ? db_url : conf->database_url;
+	vals[0] = l == &db_replica ? conf->database_read_url :
+	    db_url != NULL ? db_url : conf->database_url;
 	vals[1] = timeout;
 	vals[2] = "exodrive";
 	vals[3] = options;
@@ -86,29 +96,44 @@ db_connect(void)
 	return PQconnectdbParams(keys, vals, 1);
 }
 
-/* The live connection, (re)connecting if needed, or NULL. */
+/* The live connection of l, (re)connecting if needed, or NULL. */
 static PGconn *
-db_get(void)
+db_get(struct db_link *l)
 {
 	int64_t now = clock_mono_us();
 
-	if (db_conn != NULL && PQstatus(db_conn) == CONNECTION_OK)
-		return db_conn;
-	if (now < db_retry_at)
+	if (l->conn != NULL && PQstatus(l->conn) == CONNECTION_OK)
+		return l->conn;
+	if (now < l->retry_at)
 		return NULL;
-	if (db_conn != NULL)
-		PQfinish(db_conn);
-	db_conn = db_connect();
-	db_nprepared = 0;
-	if (PQstatus(db_conn) == CONNECTION_OK) {
-		PQsetNoticeProcessor(db_conn, db_notice, NULL);
-		return db_conn;
+	if (l->conn != NULL)
+		PQfinish(l->conn);
+	l->conn = db_connect(l);
+	l->nprepared = 0;
+	if (PQstatus(l->conn) == CONNECTION_OK) {
+		PQsetNoticeProcessor(l->conn, db_notice, NULL);
+		return l->conn;
 	}
-	db_log("connect failed");
-	PQfinish(db_conn);
-	db_conn = NULL;
-	db_retry_at = now + DB_RETRY_US;
+	db_log(l, "connect failed");
+	PQfinish(l->conn);
+	l->conn = NULL;
+	l->retry_at = now + DB_RETRY_US;
 	return NULL;
+}
+
+void
+db_reads(bool read_only)
+{
+	db_read_only = read_only;
+}
+
+/* The server a statement goes to: the replica for a read-only request
+ * outside a transaction when one is configured, else the primary. */
+static struct db_link *
+db_link_for(void)
+{
+	return db_read_only && !db_in_tx && conf->database_read_url[0] != '\0' ?
+	    &db_replica : &db_primary;
 }
 
 int
@@ -128,9 +153,11 @@ db_ping(double *ms)
 void
 db_close(void)
 {
-	if (db_conn != NULL)
-		PQfinish(db_conn);
-	db_conn = NULL;
+	if (db_primary.conn != NULL)
+		PQfinish(db_primary.conn);
+	if (db_replica.conn != NULL)
+		PQfinish(db_replica.conn);
+	db_primary.conn = db_replica.conn = NULL;
 }
 
 /* Map a failed result to an error code, logging it once. */
@@ -160,23 +187,24 @@ db_fail(PGresult *r, const char *sql)
 /* Run sql on c as a prepared statement (prepared on first use); falls
  * back to PQexecParams when the cache is full or preparing fails. */
 static PGresult *
-db_run(PGconn *c, const char *sql, int n, const char *const *params)
+db_run(struct db_link *l, PGconn *c, const char *sql, int n,
+    const char *const *params)
 {
 	char name[16];
 	PGresult *r;
 	int i;
 
-	for (i = 0; i < db_nprepared && db_prepared[i] != sql; i++)
+	for (i = 0; i < l->nprepared && l->prepared[i] != sql; i++)
 		;
 	snprintf(name, sizeof name, "s%d", i);
-	if (i == db_nprepared) {
+	if (i == l->nprepared) {
 		if (i == DB_MAX_PREPARED)
 			return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
 		r = PQprepare(c, name, sql, n, NULL);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			return r;	/* the error is the statement's own */
 		PQclear(r);
-		db_prepared[db_nprepared++] = sql;
+		l->prepared[l->nprepared++] = sql;
 	}
 	return PQexecPrepared(c, name, n, params, NULL, NULL, 0);
 }
@@ -186,22 +214,31 @@ db_query(const char *sql, int n, const char *const *params,
     struct db_res **res)
 {
 	int64_t t0 = clock_mono_us();
-	PGconn *c = db_get();
+	struct db_link *l = db_link_for();
+	PGconn *c = db_get(l);
 	PGresult *r;
 	ExecStatusType st;
 
 	*res = NULL;
 	db_state[0] = '\0';
 	db_cons[0] = '\0';
+	if (c == NULL && l == &db_replica)	/* the replica is down: the primary reads */
+		c = db_get(l = &db_primary);
 	if (c == NULL)
 		return API_SERVICE_UNAVAILABLE;
-	r = db_run(c, sql, n, params);
-	if (PQstatus(c) == CONNECTION_BAD && !db_in_tx &&
-	    (c = db_get()) != NULL) {
+	r = db_run(l, c, sql, n, params);
+	if (PQstatus(c) == CONNECTION_BAD && !db_in_tx) {
 		/* The server went away since the last use and no transaction
-		 * was open: one retry on a fresh connection. */
-		PQclear(r);
-		r = db_run(c, sql, n, params);
+		 * was open: one retry on a fresh connection (to the primary,
+		 * if it was the replica that went). */
+		if (l == &db_replica && (c = db_get(l)) == NULL)
+			c = db_get(l = &db_primary);
+		else if (l == &db_primary)
+			c = db_get(l);
+		if (c != NULL) {
+			PQclear(r);
+			r = db_run(l, c, sql, n, params);
+		}
 	}
 	st = PQresultStatus(r);
 	db_time_us += clock_mono_us() - t0;
@@ -268,8 +305,10 @@ db_free(struct db_res *res)
 enum api_err
 db_begin(void)
 {
-	enum api_err e = db_exec("BEGIN", 0, NULL);
+	enum api_err e;
 
+	db_in_tx = 1;		/* a transaction, hence its BEGIN, is the primary's */
+	e = db_exec("BEGIN", 0, NULL);
 	db_in_tx = e == API_OK;
 	return e;
 }
@@ -286,7 +325,8 @@ db_commit(void)
 void
 db_rollback(void)
 {
-	if (db_conn != NULL && PQtransactionStatus(db_conn) != PQTRANS_IDLE)
+	if (db_primary.conn != NULL &&
+	    PQtransactionStatus(db_primary.conn) != PQTRANS_IDLE)
 		(void)db_exec("ROLLBACK", 0, NULL);
 	db_in_tx = 0;
 }
@@ -294,7 +334,7 @@ db_rollback(void)
 enum api_err
 db_script(const char *sql, char *err, size_t errlen)
 {
-	PGconn *c = db_get();
+	PGconn *c = db_get(&db_primary);
 	PGresult *r;
 	enum api_err e = API_OK;
 

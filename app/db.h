@@ -19,6 +19,10 @@ int db_ping(double *ms);
 /* Connect with url (kept by the caller) instead of DATABASE_URL from
  * now on: the migrations run as the schema's owner. */
 void db_use_url(const char *url);
+/* Mark the statements that follow as the catalogue reads of a GET (true)
+ * or not: outside transactions they go to the replica when
+ * DATABASE_READ_URL is set (the primary when it is down). */
+void db_reads(bool read_only);
 /* Close the connection (before exit, or in a forked child). */
 void db_close(void);
 

@@ -221,6 +221,8 @@ dispatch_call(struct call *c, struct buf *allow)
 		c->err_message = "Request body too large";
 		return API_PAYLOAD_TOO_LARGE;
 	}
+	/* Catalogue reads (cacheable GETs) may go to the read replica. */
+	db_reads(c->route->method == METHOD_GET && c->route->cache != CACHE_NONE);
 	if ((err = dispatch_auth(c)) != API_OK)
 		return err;
 	if ((err = request_parse_body(r, c->route->input,
@@ -306,6 +308,7 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	if (err == API_OK && c.route != NULL && c.route->views &&
 	    s->status == 200 && !r->internal)
 		dispatch_count_view(&c);
+	db_reads(false);
 	metrics_request(c.route != NULL ? (int)(c.route - routes_table(&nroutes)) : -1,
 	    s->status, clock_mono_us() - r->start_us);
 	db_us = db_take_time();
