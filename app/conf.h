@@ -49,6 +49,8 @@ struct conf {
 	long		 upload_max_bytes;
 	char		*upload_dir;
 	char		*metrics_file;
+	char		*redis_sentinels;
+	char		*redis_sentinel_master;
 	char		*migrate_database_url;
 	char		*database_read_url;
 	char		*log_file;

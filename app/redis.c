@@ -134,6 +134,60 @@ redis_auth_user(redisContext *c, const char *user, const char *password)
 	return ok ? 0 : -1;
 }
 
+/* Ask the sentinels of REDIS_SENTINELS ("host:port,...") in turn where
+ * the master REDIS_SENTINEL_MASTER is now; write it into a.  Returns 0,
+ * or -1 when none of them knows. */
+static int
+redis_sentinel_master(struct redis_addr *a)
+{
+	char list[1024], *tok, *save = NULL, *colon;
+	redisContext *s;
+	redisReply *r;
+	int rc = -1;
+
+	snprintf(list, sizeof list, "%s", conf->redis_sentinels);
+	for (tok = strtok_r(list, ",", &save); tok != NULL && rc != 0;
+	    tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		if ((colon = strrchr(tok, ':')) == NULL)
+			continue;
+		*colon = '\0';
+		s = redisConnectWithTimeout(tok, atoi(colon + 1),
+		    redis_tv(conf->redis_connect_timeout));
+		if (s == NULL || s->err) {
+			redisFree(s);
+			continue;
+		}
+		redisSetTimeout(s, redis_tv(conf->redis_command_timeout));
+		r = redisCommand(s, "SENTINEL get-master-addr-by-name %s",
+		    conf->redis_sentinel_master);
+		if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[0]->type == REDIS_REPLY_STRING &&
+		    redis_copy(a->host, sizeof a->host, r->element[0]->str) == 0) {
+			a->port = atoi(r->element[1]->str);
+			a->path[0] = '\0';
+			rc = 0;
+		}
+		freeReplyObject(r);
+		redisFree(s);
+	}
+	return rc;
+}
+
+/* True when c is connected to a master (a demoted one is a replica). */
+static bool
+redis_is_master(redisContext *c)
+{
+	redisReply *r = redisCommand(c, "ROLE");
+	bool ok = r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	    r->element[0]->type == REDIS_REPLY_STRING &&
+	    strcmp(r->element[0]->str, "master") == 0;
+
+	freeReplyObject(r);
+	return ok;
+}
+
 static redisContext *
 redis_connect(void)
 {
@@ -143,6 +197,13 @@ redis_connect(void)
 
 	if (redis_parse_url(conf->redis_url, &a) != 0) {
 		LOG_ERR("redis: REDIS_URL is not a redis:// or unix:// URL");
+		return NULL;
+	}
+	/* With sentinels, the master is where they say it is now; REDIS_URL
+	 * still gives the password and database. */
+	if (conf->redis_sentinels[0] != '\0' && redis_sentinel_master(&a) != 0) {
+		LOG_ERR("redis: no sentinel of REDIS_SENTINELS knows master %s",
+		    conf->redis_sentinel_master);
 		return NULL;
 	}
 	c = a.path[0] ? redisConnectUnixWithTimeout(a.path,
@@ -158,10 +219,14 @@ redis_connect(void)
 	snprintf(db, sizeof db, "%d", a.db);
 	if ((a.user[0] && redis_auth_user(c, a.user, a.password) != 0) ||
 	    (!a.user[0] && a.password[0] && redis_setup(c, "AUTH %s", a.password) != 0) ||
-	    (a.db != 0 && redis_setup(c, "SELECT %s", db) != 0)) {
+	    (a.db != 0 && redis_setup(c, "SELECT %s", db) != 0) ||
+	    (conf->redis_sentinels[0] != '\0' && !redis_is_master(c))) {
 		redisFree(c);
 		return NULL;
 	}
+	if (conf->redis_sentinels[0] != '\0')
+		LOG_INFO("redis: master %s is at %s:%d", conf->redis_sentinel_master,
+		    a.host, a.port);
 	return c;
 }
 
@@ -235,6 +300,23 @@ redis_retryable(const redisContext *c, int saved_errno)
 	    saved_errno != ETIMEDOUT);
 }
 
+/* After a failover the old master comes back as a replica and refuses
+ * writes (READONLY): drop the connection, so the next call asks the
+ * sentinels again. */
+static void
+redis_check_demoted(redisReply **out, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (out[i] != NULL && out[i]->type == REDIS_REPLY_ERROR &&
+		    strncmp(out[i]->str, "READONLY", 8) == 0) {
+			LOG_WARN("redis: the server became a replica; asking the sentinels again");
+			redis_close();
+			return;
+		}
+}
+
 /* Send n commands in one round trip and store their replies in out
  * (caller frees each with freeReplyObject()).  A connection broken since
  * its last use is reopened and the round trip retried once.  Returns 0,
@@ -262,6 +344,7 @@ redis_roundtrip(const struct redis_cmd *cmd, int n, redisReply **out)
 		if (got == n) {
 			redis_breaker_success();
 			metrics_redis(clock_mono_us() - t0, true);
+			redis_check_demoted(out, n);
 			return 0;
 		}
 		saved = errno;

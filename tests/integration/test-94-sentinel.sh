@@ -1,0 +1,84 @@
+# test-94-sentinel: Redis through Sentinel on loopback -- a primary, a
+# replica and three sentinels.  The API finds the master from the
+# sentinels; the primary is killed during a load run: no request fails
+# (reads fail open), the sentinels promote the replica, and the API finds
+# it again and caches there.
+. "$(dirname "$0")/lib.sh"
+only_on lighttpd
+
+b=$(( ${BASE##*:} + 60 )); P1=$b; P2=$((b + 1))
+mkdir -p "$OUT/r1" "$OUT/r2" "$OUT/www"
+redis-server --port "$P1" --bind 127.0.0.1 --daemonize yes --dir "$OUT/r1" \
+	--pidfile "$OUT/r1.pid" --logfile "$OUT/r1.log" --save '' --appendonly no
+redis-server --port "$P2" --bind 127.0.0.1 --daemonize yes --dir "$OUT/r2" \
+	--pidfile "$OUT/r2.pid" --logfile "$OUT/r2.log" --save '' --appendonly no \
+	--replicaof 127.0.0.1 "$P1"
+sentinels=""
+for i in 1 2 3; do
+	sp=$((b + 2 + i)); mkdir -p "$OUT/s$i"
+	cat > "$OUT/s$i/sentinel.conf" <<CONF
+port $sp
+bind 127.0.0.1
+daemonize yes
+pidfile $OUT/s$i.pid
+logfile $OUT/s$i.log
+dir $OUT/s$i
+sentinel monitor exodrive 127.0.0.1 $P1 2
+sentinel down-after-milliseconds exodrive 1000
+sentinel failover-timeout exodrive 6000
+sentinel parallel-syncs exodrive 1
+CONF
+	redis-server "$OUT/s$i/sentinel.conf" --sentinel
+	sentinels="$sentinels${sentinels:+,}127.0.0.1:$sp"
+done
+master_port() { redis-cli -p $((b + 3)) SENTINEL get-master-addr-by-name exodrive 2>/dev/null | tail -1; }
+synced() { [ "$(redis-cli -p "$P2" INFO replication | tr -d '\r' | sed -n 's/^master_link_status://p')" = up ]; }
+check "a primary, a replica in sync and three sentinels run" until_ok 100 synced
+known() { [ "$(master_port)" = "$P1" ] && [ "$(redis-cli -p $((b + 3)) SENTINEL replicas exodrive | grep -c "$P2")" -ge 1 ]; }
+check "the sentinels know the master and its replica" until_ok 100 known
+
+# Our own responders, finding Redis through the sentinels.
+port=$((b + 7))
+REDIS_SENTINELS=$sentinels REDIS_SENTINEL_MASTER=exodrive REDIS_URL=redis://sentinel-managed/0 \
+	METRICS_FILE=$OUT/metrics LOG_FILE=$OUT/exodrive.log \
+	setsid "$BIN" --config "$VAR/exodrive.env" fcgi --listen "$OUT/fcgi.sock" --workers 2 \
+	--socket-mode 0666 --pid-file "$OUT/master.pid" </dev/null >/dev/null 2>&1 &
+sock() { test -S "$OUT/fcgi.sock"; }
+until_ok 50 sock
+cat > "$OUT/lighttpd.conf" <<CONF
+server.modules = ( "mod_fastcgi" )
+server.document-root = "$OUT/www"
+server.bind = "127.0.0.1"
+server.port = $port
+server.pid-file = "$OUT/lighttpd.pid"
+server.errorlog = "$OUT/lighttpd.err"
+fastcgi.server = ( "/" => (( "socket" => "$OUT/fcgi.sock", "check-local" => "disable" )) )
+CONF
+lighttpd -f "$OUT/lighttpd.conf"
+I=http://127.0.0.1:$port
+u="$I/api/cars?limit=2&page=$((RANDOM % 30 + 2))"
+# X-Cache, with "-local" when the in-process stand-in answered (no Redis).
+xc() { curl -s -o /dev/null -D - "$1" | tr -d '\r' | awk '/^X-Cache: / {c=$2} /^X-Cache-Store: local/ {l="-local"} END {print c l}'; }
+hit() { xc "$u" >/dev/null; [ "$(xc "$u")" = HIT ]; }
+check "the API caches in the master the sentinels name (HIT)" until_ok 50 hit
+check "whose keys are on the primary" test "$(redis-cli -p "$P1" DBSIZE)" -gt 0
+
+wrk -t2 -c10 -d8s --timeout 5s "$u" > "$OUT/wrk" 2>&1 &
+w=$!
+sleep 1.5
+kill -9 "$(cat "$OUT/r1.pid")"
+wait "$w"
+n2=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk"); n2=${n2:-0}
+se=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' "$OUT/wrk"); se=${se:-0}
+check "the primary killed -9 mid-load: $(awk '/requests in/ {print $1}' "$OUT/wrk") requests, none failed" eq "$n2 $se" "0 0"
+promoted() { [ "$(master_port)" = "$P2" ]; }
+check "the sentinels promote the replica" until_ok 150 promoted
+u2="$I/api/cars?limit=3&page=$((RANDOM % 30 + 2))"
+hit2() { xc "$u2" >/dev/null; [ "$(xc "$u2")" = HIT ]; }
+check "the API finds the new master and caches there again" until_ok 100 hit2
+check "whose keys are on the new master" test "$(redis-cli -p "$P2" DBSIZE)" -gt 0
+check "the log names the master it found" grep -q "master exodrive is at 127.0.0.1:$P2" "$OUT/exodrive.log"
+
+kill "$(cat "$OUT/lighttpd.pid")" "$(cat "$OUT/master.pid")" 2>/dev/null
+for f in r2 s1 s2 s3; do kill "$(cat "$OUT/$f.pid")" 2>/dev/null; done
+sleep 0.5
