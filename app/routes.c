@@ -207,6 +207,12 @@ static const struct key keys_inbox[] = {
 };
 static const struct input input_inbox = INPUT(BODY_NONE, keys_inbox);
 
+static const char *const pool_formats[] = { "json", "text", NULL };
+static const struct key keys_pool[] = {
+	{ .name = "format", .src = KEY_QUERY, .type = KEY_ENUM, .choices = pool_formats },
+};
+static const struct input input_pool = INPUT(BODY_NONE, keys_pool);
+
 static const char *const trpc_batch[] = { "0", "1", NULL };
 static const struct key keys_trpc[] = {
 	{ .name = "procedures", .src = KEY_PATH, .type = KEY_STRING, .required = true, .min = 1, .max = 2000 },
@@ -462,9 +468,9 @@ static const struct route routes[] = {
 	/* GET /pool-status: the process scoreboard. */
 	{ .method = METHOD_GET, .path = "/pool-status",
 	  .handler = svc_meta_pool, .auth = AUTH_OPTIONAL, .rate = RATE_NONE,
-	  .cache = CACHE_NONE, .input = &input_none,
+	  .cache = CACHE_NONE, .input = &input_pool,
 	  .operation = "meta.poolStatus", .output = "PoolStatus",
-	  .summary = "Each live process: pid, role, state, requests, start, current request and its age" },
+	  .summary = "Each live process: pid, role, state, requests, start, current request and its age (?format=text: as php-fpm)" },
 	/* GET /api/health: liveness, no dependencies touched. */
 	{ .method = METHOD_GET, .path = "/api/health",
 	  .handler = svc_health_live, .auth = AUTH_NONE, .rate = RATE_NONE,

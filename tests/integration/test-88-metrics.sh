@@ -37,6 +37,8 @@ else
 	check "each of them alive" eq "$alive" "$n"
 fi
 check "with their requests served" test "$(js '[.processes[].requests] | add')" -ge 40
+req GET '/pool-status?format=text'
+check "and as php-fpm prints it (?format=text)" bash -c "grep -q '^pool: *exodrive' '$OUT/body' && grep -q '^processes: *[1-9]' '$OUT/body' && grep -q '^pid: *[0-9]' '$OUT/body'"
 
 # A request held by a table lock shows as busy, with its path and age.
 psql -h "$VAR/pg/sock" -U exodrive -d exodrive -Xqc "begin; lock table cars in access exclusive mode; select pg_sleep(2.5); commit;" >/dev/null 2>&1 &
