@@ -83,7 +83,10 @@ repo_report_progress(const char *id, int percent)
 	const char *p[2] = { id, pc };
 
 	snprintf(pc, sizeof pc, "%d", percent);
-	return db_exec("UPDATE reports SET progress = $2::int WHERE id = $1::uuid", 2, p);
+	/* Only while running: a second run of the job (a lease that ran
+	 * out) does not move a finished report's progress back. */
+	return db_exec("UPDATE reports SET progress = $2::int WHERE id = $1::uuid"
+	    " AND status = 'running'", 2, p);
 }
 
 enum api_err
@@ -96,7 +99,7 @@ repo_report_finish(const char *id, const char *csv, long rows, const char *error
 	return db_exec("UPDATE reports SET status = CASE WHEN $4::text IS NULL THEN 'done'"
 	    " ELSE 'failed' END, progress = CASE WHEN $4::text IS NULL THEN 100 ELSE progress END,"
 	    " content = $2, row_count = CASE WHEN $4::text IS NULL THEN $3::int END,"
-	    " error = $4, finished_at = now() WHERE id = $1::uuid", 4, p);
+	    " error = $4, finished_at = now() WHERE id = $1::uuid AND status = 'running'", 4, p);
 }
 
 enum api_err

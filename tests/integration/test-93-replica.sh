@@ -45,8 +45,14 @@ codes=""
 for i in 1 2 3 4 5 6; do codes="$codes $(curl -s -o /dev/null -w '%{http_code}' "$I/api/cars?limit=3&page=$i")"; done
 check "catalogue reads answer 200 ($codes)" eq "$codes" " 200 200 200 200 200 200"
 check "from the replica (its sessions: $(on_replica))" test "$(on_replica)" -ge 1
-car=$(curl -s "$I/api/cars/slug/bentley-bentayga" | jq -r '.car.id')
-d0=$((630 + RANDOM % 60))
+# A car of our own: no other test books it.
+adm=$(curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+	-d '{"email":"admin@exodrive.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
+car=$(curl -s -XPOST "$BASE/api/admin/cars" -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' \
+	-d "$(jq -nc --arg n "Replica Car $RANDOM$RANDOM" '{name:$n, category:"Exotic",
+	pricing:{base_price:300, deposit_amount:500, minimum_days:1},
+	images:[{url:"https://img.example/rp.webp", is_primary:true, sort_order:0}]}')" | jq -r .carId)
+d0=40
 day() { date -u -d "+$1 days" +%F; }
 st=$(curl -s -o "$OUT/b" -w '%{http_code}' -XPOST "$I/api/bookings" -H 'Content-Type: application/json' \
 	-d "{\"carId\":\"$car\",\"startDate\":\"$(day $d0)\",\"endDate\":\"$(day $((d0 + 4)))\",\"customerDetails\":{\"fullName\":\"Replica Reader\",\"email\":\"replica-$RANDOM@example.com\"}}")
