@@ -12,7 +12,7 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "$1" && pwd); shift
 OUT=$BUILD/fuzz
 SECS=${FUZZ_SECONDS:-20}
-TARGETS=${*:-multipart mustache jwt json}
+TARGETS=${*:-multipart mustache jwt json request validate}
 mkdir -p "$OUT/obj"
 PKGS="json-c hiredis libpq libcrypto libcurl vips"
 CFLAGS="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
