@@ -204,7 +204,7 @@ arena_reset(struct arena *a)
 void *
 arena_alloc(struct arena *a, size_t n)
 {
-	const size_t align = sizeof(max_align_t);
+	const size_t align = _Alignof(max_align_t);
 	struct arena_chunk *c = a->head;
 	size_t size;
 	void *p;

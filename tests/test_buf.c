@@ -49,7 +49,8 @@ arena_alloc__large_and_small__are_aligned_and_distinct(void **state)
 	q = arena_strndup(&a, "world!", 5);
 	assert_string_equal(p, "hello");
 	assert_string_equal(q, "world");
-	assert_int_equal((uintptr_t)big % sizeof(max_align_t), 0);
+	assert_int_equal((uintptr_t)big % _Alignof(max_align_t), 0);
+	assert_int_equal((uintptr_t)q % _Alignof(max_align_t), 0);
 	arena_reset(&a);
 	p = arena_strdup(&a, "again");
 	assert_string_equal(p, "again");
