@@ -111,6 +111,8 @@ static const struct conf_row conf_rows[] = {
 	  "Seconds a browser may cache a CORS preflight answer." },
 	{ "SHUTDOWN_GRACE", CONF_INT, OFF(shutdown_grace), "30", 1, 3600, NULL,
 	  "Seconds the master waits for responders to finish on stop or reload before SIGKILL." },
+	{ "REQUEST_TIMEOUT", CONF_INT, OFF(request_timeout), "60", 0, 3600, NULL,
+	  "Seconds one request may hold a responder of our master before it is killed and replaced (hung or stopped; 0: never)." },
 	{ "JWT_SECRET", CONF_SECRET, OFF(jwt_secret), "", 0, 0, NULL,
 	  "HS256 key of access tokens; at least 32 characters (required to serve)." },
 	{ "JWT_ISSUER", CONF_STR, OFF(jwt_issuer), "exodrive", 0, 0, NULL,

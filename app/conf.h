@@ -67,6 +67,7 @@ struct conf {
 	char		*cors_origins;			/* comma-separated */
 	long		 cors_max_age;			/* seconds */
 	long		 shutdown_grace;		/* seconds */
+	long		 request_timeout;		/* seconds, 0: none */
 	char		*jwt_secret;
 	char		*jwt_issuer;
 	char		*jwt_audience;

@@ -424,6 +424,22 @@ metrics_prometheus(struct buf *out)
 	free(t);
 }
 
+int64_t
+metrics_busy_ms(long pid)
+{
+	struct metrics_slot *s;
+	size_t i;
+
+	if (metrics_map == NULL && (metrics_map = metrics_open()) == NULL)
+		return -1;
+	for (i = 0; i < METRICS_SLOTS; i++) {
+		s = &metrics_map->slot[i];
+		if (GET(&s->pid) == pid)
+			return GET(&s->state) == 1 ? clock_wall_ms() - s->since_ms : -1;
+	}
+	return -1;
+}
+
 void
 metrics_pool(struct buf *o)
 {

@@ -41,6 +41,10 @@ void metrics_redis(int64_t us, bool ok);
 /* A finished job of queue index q (queue_names) */
 void metrics_job(int q, bool ok);
 
+/* How long process pid has been on its current request, in ms; -1 when
+ * it is idle or has no slot (no metrics file: every process reads -1). */
+int64_t metrics_busy_ms(long pid);
+
 /* Append the Prometheus text exposition of every figure. */
 void metrics_prometheus(struct buf *out);
 /* Append the pool's scoreboard as JSON: totals and one entry per live

@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 #include "prefork.h"
 #include "redis.h"
 #include "responder.h"
@@ -264,6 +265,23 @@ prefork_term(struct child *k)
 	kill(k->pid, SIGTERM);
 }
 
+/* Kill a responder that has held one request past REQUEST_TIMEOUT (hung,
+ * or stopped): the web server gets an error for that request, and the
+ * pool a fresh responder when SIGCHLD comes. */
+static void
+prefork_watch(struct child *k)
+{
+	int64_t ms;
+
+	if (conf->request_timeout <= 0 ||
+	    (ms = metrics_busy_ms(k->pid)) < conf->request_timeout * 1000)
+		return;
+	LOG_WARN("responder %ld has been on one request for %lld ms; killing it",
+	    (long)k->pid, (long long)ms);
+	kill(k->pid, SIGKILL);
+	k->term_us = clock_mono_us();	/* not again until it is reaped */
+}
+
 /* Responders asked to stop: nudge again every second (a SIGTERM can land
  * just before accept() blocks), SIGKILL after SHUTDOWN_GRACE. */
 static void
@@ -275,6 +293,8 @@ prefork_enforce(struct master *m)
 
 	for (i = 0; i < m->nkids; i++) {
 		k = &m->kids[i];
+		if (k->pid != 0 && k->term_us == 0)
+			prefork_watch(k);
 		if (k->pid == 0 || k->term_us == 0)
 			continue;
 		if (now - k->term_us > conf->shutdown_grace * 1000000L) {
