@@ -114,6 +114,22 @@ metrics_pool__this_process__is_listed_busy_with_its_request(void **state)
 }
 
 static void
+metrics_busy_ms__busy_then_idle__is_its_age_then_minus_one(void **state)
+{
+	int64_t ms;
+
+	(void)state;
+	metrics_attach(METRICS_RESPONDER);
+	metrics_busy("GET", "/api/cars");
+	usleep(30000);
+	ms = metrics_busy_ms(getpid());
+	assert_true(ms >= 25 && ms < 5000);
+	metrics_idle();
+	assert_int_equal(metrics_busy_ms(getpid()), -1);
+	assert_int_equal(metrics_busy_ms(1), -1);	/* no slot */
+}
+
+static void
 routes_table__fits_the_metrics_file(void **state)
 {
 	size_t n;
@@ -129,6 +145,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(metrics_prometheus__two_processes__counts_add_up),
 		cmocka_unit_test(metrics_pool__this_process__is_listed_busy_with_its_request),
+		cmocka_unit_test(metrics_busy_ms__busy_then_idle__is_its_age_then_minus_one),
 		cmocka_unit_test(routes_table__fits_the_metrics_file),
 	};
 
