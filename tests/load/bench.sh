@@ -9,52 +9,16 @@
 #     connections, ROUNDS rounds alternating a and b; medians are reported
 #     with the ratio b/a.  Expects the dev stack up (./dev bench does that).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-VAR=${DEV_VAR:-$ROOT/var}
-BUILD=${DEV_BUILD:-$ROOT}
-PORT=${DEV_PORT:-8080}
-WORKERS=${DEV_WORKERS:-4}
-ROUNDS=${BENCH_ROUNDS:-3}
-SECS=${BENCH_SECONDS:-5}
+. "$(dirname "$0")/lib.sh"
 OUTFILE=${BENCH_OUT:-$ROOT/tests/load/results-baseline.txt}
 HELLO_PORT=$((PORT + 100))
-tmp=$(mktemp -d)
-
 HDRS_PORT=$((PORT + 101))
-pids=()
-cleanup() {
-	DEV_PORT=$HELLO_PORT DEV_LIGHTTPD_NAME=lighttpd-hello "$ROOT/dev" lighttpd-stop || true
-	DEV_PORT=$HDRS_PORT DEV_LIGHTTPD_NAME=lighttpd-hdrs "$ROOT/dev" lighttpd-stop || true
-	for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
-	rm -rf "$tmp" "$VAR/run/hello.sock" "$VAR/run/hdrs.sock"
-}
-trap cleanup EXIT
-# start_hello NAME PORT [headers]: a fcgi-hello pool behind its own lighttpd
-start_hello() {
-	"$BUILD/tests/load/fcgi-hello" "$VAR/run/$1.sock" "$WORKERS" ${3:-} &
-	pids+=($!)
-	for _ in $(seq 50); do [ -S "$VAR/run/$1.sock" ] && break; sleep 0.1; done
-	DEV_PORT=$2 DEV_LIGHTTPD_NAME=lighttpd-$1 DEV_FCGI_SOCKET=$VAR/run/$1.sock \
-		"$ROOT/dev" lighttpd-start
-}
 start_hello hello "$HELLO_PORT"
 start_hello hdrs "$HDRS_PORT" headers
 
-# to_ms "1.23ms" | "450.00us" | "1.02s" -> milliseconds
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.3f", n }'; }
-
-run() {	# run NAME URL CONNS [wrk args] -> appends "rps p50 p99" to $tmp/NAME-CONNS
+run() {	# run NAME URL CONNS [wrk args] -> appends "rps p50 p99 non2xx" to $tmp/NAME-CONNS
 	wrk -t2 -c"$3" -d"${SECS}s" --latency "${@:4}" "$2" > "$tmp/out" 2>&1
-	local rps p50 p99 bad
-	rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/out")
-	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$tmp/out")")
-	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$tmp/out")")
-	bad=$(awk '/Non-2xx/ {print $NF}' "$tmp/out")
-	echo "$rps $p50 $p99 ${bad:-0}" >> "$tmp/$1-$3"
-}
-
-median() {	# median COLUMN FILE
-	cut -d' ' -f"$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+	wrk_figures "$tmp/out" | awk '{ print $1, $2, $4, $5 }' >> "$tmp/$1-$3"
 }
 
 CAR=$(curl -s "http://127.0.0.1:$PORT/api/cars/slug/ferrari-296-gtb" | jq -r .car.id)
