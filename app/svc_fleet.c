@@ -30,21 +30,22 @@ struct item_field {
 	json_type	 type;
 	int		 required;
 	int		 max;		/* string length or int value */
+	int		 url;		/* a link a browser will load */
 };
 
 static const struct item_field svc_fleet_image[] = {
-	{ "url", json_type_string, 1, 2000 }, { "alt", json_type_string, 0, 200 },
-	{ "is_primary", json_type_boolean, 1, 0 }, { "sort_order", json_type_int, 1, 1000 },
-	{ "path", json_type_string, 0, 500 }, { NULL, json_type_null, 0, 0 }
+	{ "url", json_type_string, 1, 2000, 1 }, { "alt", json_type_string, 0, 200, 0 },
+	{ "is_primary", json_type_boolean, 1, 0, 0 }, { "sort_order", json_type_int, 1, 1000, 0 },
+	{ "path", json_type_string, 0, 500, 0 }, { NULL, json_type_null, 0, 0, 0 }
 };
 static const struct item_field svc_fleet_feature[] = {
-	{ "name", json_type_string, 1, 100 }, { "description", json_type_string, 0, 500 },
-	{ "is_highlighted", json_type_boolean, 1, 0 }, { NULL, json_type_null, 0, 0 }
+	{ "name", json_type_string, 1, 100, 0 }, { "description", json_type_string, 0, 500, 0 },
+	{ "is_highlighted", json_type_boolean, 1, 0, 0 }, { NULL, json_type_null, 0, 0, 0 }
 };
 static const struct item_field svc_fleet_spec[] = {
-	{ "name", json_type_string, 1, 100 }, { "value", json_type_string, 1, 200 },
-	{ "category", json_type_string, 0, 100 }, { "sort_order", json_type_int, 1, 1000 },
-	{ NULL, json_type_null, 0, 0 }
+	{ "name", json_type_string, 1, 100, 0 }, { "value", json_type_string, 1, 200, 0 },
+	{ "category", json_type_string, 0, 100, 0 }, { "sort_order", json_type_int, 1, 1000, 0 },
+	{ NULL, json_type_null, 0, 0, 0 }
 };
 
 static void
@@ -67,6 +68,30 @@ svc_fleet_error(struct call *c, const char *field, int i, const char *member,
 		json_object_object_add(fe, path, list);
 	}
 	json_object_array_add(list, json_object_new_string(msg));
+}
+
+/* True when s is a link the site may show: http(s)://host..., or a path
+ * of this site ("/uploads/..."), with no blank or control character.
+ * javascript:, data: and file: links, and protocol-relative ones, are
+ * refused.  The API stores image links and never fetches them. */
+static int
+svc_fleet_url_ok(const char *s)
+{
+	const unsigned char *p;
+	const char *host;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '\\')
+			return 0;
+	if (s[0] == '/')
+		return s[1] != '/';
+	if (strncasecmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else if (strncasecmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else
+		return 0;
+	return *host != '\0' && *host != '/' && *host != '?' && *host != '#';
 }
 
 /* Check one item against its schema. */
@@ -102,6 +127,9 @@ svc_fleet_item(struct call *c, const char *field, int i, struct json_object *it,
 		    ((len = json_object_get_string_len(v)) > f->max ||
 		    (f->required && len == 0)))
 			svc_fleet_error(c, field, i, f->name, "Has the wrong length");
+		else if (f->url && !svc_fleet_url_ok(json_object_get_string(v)))
+			svc_fleet_error(c, field, i, f->name,
+			    "Must be an http(s) URL or a path of this site");
 		else if (f->type == json_type_int && (json_object_get_int(v) < 0 ||
 		    json_object_get_int(v) > f->max))
 			svc_fleet_error(c, field, i, f->name, "Is out of range");
