@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "conf.h"
+#include "fuzz_common.h"
 #include "dispatch.h"
 #include "request.h"
 #include "response.h"
@@ -28,13 +29,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static struct conf fuzz_conf;
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char err[256];
-
 	(void)argc;
 	(void)argv;
 	setenv("DATABASE_URL", "host=/nonexistent dbname=exodrive", 1);
@@ -45,30 +42,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	setenv("LOG_FILE", "/dev/null", 1);
 	setenv("METRICS_FILE", "", 1);
 	setenv("CORS_ORIGINS", "https://shop.example", 1);
-	if (conf_load(&fuzz_conf, NULL, err, sizeof err) != 0) {
-		fprintf(stderr, "fuzz_request: %s\n", err);
-		abort();
-	}
-	conf = &fuzz_conf;
+	fuzz_conf_init();
 	return 0;
-}
-
-/* The next line of s (NUL-terminated in place), advancing *s. */
-static char *
-fuzz_line(char **s, char *end)
-{
-	char *line = *s, *nl;
-
-	if (line >= end)
-		return NULL;
-	nl = memchr(line, '\n', (size_t)(end - line));
-	if (nl == NULL)
-		nl = end;
-	*nl = '\0';
-	if (nl > line && nl[-1] == '\r')
-		nl[-1] = '\0';
-	*s = nl + 1;
-	return line;
 }
 
 /* "Name: value" as the CGI variable HTTP_NAME=value (or CONTENT_TYPE). */

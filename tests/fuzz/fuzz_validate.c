@@ -15,40 +15,20 @@
 #include <json-c/json.h>
 
 #include "conf.h"
+#include "fuzz_common.h"
 #include "request.h"
 #include "route.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static struct conf fuzz_conf;
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char err[256];
-
 	(void)argc;
 	(void)argv;
-	if (conf_load(&fuzz_conf, NULL, err, sizeof err) != 0)
-		abort();
-	conf = &fuzz_conf;
+	fuzz_conf_init();
 	return 0;
-}
-
-/* Cut the next line off *s in place; NULL at the end. */
-static char *
-fuzz_line(char **s, char *end)
-{
-	char *line = *s, *nl;
-
-	if (line >= end)
-		return NULL;
-	if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
-		nl = end;
-	*nl = '\0';
-	*s = nl + 1;
-	return line;
 }
 
 int
