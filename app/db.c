@@ -42,6 +42,7 @@ struct db_link {
 static struct db_link db_primary = { .name = "primary" };
 static struct db_link db_replica = { .name = "replica" };
 static int	 db_in_tx;	/* a transaction is open: never retry */
+static const char db_sql_begin[] = "BEGIN";	/* ...but its BEGIN may be */
 static bool	 db_read_only;	/* the request only reads the catalogue */
 static long long db_time_us;	/* time in PostgreSQL since db_take_time() */
 static char	 db_state[6];
@@ -227,10 +228,11 @@ db_query(const char *sql, int n, const char *const *params,
 	if (c == NULL)
 		return API_SERVICE_UNAVAILABLE;
 	r = db_run(l, c, sql, n, params);
-	if (PQstatus(c) == CONNECTION_BAD && !db_in_tx) {
+	if (PQstatus(c) == CONNECTION_BAD && (!db_in_tx || sql == db_sql_begin)) {
 		/* The server went away since the last use and no transaction
-		 * was open: one retry on a fresh connection (to the primary,
-		 * if it was the replica that went). */
+		 * was open (a failed BEGIN opened none): one retry on a fresh
+		 * connection (to the primary, if it was the replica that
+		 * went). */
 		if (l == &db_replica && (c = db_get(l)) == NULL)
 			c = db_get(l = &db_primary);
 		else if (l == &db_primary)
@@ -308,7 +310,7 @@ db_begin(void)
 	enum api_err e;
 
 	db_in_tx = 1;		/* a transaction, hence its BEGIN, is the primary's */
-	e = db_exec("BEGIN", 0, NULL);
+	e = db_exec(db_sql_begin, 0, NULL);
 	db_in_tx = e == API_OK;
 	return e;
 }

@@ -103,7 +103,7 @@ recovered_worker() { workers_back && [ "$(redis-cli -s "$VAR/run/redis.sock" ZCA
 # scenario NAME LIMIT_S READS_MAY_FAIL: runs load, the fault, the heal;
 # appends a row to $OUT/table and checks the guarantees.
 scenario() {
-	local name=$1 limit=$2 reads_may_fail=$3 t_heal rec acc lost dbl r5 rerr w201 w409 w5 w0
+	local name=$1 limit=$2 reads_may_fail=$3 t_heal t_rec rec acc lost dbl r5 rerr w201 w409 w5 w0 late
 	check "$name: three cars of its own for the writers" new_cars
 	: > "$OUT/w-$name"
 	python3 "$FDIR/writers.py" "$BASE" "$OUT/cars" "$LOAD" 4 "$OUT/w-$name" &
@@ -119,9 +119,10 @@ scenario() {
 		t_heal=$(now_ms)
 	fi
 	if until_ok $((limit * 10 + 50)) "recovered_$name"; then
-		rec=$(awk -v a="$t_heal" -v b="$(now_ms)" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
+		t_rec=$(now_ms)
+		rec=$(awk -v a="$t_heal" -v b="$t_rec" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
 	else
-		rec=never
+		t_rec=$(now_ms) rec=never
 	fi
 	wait "$wpid" "$rpid"
 	r5=$(awk '/Non-2xx/ {print $NF}' "$OUT/r-$name"); r5=${r5:-0}
@@ -143,6 +144,10 @@ scenario() {
 	check "$name: writers had bookings accepted ($acc)" test "$acc" -gt 0
 	check "$name: no accepted booking lost ($lost of $acc missing)" eq "$lost" 0
 	check "$name: no double booking on the contended cars" eq "$dbl" 0
+	# Once whole again, a writer gets no 5xx (not even the first request
+	# on a connection the fault broke).
+	late=$(awk -v t="$t_rec" '$1 > t + 200 && $2 >= 500' "$OUT/w-$name" | wc -l)
+	check "$name: no 5xx to a writer after the recovery ($late)" eq "$late" 0
 	if [ "$reads_may_fail" = 0 ]; then
 		check "$name: no cached read failed (non-2xx $r5, socket errors $rerr)" eq "$r5 $rerr" "0 0"
 	else
@@ -163,6 +168,27 @@ scenario kill9 5 "$POOL"
 scenario sighup 5 0
 scenario sigstop $((REQUEST_TIMEOUT + 3)) 2
 scenario worker 30 0
+
+# PostgreSQL restarted while nothing runs: every responder holds a dead
+# connection; the first booking each one takes must still succeed (a
+# BEGIN on a dead connection is retried on a fresh one).
+for _ in 1 2 3 4; do new_car; done > "$OUT/qcars"	# one per concurrent booking (the lock is per car)
+check "quiet restart: four cars of its own" eq "$(grep -c -- - "$OUT/qcars")" 4
+"$DEV" pg-stop >/dev/null 2>&1; "$DEV" pg-start >/dev/null 2>&1
+until_ok 100 recovered_postgres
+quiet_book() {	# quiet_book N: a booking of its own dates; prints the status
+	local car s e
+	car=$(sed -n "$(($1 % 4 + 1))p" "$OUT/qcars")
+	s=$(date -u -d "+$((400 + $1 * 5)) days" +%F); e=$(date -u -d "+$((402 + $1 * 5)) days" +%F)
+	curl -s -o /dev/null -w '%{http_code}\n' -XPOST "$BASE/api/bookings" -H 'Content-Type: application/json' \
+		-d "{\"carId\":\"$car\",\"startDate\":\"$s\",\"endDate\":\"$e\",\"customerDetails\":{\"fullName\":\"Quiet Writer\",\"email\":\"quiet@example.com\"}}"
+}
+for round in 0 1 2; do
+	for i in 0 1 2 3; do quiet_book $((round * 4 + i)) & done
+	wait
+done > "$OUT/quiet"
+check "quiet restart: the next 12 bookings (4 at a time, every responder) are all 201" \
+	eq "$(sort "$OUT/quiet" | uniq -c | awk '{print $2 "x" $1}' | paste -sd' ')" "201x12"
 
 # No job lost: every booking accepted in any scenario gets its
 # confirmation email (outbox -> queue -> worker -> SMTP), once.

@@ -108,9 +108,11 @@ for p in "/api/cars/%0d%0aX-Injected:%201" "/api/cars?category=%0d%0aX-Injected:
 	"/trpc/car.list%0d%0aX-Injected:%201" "/api/bookings/by-token/%0d%0aX-Injected:%201" \
 	"/api/none%0aX-Injected:%201"; do
 	req GET "$p"
-	{ no_injected && [ "$STATUS" -ge 400 ] && [ "$STATUS" -lt 500 ]; } || { echo "#   $p: $STATUS" >&2; bad=$((bad + 1)); }
+	{ no_injected && [ "$STATUS" -ge 200 ] && [ "$STATUS" -lt 500 ]; } || { echo "#   $p: $STATUS" >&2; bad=$((bad + 1)); }
 done
-check "encoded CR LF in paths and queries is a 4xx and never a header" eq "$bad" 0
+# (lighttpd refuses control characters in the URL itself; behind Apache a
+# filter value with CR LF is just text that matches nothing.)
+check "encoded CR LF in paths and queries is never a header, nor a 5xx" eq "$bad" 0
 req GET /api/health -H 'X-Trace-Id: abc%0d%0aX-Injected: 1' -H 'Origin: https://x.example%0d%0aX-Injected: 1'
 check "an unusable trace id is replaced, not echoed" test "$(hdr X-Trace-Id | grep -c '%')" = 0 -a -n "$(hdr X-Trace-Id)"
 check "and no header was injected" no_injected
