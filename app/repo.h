@@ -92,9 +92,11 @@ enum api_err repo_price_audit(const char *car, const char *booking,
 /* Queue a job in the transactional outbox (dedupe: at most once). */
 enum api_err repo_outbox_add(const char *queue, const char *job,
     const char *payload, const char *dedupe);
-/* Lock up to limit unrelayed outbox rows of queue (skipping rows another
- * relay holds): id, job name, payload, idempotency key. */
-enum api_err repo_outbox_claim(const char *queue, long limit, struct db_res **res);
+/* Lock up to limit unrelayed outbox rows of the queues named in the
+ * PostgreSQL array literal queues ("{email,webhook}"), oldest first,
+ * skipping rows another relay holds: id, job name, payload, idempotency
+ * key, queue. */
+enum api_err repo_outbox_claim(const char *queues, long limit, struct db_res **res);
 /* Queue the reminder email of every booking picked up tomorrow (once per
  * booking); *count gets how many were new. */
 enum api_err repo_outbox_reminders(long *count);

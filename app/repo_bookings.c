@@ -334,15 +334,15 @@ repo_price_audit(const char *car, const char *booking, const char *outcome,
 }
 
 enum api_err
-repo_outbox_claim(const char *queue, long limit, struct db_res **res)
+repo_outbox_claim(const char *queues, long limit, struct db_res **res)
 {
 	char n[24];
-	const char *p[2] = { queue, n };
+	const char *p[2] = { queues, n };
 
 	snprintf(n, sizeof n, "%ld", limit);
-	return db_query("SELECT id, job_name, payload::text, coalesce(dedupe_key, 'outbox:' || id)"
-	    " FROM outbox WHERE relayed_at IS NULL AND queue = $1 ORDER BY id"
-	    " LIMIT $2::int FOR UPDATE SKIP LOCKED", 2, p, res);
+	return db_query("SELECT id, job_name, payload::text, coalesce(dedupe_key, 'outbox:' || id),"
+	    " queue FROM outbox WHERE relayed_at IS NULL AND queue = ANY ($1::text[])"
+	    " ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED", 2, p, res);
 }
 
 enum api_err

@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "buf.h"
 #include "clock.h"
 #include "conf.h"
 #include "db.h"
@@ -80,31 +81,35 @@ worker_hook_add(const char *url, int index, void *arg)
 	json_object_put(d);
 }
 
-/* Move the unrelayed outbox rows of queue q into it (webhook rows become
- * one job per URL).  Rows are marked relayed only after their jobs were
+/* Move the unrelayed outbox rows of the queues named in the array
+ * literal queues into their queues (webhook rows become one job per URL),
+ * oldest first.  Rows are marked relayed only after their jobs were
  * added, and adds are idempotent, so a crash between the two adds
- * nothing twice. */
+ * nothing twice.  One claim serves every queue: an idle worker costs
+ * PostgreSQL three statements a poll. */
 static void
-worker_relay(const char *q)
+worker_relay(const char *queues)
 {
 	struct queue_add_opts o = { .attempts = WORKER_ATTEMPTS,
 	    .backoff_ms = WORKER_BACKOFF_MS };
 	struct worker_hook h = { 0 };
 	struct db_res *res = NULL;
 	char id[QUEUE_ID_LEN];
-	bool dup, hook = strcmp(q, WORKER_WEBHOOK) == 0;
+	const char *q;
+	bool dup;
 	int i, n = 0;
 
 	if (db_begin() != API_OK)
 		return;
-	if (repo_outbox_claim(q, 50, &res) != API_OK) {
+	if (repo_outbox_claim(queues, 50, &res) != API_OK) {
 		db_rollback();
 		return;
 	}
 	for (i = 0; i < db_rows(res); i++) {
+		q = db_val(res, i, 4);
 		o.idem_key = db_val(res, i, 3);
 		h = (struct worker_hook){ .res = res, .row = i };
-		if (hook)
+		if (strcmp(q, WORKER_WEBHOOK) == 0)
 			(void)hooks_fan_out(worker_hook_add, &h);
 		else if (queue_add(q, db_val(res, i, 1), db_val(res, i, 2), &o, id,
 		    &dup) != 0)
@@ -117,7 +122,7 @@ worker_relay(const char *q)
 	if (db_commit() != API_OK)
 		db_rollback();
 	else if (n > 0)
-		LOG_DEBUG("relayed %d outbox rows to %s", n, q);
+		LOG_DEBUG("relayed %d outbox rows", n);
 }
 
 /* Process one email job.  Returns true when it is done. */
@@ -248,13 +253,18 @@ worker_loop(void)
 	size_t i;
 	int rc;
 
+	struct buf queues;
+
 	rng_reseed();
 	log_set_role("worker");
 	metrics_attach(METRICS_WORKER);
+	buf_init(&queues);	/* the served queues as an array literal */
+	for (i = 0; i < WORKER_NQUEUES; i++)
+		buf_printf(&queues, "%s%s", i == 0 ? "{" : ",", worker_queues[i].name);
+	buf_addc(&queues, '}');
 	while (!worker_stop && (conf->queue_max_jobs == 0 ||
 	    done < conf->queue_max_jobs)) {
-		for (i = 0; i < WORKER_NQUEUES; i++)
-			worker_relay(worker_queues[i].name);
+		worker_relay(queues.data);
 		if (clock_mono_us() - reaped > WORKER_REAP_US) {
 			for (i = 0; i < WORKER_NQUEUES; i++) {
 				rc = queue_reap(worker_queues[i].name, WORKER_MAX_STALLED);
@@ -272,6 +282,7 @@ worker_loop(void)
 		done += n;
 	}
 	log_flush();
+	buf_free(&queues);
 	db_close();
 	redis_close();
 	return 0;
