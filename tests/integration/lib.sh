@@ -60,3 +60,27 @@ until_ok() {
 	while [ "$n" -gt 0 ]; do "$@" && return 0; sleep 0.1; n=$((n - 1)); done
 	return 1
 }
+
+# private_pool PORT: a master of our own (2 responders, the settings of
+# $VAR/exodrive.env overridden by the caller's environment) behind a bare
+# lighttpd on PORT, for tests that need other settings than the shared
+# stack.  Sets I to its URL; private_pool_stop ends both.
+private_pool() {
+	mkdir -p "$OUT/www"
+	METRICS_FILE=$OUT/metrics LOG_FILE=$OUT/exodrive.log \
+		setsid "$BIN" --config "$VAR/exodrive.env" fcgi --listen "$OUT/fcgi.sock" --workers 2 \
+		--socket-mode 0666 --pid-file "$OUT/master.pid" </dev/null >/dev/null 2>&1 &
+	until_ok 50 test -S "$OUT/fcgi.sock"
+	cat > "$OUT/lighttpd.conf" <<CONF
+server.modules = ( "mod_fastcgi" )
+server.document-root = "$OUT/www"
+server.bind = "127.0.0.1"
+server.port = $1
+server.pid-file = "$OUT/lighttpd.pid"
+server.errorlog = "$OUT/lighttpd.err"
+fastcgi.server = ( "/" => (( "socket" => "$OUT/fcgi.sock", "check-local" => "disable" )) )
+CONF
+	lighttpd -f "$OUT/lighttpd.conf"
+	I=http://127.0.0.1:$1
+}
+private_pool_stop() { kill "$(cat "$OUT/lighttpd.pid")" "$(cat "$OUT/master.pid")" 2>/dev/null; }

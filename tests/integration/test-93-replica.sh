@@ -20,24 +20,7 @@ check "the replica runs in recovery (read-only)" until_ok 100 standby
 
 # A responder pool of our own reading from the replica, uncached.
 port=$(( ${BASE##*:} + 53 ))
-mkdir -p "$OUT/www"
-DATABASE_READ_URL="postgresql:///exodrive?host=$S&user=exodrive_app" REDIS_CACHE_ENABLED=false \
-	METRICS_FILE=$OUT/metrics LOG_FILE=$OUT/exodrive.log \
-	setsid "$BIN" --config "$VAR/exodrive.env" fcgi --listen "$OUT/fcgi.sock" --workers 2 \
-	--socket-mode 0666 --pid-file "$OUT/master.pid" </dev/null >/dev/null 2>&1 &
-sock() { test -S "$OUT/fcgi.sock"; }
-until_ok 50 sock
-cat > "$OUT/lighttpd.conf" <<CONF
-server.modules = ( "mod_fastcgi" )
-server.document-root = "$OUT/www"
-server.bind = "127.0.0.1"
-server.port = $port
-server.pid-file = "$OUT/lighttpd.pid"
-server.errorlog = "$OUT/lighttpd.err"
-fastcgi.server = ( "/" => (( "socket" => "$OUT/fcgi.sock", "check-local" => "disable" )) )
-CONF
-lighttpd -f "$OUT/lighttpd.conf"
-I=http://127.0.0.1:$port
+DATABASE_READ_URL="postgresql:///exodrive?host=$S&user=exodrive_app" REDIS_CACHE_ENABLED=false private_pool "$port"
 health() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$I/api/health")" = 200 ]; }
 until_ok 50 health
 on_replica() { psql -h "$S" -U postgres -d exodrive -XAtc "select count(*) from pg_stat_activity where application_name = 'exodrive' and usename = 'exodrive_app'"; }
@@ -70,5 +53,5 @@ as_pg "$PGBIN/pg_ctl" -D "$R" -m fast -w stop >/dev/null 2>&1
 codes=""
 for i in 1 2 3 4; do codes="$codes $(curl -s -o /dev/null -w '%{http_code}' "$I/api/cars?limit=2&page=$i")"; done
 check "with the replica stopped the primary reads ($codes)" eq "$codes" " 200 200 200 200"
-kill "$(cat "$OUT/lighttpd.pid")" "$(cat "$OUT/master.pid")" 2>/dev/null
+private_pool_stop
 sleep 0.5

@@ -39,23 +39,7 @@ check "the sentinels know the master and its replica" until_ok 100 known
 
 # Our own responders, finding Redis through the sentinels.
 port=$((b + 7))
-REDIS_SENTINELS=$sentinels REDIS_SENTINEL_MASTER=exodrive REDIS_URL=redis://sentinel-managed/0 \
-	METRICS_FILE=$OUT/metrics LOG_FILE=$OUT/exodrive.log \
-	setsid "$BIN" --config "$VAR/exodrive.env" fcgi --listen "$OUT/fcgi.sock" --workers 2 \
-	--socket-mode 0666 --pid-file "$OUT/master.pid" </dev/null >/dev/null 2>&1 &
-sock() { test -S "$OUT/fcgi.sock"; }
-until_ok 50 sock
-cat > "$OUT/lighttpd.conf" <<CONF
-server.modules = ( "mod_fastcgi" )
-server.document-root = "$OUT/www"
-server.bind = "127.0.0.1"
-server.port = $port
-server.pid-file = "$OUT/lighttpd.pid"
-server.errorlog = "$OUT/lighttpd.err"
-fastcgi.server = ( "/" => (( "socket" => "$OUT/fcgi.sock", "check-local" => "disable" )) )
-CONF
-lighttpd -f "$OUT/lighttpd.conf"
-I=http://127.0.0.1:$port
+REDIS_SENTINELS=$sentinels REDIS_SENTINEL_MASTER=exodrive REDIS_URL=redis://sentinel-managed/0 private_pool "$port"
 u="$I/api/cars?limit=2&page=$((RANDOM % 30 + 2))"
 # X-Cache, with "-local" when the in-process stand-in answered (no Redis).
 xc() { curl -s -o /dev/null -D - "$1" | tr -d '\r' | awk '/^X-Cache: / {c=$2} /^X-Cache-Store: local/ {l="-local"} END {print c l}'; }
@@ -79,6 +63,6 @@ check "the API finds the new master and caches there again" until_ok 100 hit2
 check "whose keys are on the new master" test "$(redis-cli -p "$P2" DBSIZE)" -gt 0
 check "the log names the master it found" grep -q "master exodrive is at 127.0.0.1:$P2" "$OUT/exodrive.log"
 
-kill "$(cat "$OUT/lighttpd.pid")" "$(cat "$OUT/master.pid")" 2>/dev/null
+private_pool_stop
 for f in r2 s1 s2 s3; do kill "$(cat "$OUT/$f.pid")" 2>/dev/null; done
 sleep 0.5
