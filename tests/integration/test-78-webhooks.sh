@@ -76,3 +76,30 @@ check "a wrong DocuSeal signature is 401" eq "$STATUS" 401
 req POST /api/webhooks/docuseal -H 'Content-Type: application/json' -d "$(sub submission.expired)"
 check "a missing signature is 401" eq "$STATUS" 401
 check "and the contract stays signed" eq "$(psql_q "select contract_status from bookings where id='$bid'")" signed
+
+# A provider whose secret (or PayPal webhook id) is unset is never
+# accepted, not even signed with the empty key.
+if [ "$SERVER" = lighttpd ]; then
+	RESEND_WEBHOOK_SECRET= DOCUSEAL_WEBHOOK_SECRET= PAYPAL_WEBHOOK_ID= private_pool $(( ${BASE##*:} + 57 ))
+	up() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$I/api/health")" = 200 ]; }
+	until_ok 50 up
+	body=$(sub form.viewed)
+	st=$(curl -s -o "$OUT/u" -w '%{http_code}' -XPOST "$I/api/webhooks/docuseal" -H 'Content-Type: application/json' \
+		-H "X-DocuSeal-Signature: $(printf '%s' "$body" | openssl dgst -sha256 -hmac '' | awk '{print $NF}')" -d "$body")
+	check "DocuSeal unset: a delivery signed with the empty key is 401" eq "$st $(jq -r .error.message "$OUT/u")" \
+		"401 DocuSeal webhooks are not configured"
+	ts=$(date +%s); b=$(email email.opened "re_unset$RANDOM")
+	st=$(curl -s -o "$OUT/u" -w '%{http_code}' -XPOST "$I/api/webhooks/resend" -H 'Content-Type: application/json' \
+		-H "svix-id: msg_unset" -H "svix-timestamp: $ts" \
+		-H "svix-signature: v1,$(printf 'msg_unset.%s.%s' "$ts" "$b" | openssl dgst -sha256 -hmac '' -binary | base64)" -d "$b")
+	check "Resend unset: a delivery signed with the empty key is 401" eq "$st $(jq -r .error.message "$OUT/u")" \
+		"401 Resend webhooks are not configured"
+	st=$(curl -s -o "$OUT/u" -w '%{http_code}' -XPOST "$I/api/webhooks/paypal" -H 'Content-Type: application/json' \
+		-H 'User-Agent: PayPal/AUHD-214.0-58843234' -H 'PayPal-Auth-Algo: SHA256withRSA' \
+		-H 'PayPal-Cert-Url: https://api.sandbox.paypal.com/v1/notifications/certs/CERT-1' \
+		-H "PayPal-Transmission-Id: t-unset-$RANDOM" -H 'PayPal-Transmission-Sig: x' \
+		-H "PayPal-Transmission-Time: $(date -u +%FT%TZ)" \
+		-d "{\"id\":\"WH-unset-$RANDOM\",\"event_version\":\"1.0\",\"create_time\":\"$(date -u +%FT%TZ)\",\"resource_type\":\"capture\",\"event_type\":\"PAYMENT.CAPTURE.COMPLETED\",\"summary\":\"x\",\"resource\":{\"id\":\"CAP-1\"},\"links\":[]}")
+	check "PAYPAL_WEBHOOK_ID unset: a PayPal delivery is refused ($st)" test "$st" = 401 -o "$st" = 503
+	private_pool_stop
+fi
