@@ -1,8 +1,10 @@
 /* fcgi-hello.c -- the FastCGI ceiling: the least work a libfcgi responder
- * can do per request.  Usage: fcgi-hello SOCKET WORKERS [headers]
+ * can do per request.  Usage: fcgi-hello SOCKET WORKERS [headers | file PATH]
  * With "headers" it sends a fixed copy of GET /api/health's answer (same
  * header set and size), which isolates the web server's share of the cost
- * of our headers from the cost of our code. */
+ * of our headers from the cost of our code.  With "file PATH" it sends the
+ * CGI response in PATH ("Status: ..." headers, blank line, body): a
+ * recorded answer of ours, so the cost of its bytes is measured apart. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,28 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
+
+/* The whole of file path, its length in *len; NULL on failure. */
+static char *
+slurp(const char *path, int *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && n < (1L << 24) &&
+	    fseek(f, 0, SEEK_SET) == 0 && (b = malloc((size_t)n)) != NULL &&
+	    fread(b, 1, (size_t)n, f) != (size_t)n) {
+		free(b);
+		b = NULL;
+	}
+	if (b != NULL)
+		*len = (int)n;
+	fclose(f);
+	return b;
+}
 
 static const char reply[] =
     "Status: 200 OK\r\nContent-Type: application/json\r\n"
@@ -41,9 +65,16 @@ int
 main(int argc, char **argv)
 {
 	int fd, n, i, full = argc == 4 && strcmp(argv[3], "headers") == 0;
+	const char *out = full ? reply_headers : reply;
+	int len = full ? (int)sizeof reply_headers - 1 : (int)sizeof reply - 1;
 
-	if (argc != 3 && !full) {
-		fprintf(stderr, "usage: fcgi-hello SOCKET WORKERS [headers]\n");
+	if (argc == 5 && strcmp(argv[3], "file") == 0) {
+		if ((out = slurp(argv[4], &len)) == NULL) {
+			perror(argv[4]);
+			return 1;
+		}
+	} else if (argc != 3 && !full) {
+		fprintf(stderr, "usage: fcgi-hello SOCKET WORKERS [headers | file PATH]\n");
 		return 2;
 	}
 	n = atoi(argv[2]);
@@ -54,10 +85,7 @@ main(int argc, char **argv)
 	chmod(argv[1], 0666);
 	for (i = 0; i < n; i++) {
 		if (fork() == 0) {
-			if (full)
-				serve(fd, reply_headers, sizeof reply_headers - 1);
-			else
-				serve(fd, reply, sizeof reply - 1);
+			serve(fd, out, len);
 			_exit(0);
 		}
 	}

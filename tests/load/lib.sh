@@ -22,10 +22,10 @@ load_cleanup() {
 }
 trap load_cleanup EXIT
 
-# start_hello NAME PORT [headers]: a fcgi-hello pool of WORKERS processes
-# behind its own lighttpd on PORT.
+# start_hello NAME PORT [headers | file PATH]: a fcgi-hello pool of
+# WORKERS processes behind its own lighttpd on PORT.
 start_hello() {
-	"$BUILD/tests/load/fcgi-hello" "$VAR/run/$1.sock" "$WORKERS" ${3:-} &
+	"$BUILD/tests/load/fcgi-hello" "$VAR/run/$1.sock" "$WORKERS" "${@:3}" &
 	pids+=($!)
 	hello_pools+=("$1:$2")
 	for _ in $(seq 50); do [ -S "$VAR/run/$1.sock" ] && break; sleep 0.1; done
@@ -53,3 +53,18 @@ median() {	# median COLUMN FILE
 	cut -d' ' -f"$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a ? b / a : 0 }'; }
+
+# record_answer URL FILE: our answer to GET URL as a CGI response for
+# fcgi-hello's file mode (Status line, our headers, the body).
+record_answer() {
+	curl -s -D "$2.h" -o "$2.b" "$1"
+	python3 - "$2" <<'PY'
+import sys
+f = sys.argv[1]
+lines = open(f + ".h", "rb").read().split(b"\r\n")
+skip = (b"date:", b"server:", b"connection:", b"keep-alive:", b"transfer-encoding:", b"accept-ranges:")
+out = [b"Status: " + lines[0].split(b" ", 1)[1]]
+out += [l for l in lines[1:] if l and not l.lower().startswith(skip)]
+open(f, "wb").write(b"\r\n".join(out) + b"\r\n\r\n" + open(f + ".b", "rb").read())
+PY
+}
