@@ -7,7 +7,7 @@
 login() { curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
 	-d "{\"email\":\"$1\",\"password\":\"exodrive-dev-password\"}" | jq -r .accessToken; }
 adm=$(login admin@exodrive.com); john=$(login john.doe@example.com)
-value() { curl -s "$BASE/metrics" | grep -F "$1 " | awk '{print $NF}' | head -1; }
+value() { FROM=loopback curl -s "$BASE/metrics" | grep -F "$1 " | awk '{print $NF}' | head -1; }
 key='exodrive_http_requests_total{route="car.bySlug",method="GET",code="2xx"}'
 
 before=$(value "$key"); before=${before:-0}
@@ -37,7 +37,7 @@ else
 	check "each of them alive" eq "$alive" "$n"
 fi
 check "with their requests served" test "$(js '[.processes[].requests] | add')" -ge 40
-req GET '/pool-status?format=text'
+FROM=loopback req GET '/pool-status?format=text'
 check "and as php-fpm prints it (?format=text)" bash -c "grep -q '^pool: *exodrive' '$OUT/body' && grep -q '^processes: *[1-9]' '$OUT/body' && grep -q '^pid: *[0-9]' '$OUT/body'"
 
 # A request held by a table lock shows as busy, with its path and age.
