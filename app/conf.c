@@ -679,6 +679,16 @@ conf_check_secrets(const struct conf *c, bool serve, char *err, size_t errlen)
 	return 0;
 }
 
+int
+conf_check_secret(const struct conf *c, const char *name, char *err, size_t errlen)
+{
+	const struct conf_row *r = conf_find(name, strlen(name));
+
+	if (r == NULL || c->app_env == APP_ENV_DEVELOPMENT)
+		return 0;
+	return conf_check_row(c, r, err, errlen);
+}
+
 const char *
 conf_app_env(const struct conf *c)
 {

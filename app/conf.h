@@ -140,6 +140,8 @@ void conf_free(struct conf *c);
  * may hold a placeholder, and WEBHOOK_URLS needs WEBHOOK_SECRET.  Returns
  * 0, or -1 with the setting named in err (never its value). */
 int conf_check_secrets(const struct conf *c, bool serve, char *err, size_t errlen);
+/* conf_check_secrets() for the one setting name (a secret or a URL). */
+int conf_check_secret(const struct conf *c, const char *name, char *err, size_t errlen);
 /* The name of c's APP_ENV ("production", ...). */
 const char *conf_app_env(const struct conf *c);
 /* Print every setting with its effective value (secrets masked), or the

@@ -43,7 +43,7 @@ seed_password(void)
 		    "one is refused with APP_ENV=%s\n", conf_app_env(conf));
 		return NULL;
 	}
-	if (conf_check_secrets(conf, false, err, sizeof err) != 0) {
+	if (conf_check_secret(conf, "SEED_PASSWORD", err, sizeof err) != 0) {
 		fprintf(stderr, "exodrive seed: %s\n", err);
 		return NULL;
 	}

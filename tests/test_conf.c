@@ -193,6 +193,12 @@ conf_check_secrets__placeholder__refused_outside_development(void **state)
 	set_str(&c.redis_url, "redis://:CHANGE-ME@127.0.0.1:6379/0");
 	assert_int_equal(conf_check_secrets(&c, false, err, sizeof err), -1);
 	assert_non_null(strstr(err, "REDIS_URL"));
+	/* One setting alone: the others are not its business. */
+	set_str(&c.seed_password, "a-long-random-seed-password");
+	assert_int_equal(conf_check_secret(&c, "SEED_PASSWORD", err, sizeof err), 0);
+	set_str(&c.seed_password, "exodrive-dev-password");
+	assert_int_equal(conf_check_secret(&c, "SEED_PASSWORD", err, sizeof err), -1);
+	assert_non_null(strstr(err, "SEED_PASSWORD"));
 	conf_free(&c);
 }
 
