@@ -124,12 +124,18 @@ check "and with a short CRON_SECRET" bash -c "[ $RC = 2 ] && grep -q CRON_SECRET
 APP_ENV=production PAYPAL_CLIENT_SECRET=$(rnd) WEBHOOK_URLS=https://hooks.example/x quick worker worker
 check "APP_ENV=production: worker with WEBHOOK_URLS and no WEBHOOK_SECRET exits 2 at once${LEFT:+ (left: $LEFT)}" bash -c \
 	"[ $RC = 2 ] && [ $MS -lt 5000 ] && [ -z '$LEFT' ] && grep -q WEBHOOK_SECRET '$OUT/q.err'"
-# With real secrets production serves.
+# With real secrets production serves; a reload to a placeholder is refused.
 p=$OUT/prod
-APP_ENV=production PAYPAL_CLIENT_SECRET=$(rnd) JWT_SECRET=$J METRICS_FILE=$OUT/prod.metrics \
-	setsid "$BIN" --config "$VAR/exodrive.env" fcgi --listen "$p.sock" --workers 1 \
-	--pid-file "$p.pid" </dev/null >/dev/null 2>"$p.err" &
+cp "$VAR/exodrive.env" "$p.env"
+APP_ENV=production PAYPAL_CLIENT_SECRET=$(rnd) JWT_SECRET=$J METRICS_FILE=$p.metrics LOG_FILE=$p.log \
+	setsid "$BIN" --config "$p.env" fcgi --listen "$p.sock" --workers 1 \
+	--pid-file "$p.pid" </dev/null >/dev/null 2>&1 &
 check "APP_ENV=production with random secrets: the master starts" until_ok 50 test -S "$p.sock"
+echo "CRON_SECRET=CHANGE-ME-$(rnd)" >> "$p.env"
+kill -HUP "$(cat "$p.pid" 2>/dev/null)" 2>/dev/null
+refused() { grep -q 'reload refused.*CRON_SECRET' "$p.log"; }
+check "a reload (SIGHUP) to a placeholder CRON_SECRET is refused" until_ok 50 refused
+check "and the master keeps running" kill -0 "$(cat "$p.pid" 2>/dev/null)"
 kill "$(cat "$p.pid" 2>/dev/null)" 2>/dev/null; wait 2>/dev/null
 
 # WARM_ON_START: a master warms the cache from a child while it serves;
