@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "conf.h"
@@ -26,14 +27,16 @@ enum conf_type {
 };
 
 static const char *const conf_levels[] = { "error", "warn", "info", "debug", NULL };
-static const char *const conf_envs[] = { "development", "staging", "production", NULL };
+static const char *const conf_envs[] = { "development", "test", "staging", "production", NULL };
 
 struct conf_row {
 	const char		*name;
 	enum conf_type		 type;
 	size_t			 off;
 	const char		*def;
-	long			 min, max;	/* CONF_INT bounds */
+	long			 min, max;	/* CONF_INT bounds; CONF_SECRET: min is
+						 * the shortest value accepted
+						 * outside development */
 	const char *const	*names;		/* CONF_ENUM values */
 	const char		*help;
 };
@@ -41,8 +44,8 @@ struct conf_row {
 #define OFF(f)	offsetof(struct conf, f)
 
 static const struct conf_row conf_rows[] = {
-	{ "APP_ENV", CONF_ENUM, OFF(app_env), "development", 0, 0, conf_envs,
-	  "Deployment environment: development, staging or production." },
+	{ "APP_ENV", CONF_ENUM, OFF(app_env), "production", 0, 0, conf_envs,
+	  "Deployment environment: development, test, staging or production (the default: a forgotten setting relaxes nothing). Outside development the commands that use secrets refuse placeholder, known or too short ones, and `seed` needs SEED_PASSWORD; ./dev's stacks set development." },
 	{ "DATABASE_READ_URL", CONF_URL, OFF(database_read_url), "", 0, 0, NULL,
 	  "A read replica for the catalogue reads (cacheable GET routes); empty: the primary. When it is down the primary reads." },
 	{ "MIGRATE_DATABASE_URL", CONF_URL, OFF(migrate_database_url), "", 0, 0, NULL,
@@ -113,7 +116,7 @@ static const struct conf_row conf_rows[] = {
 	  "Seconds the master waits for responders to finish on stop or reload before SIGKILL." },
 	{ "REQUEST_TIMEOUT", CONF_INT, OFF(request_timeout), "60", 0, 3600, NULL,
 	  "Seconds one request may hold a responder of our master before it is killed and replaced (hung or stopped; 0: never)." },
-	{ "JWT_SECRET", CONF_SECRET, OFF(jwt_secret), "", 0, 0, NULL,
+	{ "JWT_SECRET", CONF_SECRET, OFF(jwt_secret), "", 32, 0, NULL,
 	  "HS256 key of access tokens; at least 32 characters (required to serve)." },
 	{ "JWT_ISSUER", CONF_STR, OFF(jwt_issuer), "exodrive", 0, 0, NULL,
 	  "iss claim issued and required." },
@@ -165,14 +168,16 @@ static const struct conf_row conf_rows[] = {
 	  "Milliseconds a worker holds a job before the reaper gives it to another." },
 	{ "WEBHOOK_URLS", CONF_STR, OFF(webhook_urls), "", 0, 0, NULL,
 	  "Comma-separated http(s) URLs that receive booking and payment events (empty: none)." },
-	{ "WEBHOOK_SECRET", CONF_SECRET, OFF(webhook_secret), "", 0, 0, NULL,
-	  "HMAC-SHA256 key of the X-ExoDrive-Signature header of outbound webhooks." },
+	{ "WEBHOOK_SECRET", CONF_SECRET, OFF(webhook_secret), "", 16, 0, NULL,
+	  "HMAC-SHA256 key of the X-ExoDrive-Signature header of outbound webhooks; at least 16 characters, and required with WEBHOOK_URLS, outside development." },
 	{ "WEBHOOK_ALLOW", CONF_CIDRS, OFF(webhook_allow), "", 0, 0, NULL,
 	  "Private, loopback or link-local addresses/CIDRs webhooks may still reach (default: none)." },
 	{ "WEBHOOK_BACKOFF", CONF_INT, OFF(webhook_backoff), "30000", 100, 3600000, NULL,
 	  "Milliseconds before the first retry of a failed webhook delivery (doubling, 6 attempts)." },
-	{ "CRON_SECRET", CONF_SECRET, OFF(cron_secret), "", 0, 0, NULL,
-	  "Bearer token of the scheduled-job routes (unset: those routes answer 401)." },
+	{ "CRON_SECRET", CONF_SECRET, OFF(cron_secret), "", 16, 0, NULL,
+	  "Bearer token of the scheduled-job routes (unset: those routes answer 401); at least 16 characters outside development." },
+	{ "SEED_PASSWORD", CONF_SECRET, OFF(seed_password), "", 12, 0, NULL,
+	  "Password of the accounts `exodrive seed` creates; empty: exodrive-dev-password, in development only (elsewhere seed refuses). At least 12 characters outside development." },
 	{ "BASE_URL", CONF_STR, OFF(base_url), "http://localhost:3000", 0, 0, NULL,
 	  "Public site address used in booking links." },
 	{ "BOOKING_HOLD_MINUTES", CONF_INT, OFF(booking_hold_minutes), "60", 5, 10080, NULL,
@@ -578,6 +583,116 @@ conf_print(const struct conf *c, bool markdown)
 		printf("%s=%s\n", conf_rows[i].name, b.data ? b.data : "");
 	}
 	buf_free(&b);
+}
+
+/* Values that are no secret: the placeholders of examples and the fixed
+ * values of the development stack and seed. */
+static const char *const conf_known_secrets[] = {
+	"secret", "password", "changeme", "changeit", "test", "dev",
+	"development", "default", "example", "local-secret",
+	"exodrive-dev-password", NULL
+};
+/* Marks of a placeholder anywhere in a value (a URL's password, say). */
+static const char *const conf_placeholder_marks[] = {
+	"change-me", "change_me", "changeme", "replace-me", "replace_me",
+	"replaceme", "placeholder", NULL
+};
+
+/* True if needle occurs in s, ignoring case. */
+static bool
+conf_contains(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *s != '\0'; s++) {
+		if (strncasecmp(s, needle, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* True if v is a placeholder; whole is true for a secret (checked as a
+ * whole against the known values too), false for a URL. */
+static bool
+conf_is_placeholder(const char *v, bool whole)
+{
+	size_t i;
+
+	for (i = 0; whole && conf_known_secrets[i] != NULL; i++) {
+		if (strcasecmp(v, conf_known_secrets[i]) == 0)
+			return true;
+	}
+	for (i = 0; conf_placeholder_marks[i] != NULL; i++) {
+		if (conf_contains(v, conf_placeholder_marks[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Check the value of row r (a secret or a URL) outside development.
+ * Returns 0, or -1 with err filled. */
+static int
+conf_check_row(const struct conf *c, const struct conf_row *r, char *err,
+    size_t errlen)
+{
+	const char *v;
+
+	if (r->type != CONF_SECRET && r->type != CONF_URL)
+		return 0;
+	v = *(char *const *)((const char *)c + r->off);
+	if (*v == '\0')
+		return 0;
+	if (conf_is_placeholder(v, r->type == CONF_SECRET)) {
+		snprintf(err, errlen, "%s holds a placeholder or a known development "
+		    "value; set the real one (refused with APP_ENV=%s)", r->name,
+		    conf_app_env(c));
+		return -1;
+	}
+	if (r->type == CONF_SECRET && strlen(v) < (size_t)r->min) {
+		snprintf(err, errlen, "%s is shorter than %ld characters (refused "
+		    "with APP_ENV=%s)", r->name, r->min, conf_app_env(c));
+		return -1;
+	}
+	return 0;
+}
+
+int
+conf_check_secrets(const struct conf *c, bool serve, char *err, size_t errlen)
+{
+	bool dev = c->app_env == APP_ENV_DEVELOPMENT;
+	size_t i;
+
+	for (i = 0; !dev && i < CONF_NROWS; i++) {
+		if (conf_check_row(c, &conf_rows[i], err, errlen) != 0)
+			return -1;
+	}
+	if (serve && strlen(c->jwt_secret) < 32) {
+		snprintf(err, errlen, "JWT_SECRET must be set to at least 32 characters");
+		return -1;
+	}
+	if (!dev && c->webhook_urls[0] != '\0' && c->webhook_secret[0] == '\0') {
+		snprintf(err, errlen, "WEBHOOK_SECRET must be set when WEBHOOK_URLS is, "
+		    "or receivers cannot tell our deliveries from forged ones "
+		    "(refused with APP_ENV=%s)", conf_app_env(c));
+		return -1;
+	}
+	return 0;
+}
+
+int
+conf_check_secret(const struct conf *c, const char *name, char *err, size_t errlen)
+{
+	const struct conf_row *r = conf_find(name, strlen(name));
+
+	if (r == NULL || c->app_env == APP_ENV_DEVELOPMENT)
+		return 0;
+	return conf_check_row(c, r, err, errlen);
+}
+
+const char *
+conf_app_env(const struct conf *c)
+{
+	return conf_envs[c->app_env];
 }
 
 bool

@@ -19,8 +19,10 @@ enum log_level {
 	LOG_LEVEL_DEBUG
 };
 
+/* APP_ENV.  Only development relaxes checks; production is the default. */
 enum app_env {
 	APP_ENV_DEVELOPMENT = 0,
+	APP_ENV_TEST,
 	APP_ENV_STAGING,
 	APP_ENV_PRODUCTION
 };
@@ -88,6 +90,7 @@ struct conf {
 	char		*resend_webhook_secret;
 	char		*docuseal_webhook_secret;
 	char		*cron_secret;
+	char		*seed_password;
 	char		*webhook_urls;			/* comma-separated */
 	char		*webhook_secret;
 	struct cidr_list webhook_allow;
@@ -130,6 +133,17 @@ extern const struct conf *conf;
 int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
 /* Release what conf_load() allocated. */
 void conf_free(struct conf *c);
+/* Check the secrets before a command that uses them starts.  With serve,
+ * JWT_SECRET must hold at least 32 characters in every environment.
+ * Outside development no secret may be a placeholder or a known
+ * development value, nor shorter than its row allows, no connection URL
+ * may hold a placeholder, and WEBHOOK_URLS needs WEBHOOK_SECRET.  Returns
+ * 0, or -1 with the setting named in err (never its value). */
+int conf_check_secrets(const struct conf *c, bool serve, char *err, size_t errlen);
+/* conf_check_secrets() for the one setting name (a secret or a URL). */
+int conf_check_secret(const struct conf *c, const char *name, char *err, size_t errlen);
+/* The name of c's APP_ENV ("production", ...). */
+const char *conf_app_env(const struct conf *c);
 /* Print every setting with its effective value (secrets masked), or the
  * table of settings as Markdown when markdown is true. */
 void conf_print(const struct conf *c, bool markdown);

@@ -314,8 +314,10 @@ prefork_reload(struct master *m)
 	char err[512];
 	size_t i;
 
-	if (conf_load(next, m->o->config_path, err, sizeof err) != 0) {
+	if (conf_load(next, m->o->config_path, err, sizeof err) != 0 ||
+	    conf_check_secrets(next, true, err, sizeof err) != 0) {
 		LOG_ERR("reload refused, keeping the running settings: %s", err);
+		conf_free(next);
 		free(next);
 		return;
 	}

@@ -7,13 +7,18 @@
 #include <string.h>
 
 #include "buf.h"
+#include "conf.h"
 #include "db.h"
 #include "password.h"
 #include "repo.h"
 #include "seed.h"
 
+/* The password of the seeded accounts when SEED_PASSWORD is empty, in
+ * development only. */
+#define SEED_DEV_PASSWORD	"exodrive-dev-password"
+
 /* Accounts the seed's bookings belong to; SEED_PASSWORD sets their
- * password (default below, for development only). */
+ * password. */
 static const struct {
 	const char *email, *first, *last, *role;
 } seed_accounts[] = {
@@ -22,17 +27,37 @@ static const struct {
 	{ "jane.smith@example.com", "Jane", "Smith", "customer" },
 };
 
-static int
-seed_accounts_create(void)
+/* The password of the seeded accounts: SEED_PASSWORD, or the development
+ * one in development.  Returns NULL after saying why outside development
+ * when SEED_PASSWORD is unset or not fit for use. */
+static const char *
+seed_password(void)
 {
-	const char *pw = getenv("SEED_PASSWORD");
+	char err[256];
+
+	if (conf->app_env == APP_ENV_DEVELOPMENT)
+		return conf->seed_password[0] != '\0' ? conf->seed_password : SEED_DEV_PASSWORD;
+	if (conf->seed_password[0] == '\0') {
+		fprintf(stderr, "exodrive seed: set SEED_PASSWORD to the password of "
+		    "the accounts it creates (admin@exodrive.com ...); the development "
+		    "one is refused with APP_ENV=%s\n", conf_app_env(conf));
+		return NULL;
+	}
+	if (conf_check_secret(conf, "SEED_PASSWORD", err, sizeof err) != 0) {
+		fprintf(stderr, "exodrive seed: %s\n", err);
+		return NULL;
+	}
+	return conf->seed_password;
+}
+
+static int
+seed_accounts_create(const char *pw)
+{
 	char hash[PASSWORD_HASH_MAX], id[64];
 	const char *p[1];
 	enum api_err e;
 	size_t i;
 
-	if (pw == NULL || *pw == '\0')
-		pw = "exodrive-dev-password";
 	for (i = 0; i < sizeof seed_accounts / sizeof seed_accounts[0]; i++) {
 		if (password_hash(pw, hash, sizeof hash) != 0)
 			return -1;
@@ -101,9 +126,13 @@ seed_run(const char *dir, long scale)
 {
 	char n[24];
 	const char *p[1] = { n };
-	long cars = seed_count_cars();
+	const char *pw = NULL;
+	long cars;
 
-	if (cars < 0) {
+	/* Refused before the database is touched, seeded already or not. */
+	if (scale == 0 && (pw = seed_password()) == NULL)
+		return 2;
+	if ((cars = seed_count_cars()) < 0) {
 		fprintf(stderr, "exodrive seed: cannot reach the database\n");
 		return 1;
 	}
@@ -119,7 +148,7 @@ seed_run(const char *dir, long scale)
 		printf("already seeded (%ld cars)\n", cars);
 		return 0;
 	}
-	if (seed_accounts_create() != 0 || seed_script(dir, "seed.sql") != 0)
+	if (seed_accounts_create(pw) != 0 || seed_script(dir, "seed.sql") != 0)
 		return 1;
 	printf("seeded %ld cars\n", seed_count_cars());
 	return 0;
