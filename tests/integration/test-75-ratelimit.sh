@@ -46,6 +46,7 @@ seq 1 150 | xargs -P 50 -I{} curl -s -o /dev/null -H "X-Forwarded-For: $b" "$BAS
 # A slow burst lets a refill or two back in (one per 0.6 s): ask until
 # the spent tier answers.
 for i in 1 2 3 4 5 6 7 8; do
+	t0=$(date +%s%N)	# before the request whose answer is the 429
 	req GET '/api/cars?limit=1' -H "X-Forwarded-For: $b"
 	[ "$STATUS" = 429 ] && break
 done
@@ -55,8 +56,8 @@ check "and retryAfter in the body" eq "$(js .error.retryAfter)" "$(hdr Retry-Aft
 check "remaining is 0 when spent" eq "$(hdr X-RateLimit-Remaining)" 0
 # GCRA refills one request every 0.6 s; there is no window boundary that
 # hands back the whole limit at once.  The bound is taken from the time
-# that really passed since the tier was spent (a busy machine stretches it).
-t0=$(date +%s%N)
+# that really passed since the tier was spent, measured from before the
+# refused request was sent (a busy machine stretches both).
 sleep 1.3
 seq 1 10 | xargs -P 10 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "X-Forwarded-For: $b" \
 	"$BASE/api/cars?limit=999" > "$OUT/refill"
