@@ -31,6 +31,10 @@ load_cleanup() {
 }
 trap load_cleanup EXIT
 
+# free_port: a TCP port nobody listens on (for the hello pools; PORT+n
+# may belong to another stack).
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
 # start_hello NAME PORT [headers | file PATH]: a fcgi-hello pool of
 # WORKERS processes behind its own lighttpd on PORT.
 start_hello() {

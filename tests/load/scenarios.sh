@@ -45,7 +45,7 @@ OUTFILE=${BENCH_SCENARIOS_OUT:-$ROOT/tests/load/results-scenarios.txt}
 READERS=${READERS:-1000}
 WRITERS=${WRITERS:-100}
 JOURNEYS=${JOURNEYS:-50}
-HELLO_PORT=$((PORT + 102))
+HELLO_PORT=$(free_port)
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 psql_q() { psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "$1"; }
 command -v wrk >/dev/null || { echo "scenarios: wrk is not installed" >&2; exit 1; }
@@ -173,4 +173,4 @@ accepted=0
 	load_failed || true
 } | tee "$OUTFILE"
 echo "check: errors $errors, double bookings $DOUBLED, writers' bookings accepted $accepted, failures $(wc -l < "$tmp/failures")"
-! load_failed >/dev/null
+if load_failed >/dev/null; then echo "scenarios: $(wc -l < "$tmp/failures") failures (above)" >&2; exit 1; fi
