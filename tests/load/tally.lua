@@ -25,7 +25,7 @@ function setup(t) table.insert(threads, t); t:set("id", #threads) end
 counts, charged, uncharged, lim_lo, lim_hi = {}, 0, 0, -1, -1
 lua_errors, lua_error_msg = 0, ""
 local client_ip = os.getenv("CLIENT_IP")
-local clients = tonumber(os.getenv("CLIENTS") or "") or 64000
+local clients = math.max(1, math.floor(tonumber(os.getenv("CLIENTS") or "") or 64000))
 local next_client = 0
 
 local function lua_error(msg)
