@@ -41,7 +41,7 @@ HDRS_PORT=$(free_port); start_hello hdrs "$HDRS_PORT" headers
 
 read -r ADMIN _ < <(login admin@exodrive.com)
 [ "${ADMIN:-null}" != null ] || { echo "bench: the admin login failed" >&2; exit 1; }
-PUBLIC_IP=198.51.100.20	# the public rows (c), (d), (e): an override
+PUBLIC_IP=198.51.100.20	# rows (b), (c), (c'), (d), (e): an override
 LIMITED_IP=203.0.113.$((RANDOM % 250 + 1))	# row (c''): no override, the tier's own limit
 BOOKING_IP=198.51.100.22	# the sequential bookings: an override
 TTL=$((ROUNDS * 16 * (SECS + 5) + 900))
@@ -72,7 +72,7 @@ charged() {
 	set -- "$@" $d	# $6 all tiers, $7 the tier allowed, $8 denied
 	case $2 in
 	none)	[ "$6" = 0 ] || fail "$1: tier none, but $6 requests were charged to a tier" ;;
-	over:*)	[ "$8" -gt 0 ] || fail "$1: one address over the $7 limit, but none denied"
+	over:*)	[ "$8" -gt 0 ] || fail "$1: one address over the ${2#over:} limit, but none denied"
 		[ $(($7 + $8)) -ge "$3" ] || fail "$1: $3 requests, only $(($7 + $8)) charged to the ${2#over:} tier" ;;
 	*)	[ $(($7 + $8)) -ge "$3" ] || fail "$1: $3 requests, only $(($7 + $8)) charged to the $2 tier"
 		[ "$8" = 0 ] || fail "$1: $8 requests denied by the $2 tier (429)" ;;
