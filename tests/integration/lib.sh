@@ -4,7 +4,50 @@
 # Each check prints "ok - ..." or "not ok - ..."; run counts them.
 
 OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+trap 'lib_keep_sanitizer_reports; rm -rf "$OUT"' EXIT
+
+# Sanitizer reports written under $OUT (private pools, installed masters,
+# command-line runs) are copied to $VAR/log/san before $OUT goes, where
+# ./dev test scans them.
+lib_keep_sanitizer_reports() {
+	local f
+	grep -rlE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$OUT" 2>/dev/null |
+	while IFS= read -r f; do
+		mkdir -p "$VAR/log/san"
+		cp "$f" "$VAR/log/san/$(basename "$0" .sh).$(basename "$f").$$"
+	done
+}
+
+# The client this script is: loopback is rate limited like any client, so
+# each script presents an address of its own (X-Forwarded-For; loopback is
+# a trusted proxy) and is charged apart from the scripts before it.
+# 10.<server>.<script number>.<run>; CLIENT_IP overrides.
+lib_client_ip() {
+	local n s
+	n=$(basename "$0" | sed -n 's/^test-\([0-9][0-9]*\).*/\1/p')
+	case ${SERVER:-} in lighttpd) s=1 ;; apache) s=2 ;; *) s=3 ;; esac
+	echo "10.$s.$((10#${n:-0})).$(($$ % 250 + 1))"
+}
+CLIENT_IP=${CLIENT_IP:-$(lib_client_ip)}
+XFF=(-H "X-Forwarded-For: $CLIENT_IP")
+
+# Every curl of a script to the API under test ($BASE) is sent as
+# $CLIENT_IP, unless it names an X-Forwarded-For of its own or FROM=loopback
+# is set (for what only loopback may see, such as /metrics).
+curl() {
+	local a api=0
+	for a in "$@"; do
+		case $a in
+		*X-Forwarded-For:*) command curl "$@"; return ;;
+		"$BASE"/*)	api=1 ;;
+		esac
+	done
+	if [ "$api" = 1 ] && [ "${FROM:-}" != loopback ]; then
+		command curl "${XFF[@]}" "$@"
+	else
+		command curl "$@"
+	fi
+}
 
 ok()   { printf 'ok - [%s] %s\n' "$SERVER" "$1"; }
 nok()  { printf 'not ok - [%s] %s\n' "$SERVER" "$1"; [ -n "${2:-}" ] && printf '#   %s\n' "$2"; return 0; }
@@ -15,7 +58,8 @@ check() {
 	if "$@"; then ok "$d"; else nok "$d" "failed: $*"; fi
 }
 
-# req METHOD PATH [curl args...]: fills $STATUS, $OUT/body, $OUT/headers.
+# req METHOD PATH [curl args...]: fills $STATUS, $OUT/body, $OUT/headers
+# (sent as $CLIENT_IP: see curl above).
 # Every JSON answer is also recorded in $VAR/responses.jsonl, which the
 # contract test checks against the OpenAPI document.
 req() {
@@ -45,14 +89,45 @@ master_pid() { cat "$VAR/run/exodrive.pid"; }
 responders() { pgrep -P "$(master_pid)" | sort; }
 pool_is() { [ "$(responders | wc -l)" -eq "$1" ]; }	# for until_ok
 
-# wrk_run SECONDS CONNECTIONS PATH: run wrk; sets WRK_NON2XX, WRK_ERRORS, WRK_RPS.
+# wrk_run SECONDS CONNECTIONS PATH: run wrk as $CLIENT_IP (see
+# own_allowance); sets WRK_NON2XX, WRK_ERRORS, WRK_RPS.
 wrk_run() {
-	wrk -t2 -c"$2" -d"$1"s --timeout 10s "$BASE$3" > "$OUT/wrk" 2>&1
+	wrk -t2 -c"$2" -d"$1"s --timeout 10s "${XFF[@]}" "$BASE$3" > "$OUT/wrk" 2>&1
 	WRK_NON2XX=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk"); WRK_NON2XX=${WRK_NON2XX:-0}
 	WRK_ERRORS=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' "$OUT/wrk")
 	WRK_ERRORS=${WRK_ERRORS:-0}
 	WRK_RPS=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk")
 }
+
+
+# own_admin: an admin of this script's own (registered as $CLIENT_IP,
+# promoted in PostgreSQL as an operator would), so the per-user tiers it
+# spends are nobody else's.  Sets OWN_ADMIN (its bearer token) and
+# OWN_ADMIN_ID.
+own_admin() {
+	local email="admin-$(basename "$0" .sh)-$SERVER-$$-$RANDOM@example.com" body
+	body=$(curl -s -XPOST "$BASE/api/auth/register" -H 'Content-Type: application/json' \
+		-d "{\"email\":\"$email\",\"password\":\"own-admin-passw0rd\",\"firstName\":\"Test\"}")
+	OWN_ADMIN_ID=$(jq -r .user.id <<<"$body")
+	OWN_ADMIN=$(jq -r .accessToken <<<"$body")
+	psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtqc \
+		"update profiles set role = 'admin' where id = '$OWN_ADMIN_ID'" >/dev/null
+}
+
+# allowance KIND ID FACTOR [SECONDS]: a rate-limit override (KIND ip or
+# user) multiplying the tiers' limits by FACTOR (0: unlimited) for SECONDS
+# (default 600), set through the admin API as an operator would.  For
+# scripts that send more than one client's share; the others live within
+# the tiers.
+allowance() {
+	local code
+	[ -n "${OWN_ADMIN:-}" ] || own_admin
+	code=$(curl -s -o /dev/null -w '%{http_code}' -XPUT "$BASE/api/admin/rate-limit-overrides" \
+		-H "Authorization: Bearer $OWN_ADMIN" -H 'Content-Type: application/json' \
+		-d "{\"kind\":\"$1\",\"id\":\"$2\",\"factor\":$3,\"ttlSeconds\":${4:-600}}")
+	[ "$code" = 200 ] || { echo "# allowance $1 $2: the override was refused ($code)" >&2; return 1; }
+}
+own_allowance() { allowance ip "$CLIENT_IP" "$@"; }
 
 # until_ok TENTHS COMMAND...: retry until the command succeeds.
 until_ok() {

@@ -104,7 +104,9 @@ race() {	# race LABEL START
 	local urus s e out=$OUT/race-$1
 	urus=$(curl -s "$BASE/api/cars/slug/lamborghini-urus" | jq -r .car.id)
 	s=$(day "$2"); e=$(day $(($2 + 3)))
+	# 200 clients: each racer is a client of its own, as in production.
 	seq 1 200 | xargs -P 200 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 \
+		-H "X-Forwarded-For: 198.18.$((RANDOM % 250)).{}" \
 		-X POST "$BASE/api/bookings" -H 'Content-Type: application/json' \
 		-d "{\"carId\":\"$urus\",\"startDate\":\"$s\",\"endDate\":\"$(day $(($2 + 1 + RANDOM % 3)))\",\"customerDetails\":{\"fullName\":\"Racer {}\",\"email\":\"racer{}@example.com\"}}" > "$out"
 	check "race $1: exactly one 201 of 200" eq "$(grep -c '^201$' "$out")" 1

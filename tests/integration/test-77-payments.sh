@@ -13,6 +13,8 @@ pp_fail() { curl -s -o /dev/null -XPOST "$PP/__control" -d "{\"fail\":{\"$1\":$2
 pp_state() { curl -s "$PP/__state" | jq -r "$1"; }
 login() { curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
 	-d "{\"email\":\"$1\",\"password\":\"exodrive-dev-password\"}" | jq -r .accessToken; }
+# More payment calls than one client's payment tier allows in a minute.
+own_allowance 10
 adm=$(login admin@exodrive.com); john=$(login john.doe@example.com)
 A=(-H "Authorization: Bearer $adm")
 

@@ -50,4 +50,4 @@ check "and never contacted" eq "$(jq -r .path "$LOGF" | grep -c '^/v6$')" 0
 
 "$DEV" worker-stop
 "$DEV" worker-start
-kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null
+kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null || true

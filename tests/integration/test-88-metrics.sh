@@ -7,14 +7,14 @@
 login() { curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
 	-d "{\"email\":\"$1\",\"password\":\"exodrive-dev-password\"}" | jq -r .accessToken; }
 adm=$(login admin@exodrive.com); john=$(login john.doe@example.com)
-value() { curl -s "$BASE/metrics" | grep -F "$1 " | awk '{print $NF}' | head -1; }
+value() { FROM=loopback curl -s "$BASE/metrics" | grep -F "$1 " | awk '{print $NF}' | head -1; }
 key='exodrive_http_requests_total{route="car.bySlug",method="GET",code="2xx"}'
 
 before=$(value "$key"); before=${before:-0}
 for i in $(seq 1 40); do curl -s -o /dev/null "$BASE/api/cars/slug/bentley-bentayga"; done
 after=$(value "$key")
 check "40 requests spread over the pool count 40 ($before -> $after)" eq "$((after - before))" 40
-req GET /metrics
+FROM=loopback req GET /metrics
 check "Prometheus text format" eq "$STATUS $(hdr Content-Type)" "200 text/plain; version=0.0.4; charset=utf-8"
 check "with a latency histogram per route" grep -q '^exodrive_http_request_duration_seconds_bucket{route="car.bySlug",le="+Inf"} ' "$OUT/body"
 check "cache outcomes by family" grep -q '^exodrive_cache_total{family="car",outcome="HIT"} [1-9]' "$OUT/body"
@@ -22,7 +22,7 @@ check "PostgreSQL and Redis round trips" bash -c "grep -q '^exodrive_db_calls_to
 check "rate-limit decisions by tier" grep -q '^exodrive_rate_limit_total{tier="public",decision="allowed"} ' "$OUT/body"
 check "queue depths" grep -q '^exodrive_queue_jobs{queue="email",state="ready"} ' "$OUT/body"
 
-req GET /pool-status
+FROM=loopback req GET /pool-status
 check "the scoreboard answers" eq "$STATUS" 200
 n=$(js '[.processes[] | select(.role == "responder")] | length')
 if [ "$SERVER" = lighttpd ]; then
@@ -37,7 +37,7 @@ else
 	check "each of them alive" eq "$alive" "$n"
 fi
 check "with their requests served" test "$(js '[.processes[].requests] | add')" -ge 40
-req GET '/pool-status?format=text'
+FROM=loopback req GET '/pool-status?format=text'
 check "and as php-fpm prints it (?format=text)" bash -c "grep -q '^pool: *exodrive' '$OUT/body' && grep -q '^processes: *[1-9]' '$OUT/body' && grep -q '^pid: *[0-9]' '$OUT/body'"
 
 # A request held by a table lock shows as busy, with its path and age.
@@ -47,7 +47,7 @@ sleep 0.4
 curl -s -o /dev/null "$BASE/api/admin/cars?limit=1" -H "Authorization: Bearer $adm" &
 slow=$!
 sleep 1.2
-req GET /pool-status
+FROM=loopback req GET /pool-status
 check "a process is busy with /api/admin/cars" eq "$(js '[.processes[] | select(.state == "busy" and .request.path == "/api/admin/cars")] | length')" 1
 check "for over a second" test "$(js '[.processes[] | select(.request.path == "/api/admin/cars") | .request.ageMs][0]')" -ge 1000
 wait "$locker" "$slow"

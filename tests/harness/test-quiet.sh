@@ -1,0 +1,2 @@
+# Ends well but checks nothing: that is a failure, not a pass.
+: nothing
