@@ -36,9 +36,7 @@ HEAL_AFTER=4
 psql_q() { psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "$1"; }
 now_ms() { date +%s%3N; }
 probe_ip() { echo "192.0.2.$((RANDOM % 250 + 1))"; }
-login() { curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' -H "X-Forwarded-For: $(probe_ip)" \
-	-d "{\"email\":\"$1\",\"password\":\"exodrive-dev-password\"}" | jq -r .accessToken; }
-adm=$(login admin@exodrive.com)
+own_admin; adm=$OWN_ADMIN	# lib.sh: an admin of the suite's own
 new_car() {
 	curl -s -XPOST "$BASE/api/admin/cars" -H "Authorization: Bearer $adm" -H "X-Forwarded-For: $(probe_ip)" \
 		-H 'Content-Type: application/json' \

@@ -1,6 +1,7 @@
 # test-76-cache: cache-aside HIT after MISS, precise invalidation, bypass,
 # Redis down (no 5xx, the in-process store, HITs resume), Redis hung (the
 # circuit breaker keeps latency flat), SWR, stale-if-error, warming.
+# timeout: 600
 . "$(dirname "$0")/lib.sh"
 
 xc() { req GET "$@"; hdr X-Cache; }
@@ -8,19 +9,17 @@ xc() { req GET "$@"; hdr X-Cache; }
 # (REDIS_BREAKER_OPEN is 1 s) so these answers come from Redis, not from a
 # responder's own stand-in store.
 sleep 1.5
-# This script's own client address for its curl loops and its wrk run
-# (loopback is a trusted proxy, and not exempt from rate limits); an
-# admin's override below lifts its public-tier limit above what wrk sends.
-me_ip=10.76.$([ "$SERVER" = apache ] && echo 2 || echo 1).1
-me=(-H "X-Forwarded-For: $me_ip")
-login() { curl -s "${me[@]}" -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+login() { curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
 	-d "{\"email\":\"$1\",\"password\":\"exodrive-dev-password\"}" | jq -r .accessToken; }
 day() { date -u -d "+$1 days" +%F; }
-adm=$(login admin@exodrive.com); john=$(login john.doe@example.com)
-req PUT /api/admin/rate-limit-overrides -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' \
-	-d "{\"kind\":\"ip\",\"id\":\"$me_ip\",\"factor\":10000,\"ttlSeconds\":900}"
-check "this test's own address gets an override (x10000)" eq "$STATUS" 200
-car=$(curl -s "${me[@]}" "$BASE/api/cars/slug/bentley-bentayga" | jq -r .car.id)
+own_admin; adm=$OWN_ADMIN
+john=$(login john.doe@example.com)
+# Every request of this script is sent as its own client, $CLIENT_IP
+# (lib.sh; loopback is not exempt from rate limits), its wrk run too: an
+# override lifts that address's limits above what wrk sends (lifted again
+# at the end).
+check "this script's own address $CLIENT_IP gets an override (x10000)" own_allowance 10000 900
+car=$(curl -s "$BASE/api/cars/slug/bentley-bentayga" | jq -r .car.id)
 q="limit=5&page=$((RANDOM % 5 + 1))&sortBy=name"
 
 xc "/api/cars?$q" >/dev/null
@@ -85,16 +84,16 @@ check "writes still work without Redis" eq "$STATUS" 200
 gone() { req GET "/api/cars/$car"; [ "$STATUS" = 404 ]; }
 check "Redis back: the lost invalidation is replayed (hidden car 404)" until_ok 100 gone
 req PATCH "/api/admin/cars/$car/visibility" -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' -d '{"hidden":false}'
-hit_again() { curl -s "${me[@]}" -o /dev/null "$BASE/api/cars/$car"; [ "$(xc "/api/cars/$car")" = HIT ] && [ -z "$(hdr X-Cache-Store)" ]; }
+hit_again() { curl -s -o /dev/null "$BASE/api/cars/$car"; [ "$(xc "/api/cars/$car")" = HIT ] && [ -z "$(hdr X-Cache-Store)" ]; }
 check "HITs from Redis resume within seconds of its return" until_ok 100 hit_again
 
 # Redis hung (SIGSTOP): every call would wait REDIS_COMMAND_TIMEOUT; the
 # circuit opens after REDIS_BREAKER_FAILURES and requests stop waiting.
 rpid=$(cat "$VAR/run/redis.pid")
 kill -STOP "$rpid"
-for i in $(seq 1 16); do curl -s "${me[@]}" -o /dev/null "$BASE/api/cars/$car"; done
+for i in $(seq 1 16); do curl -s -o /dev/null "$BASE/api/cars/$car"; done
 for i in $(seq 1 40); do
-	curl -s "${me[@]}" -o /dev/null -w '%{http_code} %{time_total}\n' "$BASE/api/cars/$car"
+	curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$BASE/api/cars/$car"
 done > "$OUT/hung"
 kill -CONT "$rpid"
 check "Redis hung: every request still answers 200" eq "$(grep -c '^200 ' "$OUT/hung")" 40
@@ -107,7 +106,7 @@ until_ok 100 hit_again
 # endpoint: no error reaches a client, and HITs come back.
 # mod_fcgid queues a request while its processes are busy; give a queued
 # answer 10 s (as the other load checks do) before calling it lost.
-wrk -t2 -c20 -d6s --timeout 10s -H "X-Forwarded-For: $me_ip" "$BASE/api/cars/$car" > "$OUT/wrk-redis" 2>&1 &
+wrk -t2 -c20 -d6s --timeout 10s "${XFF[@]}" "$BASE/api/cars/$car" > "$OUT/wrk-redis" 2>&1 &
 w=$!
 sleep 1.5; "$DEV" redis-stop; sleep 2; "$DEV" redis-start
 wait "$w"; wrc=$?
@@ -130,7 +129,7 @@ rv="/api/cars/$car/reviews?limit=$((RANDOM % 40 + 5))"
 xc "$rv" >/dev/null
 sleep 2.5
 for i in $(seq 1 10); do
-	curl -s "${me[@]}" -o /dev/null -D "$OUT/swr.$i" "$BASE$rv" &
+	curl -s -o /dev/null -D "$OUT/swr.$i" "$BASE$rv" &
 done
 wait
 cat "$OUT"/swr.* | tr -d '\r' > "$OUT/swr"
@@ -146,7 +145,7 @@ check "marked STALE" eq "$(hdr X-Cache)" STALE
 req GET "/api/cars/$car/reviews?limit=49&page=$((RANDOM % 9000 + 2))"
 check "PostgreSQL down: an answer never cached is 503" eq "$STATUS" 503
 "$DEV" pg-start
-ready() { curl -sf "${me[@]}" -o /dev/null "$BASE/api/health/ready"; }
+ready() { curl -sf -o /dev/null "$BASE/api/health/ready"; }
 until_ok 100 ready
 
 # Warming: through the API and the command.
@@ -161,5 +160,5 @@ req POST /api/admin/cache-warm -H "Authorization: Bearer $john" -H 'Content-Type
 check "warming is admin-only" eq "$STATUS" 403
 out=$("$BIN" --config "$VAR/exodrive.env" warm-cache --popular-only 2>/dev/null | tail -1)
 check "exodrive warm-cache --popular-only warms 10 cars" eq "$(echo "$out" | jq -r .keysWarmed)" 10
-req DELETE "/api/admin/rate-limit-overrides?kind=ip&id=$me_ip" -H "Authorization: Bearer $adm"
+req DELETE "/api/admin/rate-limit-overrides?kind=ip&id=$CLIENT_IP" -H "Authorization: Bearer $adm"
 check "the override is lifted" eq "$STATUS" 200

@@ -7,6 +7,7 @@
 # not run or completed no request, on a Lua error, or when an answer was
 # not charged to a tier.  The figures are for the record only (this build
 # has sanitizers); ./dev bench measures.
+# timeout: 600
 . "$(dirname "$0")/lib.sh"
 only_on lighttpd	# the scenarios run their own ceiling behind lighttpd
 

@@ -39,8 +39,8 @@ command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
 HELLO_PORT=$(free_port); start_hello hello "$HELLO_PORT"
 HDRS_PORT=$(free_port); start_hello hdrs "$HDRS_PORT" headers
 
-read -r ADMIN _ < <(login admin@exodrive.com)
-[ "${ADMIN:-null}" != null ] || { echo "bench: the admin login failed" >&2; exit 1; }
+read -r ADMIN _ < <(own_user admin admin)
+[ "${ADMIN:-null}" != null ] || { echo "bench: could not register the run's admin" >&2; exit 1; }
 PUBLIC_IP=198.51.100.20	# rows (b), (c), (c'), (d), (e): an override
 LIMITED_IP=203.0.113.$((RANDOM % 250 + 1))	# row (c''): no override, the tier's own limit
 BOOKING_IP=198.51.100.22	# the sequential bookings: an override

@@ -92,7 +92,7 @@ wrk_ran() {
 # --- identities and rate-limit tiers -----------------------------------
 # Loopback is a trusted proxy (TRUSTED_PROXIES), so the load presents its
 # own client addresses in X-Forwarded-For; nothing is exempt.
-ADMIN_IP=198.51.100.1	# the bench's own admin calls and logins
+ADMIN_IP=198.51.100.1	# the bench's own admin calls and registrations
 BENCH_IP=198.51.100.2	# its few other requests (warming, probes), with an override
 
 # tier_rate TIER: "limit seconds" of a tier as this stack is configured.
@@ -111,11 +111,21 @@ rl_factor() {
 	awk -v l="$l" -v s="$s" -v r="$2" 'BEGIN { f = int(r * s / l) + 1; print (f > 100000 ? 100000 : f) }'
 }
 
-# login EMAIL: "token user-id", logged in from ADMIN_IP.
-login() {
-	curl -s -XPOST "$API/api/auth/login" -H 'Content-Type: application/json' \
+# own_user NAME [admin]: "token user-id" of a user of the run's own,
+# registered from ADMIN_IP (and made an admin in PostgreSQL, as an
+# operator would), so the per-user tiers it spends are nobody else's and
+# no shared account's login allowance is used up.
+own_user() {
+	local body id
+	body=$(curl -s -XPOST "$API/api/auth/register" -H 'Content-Type: application/json' \
 		-H "X-Forwarded-For: $ADMIN_IP" \
-		-d "{\"email\":\"$1\",\"password\":\"exodrive-dev-password\"}" | jq -r '"\(.accessToken) \(.user.id)"'
+		-d "{\"email\":\"load-$1-$$-$RANDOM@example.com\",\"password\":\"load-bench-passw0rd\",\"firstName\":\"Load\"}")
+	id=$(jq -r .user.id <<<"$body" 2>/dev/null)
+	if [ "${2:-}" = admin ] && [ "${id:-null}" != null ]; then
+		psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtqc \
+			"update profiles set role = 'admin' where id = '$id'" >/dev/null
+	fi
+	jq -r '"\(.accessToken) \(.user.id)"' <<<"$body" 2>/dev/null || echo "null null"
 }
 
 # rl_override KIND ID FACTOR TTL: an admin's override (needs $ADMIN), lifted

@@ -26,9 +26,9 @@
 #     override is set: each answer is charged at the tier's own limit,
 #     which the run checks (X-RateLimit-Limit on every answer).
 #   - booking and auth tiers of the journeys (charged per user): one
-#     customer, john.doe, whose limits an admin's override (factor from
-#     rl_factor, above the offered load) lifts for the run; lifted again
-#     at the end.
+#     customer of the run's own (registered for it), whose limits an
+#     admin's override (factor from rl_factor, above the offered load)
+#     lifts for the run; lifted again at the end.
 # A 429 in any scenario is an error.
 #
 # Each prints req/s, p50/p95/p99, errors and the ratio to the ceiling into
@@ -71,15 +71,15 @@ START=$(psql_q "select now()")
 		echo "/api/cars/availability?carId=$c&startDate=$s&endDate=$e"
 	done
 } > "$tmp/paths"
-read -r ADMIN _ < <(login admin@exodrive.com)
-read -r TOKEN JOHN < <(login john.doe@example.com)
-[ "${ADMIN:-null}" != null ] && [ "${TOKEN:-null}" != null ] || { echo "scenarios: the logins failed" >&2; exit 1; }
+read -r ADMIN _ < <(own_user admin admin)
+read -r TOKEN CUSTOMER < <(own_user customer)
+[ "${ADMIN:-null}" != null ] && [ "${TOKEN:-null}" != null ] || { echo "scenarios: could not register the run's users" >&2; exit 1; }
 export TOKEN
 # The run's overrides last at most as long as the run could (they are
 # lifted at its end).
 TTL=$((ROUNDS * 6 * (SECS + 15) + 300))
 fb=$(rl_factor booking 20000); fa=$(rl_factor auth 20000)
-rl_override user "$JOHN" $((fb > fa ? fb : fa)) "$TTL"
+rl_override user "$CUSTOMER" $((fb > fa ? fb : fa)) "$TTL"
 rl_override ip "$BENCH_IP" "$(rl_factor public 1000)" "$TTL"
 for f in reads writes journey; do
 	cat "$ROOT/tests/load/tally.lua" "$ROOT/tests/load/$f.lua" > "$tmp/$f.lua"
