@@ -82,8 +82,8 @@ new_generation() {	# the pool is whole and none of the old responders is left
 }
 recovered_sighup() { new_generation; }
 
-busy() {	# busy PID: the pool scoreboard shows PID on a request
-	curl -s "$BASE/pool-status" | jq -e --argjson p "$1" '.processes[] | select(.pid == $p and .state == "busy")' >/dev/null
+busy() {	# busy PID: the pool scoreboard (for loopback only) shows PID on a request
+	FROM=loopback curl -s "$BASE/pool-status" | jq -e --argjson p "$1" '.processes[] | select(.pid == $p and .state == "busy")' >/dev/null
 }
 fault_sigstop() {	# stop a responder in the middle of a request
 	local p
@@ -226,6 +226,7 @@ scenario() {
 			test $((r5 + rerr)) -le "$reads_may_fail"
 	fi
 	[ "$name" = worker ] && check "worker: the workers were killed holding a job" eq "$MID_JOB" 1
+	[ "$name" = sigstop ] && check "sigstop: a responder was stopped on a request (${STOPPED:-none})" test -n "$STOPPED"
 	check "$name: recovered within ${limit} s ($rec s)" awk -v r="$rec" -v l="$limit" 'BEGIN { exit !(r != "never" && r + 0 <= l) }'
 }
 
