@@ -8,44 +8,115 @@
 #     (lighttpd -> exodrive master -> responders).  wrk at 10 and 100
 #     connections, ROUNDS rounds alternating a and b; medians are reported
 #     with the ratio b/a.  Expects the dev stack up (./dev bench does that).
+#
+# Rate limits are on, as in production; nothing is exempt.  Each row says
+# the tier it charges (tier column): none (the bare ceiling, and routes
+# without a tier such as /api/health), public (every read, the headline
+# rows; an admin's uncached read of a public route charges the public tier
+# too), booking (the sequential bookings).  Whom it is charged to: each row
+# runs from one client address of the bench's own, sent as X-Forwarded-For
+# with wrk -H (loopback is a trusted proxy), so no Lua script runs in the
+# measured path and the ceiling rows and ours compare like for like.  An
+# admin's override (PUT /api/admin/rate-limit-overrides) gives that
+# address a factor that lifts the tier's limit above the offered load
+# (rl_factor: 50000 requests a second
+# sustained, or the API's maximum factor for the booking tier, still a
+# burst of 10^6 and more).  The override changes the limit, not the work:
+# every request still runs the limiter's script in Redis, pipelined with
+# the cache read.  The overrides are lifted when the bench ends.
+#
+# A row fails the bench (non-zero exit, the reasons at the end of the
+# results) when wrk failed or completed no request, when its requests
+# were not charged to its tier (the service's exodrive_rate_limit_total
+# counters before and after) or a row of tier none was charged, and on
+# any non-2xx answer (a 429 included) or socket error; except row (c''),
+# which is about limiting: one address at the tier's own limit, where the
+# 429s are the point.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 OUTFILE=${BENCH_OUT:-$ROOT/tests/load/results-baseline.txt}
-HELLO_PORT=$((PORT + 100))
-HDRS_PORT=$((PORT + 101))
-start_hello hello "$HELLO_PORT"
-start_hello hdrs "$HDRS_PORT" headers
+command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
+HELLO_PORT=$(free_port); start_hello hello "$HELLO_PORT"
+HDRS_PORT=$(free_port); start_hello hdrs "$HDRS_PORT" headers
 
-run() {	# run NAME URL CONNS [wrk args] -> appends "rps p50 p99 non2xx" to $tmp/NAME-CONNS
-	wrk -t2 -c"$3" -d"${SECS}s" --latency "${@:4}" "$2" > "$tmp/out" 2>&1
-	wrk_figures "$tmp/out" | awk '{ print $1, $2, $4, $5 }' >> "$tmp/$1-$3"
+read -r ADMIN _ < <(own_user admin admin)
+[ "${ADMIN:-null}" != null ] || { echo "bench: could not register the run's admin" >&2; exit 1; }
+PUBLIC_IP=198.51.100.20	# rows (b), (c), (c'), (d), (e): an override
+LIMITED_IP=203.0.113.$((RANDOM % 250 + 1))	# row (c''): no override, the tier's own limit
+BOOKING_IP=198.51.100.22	# the sequential bookings: an override
+TTL=$((ROUNDS * 16 * (SECS + 5) + 900))
+F_PUBLIC=$(rl_factor public 50000)
+F_BOOKING=$(rl_factor booking 50000)
+set_overrides() {	# again after the bench flushes Redis for a cold cache
+	overrides=()
+	rl_override ip "$PUBLIC_IP" "$F_PUBLIC" "$TTL"
+	rl_override ip "$BENCH_IP" "$F_PUBLIC" "$TTL"
+	rl_override ip "$BOOKING_IP" "$F_BOOKING" "$TTL"
+}
+set_overrides
+
+# rel COLUMN A B CONNS: the median of B's COLUMN over A's, "-" when
+# either did not run.
+rel() {
+	[ -s "$tmp/$2-$4" ] && [ -s "$tmp/$3-$4" ] || { echo -; return; }
+	ratio "$(median "$1" "$tmp/$2-$4")" "$(median "$1" "$tmp/$3-$4")"
 }
 
-CAR=$(curl -s "http://127.0.0.1:$PORT/api/cars/slug/ferrari-296-gtb" | jq -r .car.id)
+# charged LABEL TIER REQUESTS NON2XX ERRORS: the rate-limit counters moved
+# as the row's tier says ($tmp/rl0 before the row, $tmp/rl1 after).
+charged() {
+	local d
+	d=$(join "$tmp/rl0" "$tmp/rl1" | awk -v t="${2#over:}" '
+		{ a = $4 - $2; n = $5 - $3; all += a + n; if ($1 == t) { ta = a; tn = n } }
+		END { print all + 0, ta + 0, tn + 0 }')
+	set -- "$@" $d	# $6 all tiers, $7 the tier allowed, $8 denied
+	case $2 in
+	none)	[ "$6" = 0 ] || fail "$1: tier none, but $6 requests were charged to a tier" ;;
+	over:*)	[ "$8" -gt 0 ] || fail "$1: one address over the ${2#over:} limit, but none denied"
+		[ $(($7 + $8)) -ge "$3" ] || fail "$1: $3 requests, only $(($7 + $8)) charged to the ${2#over:} tier" ;;
+	*)	[ $(($7 + $8)) -ge "$3" ] || fail "$1: $3 requests, only $(($7 + $8)) charged to the $2 tier"
+		[ "$8" = 0 ] || fail "$1: $8 requests denied by the $2 tier (429)" ;;
+	esac
+	case $2 in
+	over:*)	[ "$5" = 0 ] || fail "$1: $5 socket errors" ;;
+	*)	[ "$4" = 0 ] && [ "$5" = 0 ] || fail "$1: $4 non-2xx answers, $5 socket errors" ;;
+	esac
+}
+
+# run NAME TIER URL CONNS [wrk args]: one checked wrk run; appends
+# "rps p50 p99 non2xx" to $tmp/NAME-CONNS.  TIER: ceiling (the bare
+# responder, not ours), none, public, or over:public (row c'').
+run() {
+	local rc=0 f
+	[ "$2" = ceiling ] || rl_counts > "$tmp/rl0"
+	wrk -t2 -c"$4" -d"${SECS}s" --latency "${@:5}" "$3" > "$tmp/out" 2>&1 || rc=$?
+	wrk_ran "$1 at $4 connections" "$rc" "$tmp/out" || return 0
+	read -r -a f <<< "$(wrk_figures "$tmp/out")"
+	echo "${f[0]} ${f[1]} ${f[3]} ${f[4]}" >> "$tmp/$1-$4"
+	[ "$2" = ceiling ] && return 0
+	rl_counts > "$tmp/rl1"
+	charged "$1 at $4 connections" "$2" "${f[6]}" "${f[4]}" "${f[5]}"
+}
+
+XP=(-H "X-Forwarded-For: $PUBLIC_IP")
+CAR=$(curl -s -H "X-Forwarded-For: $BENCH_IP" "$API/api/cars/slug/ferrari-296-gtb" | jq -r .car.id)
+[ "${CAR:-null}" != null ] || CAR=$(curl -s -H "X-Forwarded-For: $BENCH_IP" "$API/api/cars?limit=1" | jq -r '.cars[0].id')
 # (a'') the bare responder sending a recorded copy of our cached fleet list
 # answer: what those bytes cost through lighttpd, apart from our code.
-FLEET_PORT=$((PORT + 103))
-curl -s -o /dev/null "http://127.0.0.1:$PORT/api/cars"	# cached
-record_answer "http://127.0.0.1:$PORT/api/cars" "$tmp/fleet.cgi"
+FLEET_PORT=$(free_port)
+curl -s -o /dev/null -H "X-Forwarded-For: $BENCH_IP" "$API/api/cars"	# cached
+record_answer "$API/api/cars" "$tmp/fleet.cgi"
 start_hello fleet "$FLEET_PORT" file "$tmp/fleet.cgi"
-ADMIN=$(curl -s -XPOST "http://127.0.0.1:$PORT/api/auth/login" -H 'Content-Type: application/json' \
-	-d '{"email":"admin@exodrive.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
-# (c'') charges the public tier: a client address with a large override, so
-# the rate-limit script runs (pipelined with the cache read) but never denies.
-RL_IP=192.0.2.10
-curl -s -o /dev/null -XPUT "http://127.0.0.1:$PORT/api/admin/rate-limit-overrides" \
-	-H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-	-d "{\"kind\":\"ip\",\"id\":\"$RL_IP\",\"factor\":100000,\"ttlSeconds\":3600}"
 for c in 10 100; do
 	for r in $(seq "$ROUNDS"); do
-		run hello "http://127.0.0.1:$HELLO_PORT/api/health" "$c"
-		run hdrs "http://127.0.0.1:$HDRS_PORT/api/health" "$c"
-		run fleet "http://127.0.0.1:$FLEET_PORT/api/cars" "$c"
-		run health "http://127.0.0.1:$PORT/api/health" "$c"
-		run cars "http://127.0.0.1:$PORT/api/cars" "$c"
-		run carsrl "http://127.0.0.1:$PORT/api/cars" "$c" -H "X-Forwarded-For: $RL_IP"
-		run carsnc "http://127.0.0.1:$PORT/api/cars" "$c" -H "Authorization: Bearer $ADMIN" -H 'Cache-Control: no-cache' 
-		run car "http://127.0.0.1:$PORT/api/cars/$CAR" "$c"
+		run hello ceiling "http://127.0.0.1:$HELLO_PORT/api/health" "$c"
+		run hdrs ceiling "http://127.0.0.1:$HDRS_PORT/api/health" "$c"
+		run fleet ceiling "http://127.0.0.1:$FLEET_PORT/api/cars" "$c"
+		run health none "$API/api/health" "$c" "${XP[@]}"
+		run cars public "$API/api/cars" "$c" "${XP[@]}"
+		run carsrl over:public "$API/api/cars" "$c" -H "X-Forwarded-For: $LIMITED_IP"
+		run carsnc public "$API/api/cars" "$c" "${XP[@]}" -H "Authorization: Bearer $ADMIN" -H 'Cache-Control: no-cache'
+		run car public "$API/api/cars/$CAR" "$c" "${XP[@]}"
 	done
 done
 
@@ -97,13 +168,22 @@ statements() {	# the application's statements since the last reset
 		join pg_roles r on r.oid = s.userid where r.rolname in ('exodrive', 'exodrive_app')"
 }
 redis-cli -s "$VAR/run/redis.sock" FLUSHDB >/dev/null	# the bench's own Redis: a cold cache
-zipf_run() {	# zipf_run NAME [wrk args]: "hits total statements" -> $tmp/NAME
+set_overrides
+zipf_run() {	# zipf_run NAME TIER [wrk args]: "hits total statements" -> $tmp/NAME
+	local rc=0 f
 	[ "$STATS" = 1 ] && "${PGA[@]}" -c "select pg_stat_statements_reset()" >/dev/null
-	wrk -t2 -c50 -d"${SECS}s" -s "$tmp/zipf.lua" "${@:2}" "http://127.0.0.1:$PORT" > "$tmp/zout" 2>&1
+	rl_counts > "$tmp/rl0"
+	wrk -t2 -c50 -d"${SECS}s" -s "$tmp/zipf.lua" "${@:3}" "$API" > "$tmp/zout" 2>&1 || rc=$?
+	echo "0 0 0" > "$tmp/$1"
+	wrk_ran "$1 (Zipf)" "$rc" "$tmp/zout" || return 0
+	grep -q '^zipf [0-9]* [1-9]' "$tmp/zout" || { fail "$1 (Zipf): its script counted no answer"; return 0; }
 	echo "$(awk '/^zipf/ {print $2, $3}' "$tmp/zout") $(statements)" > "$tmp/$1"
+	rl_counts > "$tmp/rl1"
+	read -r -a f <<< "$(wrk_figures "$tmp/zout")"
+	charged "$1 (Zipf)" "$2" "${f[6]}" "${f[4]}" "${f[5]}"
 }
-zipf_run zipf
-zipf_run zipfnc -H "Authorization: Bearer $ADMIN" -H 'Cache-Control: no-cache'
+zipf_run zipf public "${XP[@]}"
+zipf_run zipfnc public "${XP[@]}" -H "Authorization: Bearer $ADMIN" -H 'Cache-Control: no-cache'
 
 # (f) The job queue: no-op jobs, one producer process and one worker
 # (concurrency 1), ours (tests/load/queue-probe) against BullMQ 5's Node
@@ -115,7 +195,8 @@ if command -v npm >/dev/null && (cd "$tmp" && npm install --no-audit --no-fund -
 	BQ_OK=1
 fi
 for r in $(seq "$ROUNDS"); do
-	"$BUILD/tests/load/queue-probe" "$VAR/exodrive.env" bench "$QN" > "$tmp/q"
+	"$BUILD/tests/load/queue-probe" "$VAR/exodrive.env" bench "$QN" > "$tmp/q" || fail "queue-probe exited $?"
+	grep -q '^process_per_s [0-9.]*[1-9]' "$tmp/q" || fail "queue-probe round $r processed no job"
 	echo "$(awk '/^enqueue_per_s/ {e=$2} /^process_per_s/ {p=$2} /p50/ {a=$2} /p99/ {b=$2} END {print e, p, a, b}' "$tmp/q")" >> "$tmp/queue-ours"
 	if [ "$BQ_OK" = 1 ]; then
 		name=bench-$r-$$
@@ -129,56 +210,63 @@ for r in $(seq "$ROUNDS"); do
 done
 
 # Booking creation latency: BOOKINGS sequential requests, each for its own
-# car and week, so every one is a real 201 (no cache, no conflict).
+# car and week, so every one is a real 201 (no cache, no conflict); the
+# booking tier, charged to BOOKING_IP (an override).
 mapfile -t BENCH_CARS < <(psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc \
 	"select id from cars where name like 'Bench Car %' order by name limit 100")
 BOOKINGS=${BENCH_BOOKINGS:-300}
 BASE_DAY=$((380 + RANDOM % 250))	# a fresh window on every run
 : > "$tmp/book"
 if [ "${#BENCH_CARS[@]}" -gt 0 ]; then
+	rl_counts > "$tmp/rl0"
 	for i in $(seq 0 $((BOOKINGS - 1))); do
 		car=${BENCH_CARS[$((i % ${#BENCH_CARS[@]}))]}
 		# Past the generated year of bookings, within the two-year limit.
 		first=$((BASE_DAY + (i / ${#BENCH_CARS[@]}) * 4))
 		s=$(date -u -d "+$first days" +%F); e=$(date -u -d "+$((first + 3)) days" +%F)
-		curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -XPOST \
-			"http://127.0.0.1:$PORT/api/bookings" -H 'Content-Type: application/json' \
+		curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -XPOST -H "X-Forwarded-For: $BOOKING_IP" \
+			"$API/api/bookings" -H 'Content-Type: application/json' \
 			-d "{\"carId\":\"$car\",\"startDate\":\"$s\",\"endDate\":\"$e\",\"customerDetails\":{\"fullName\":\"Bench Guest\",\"email\":\"bench$i@example.com\"}}" >> "$tmp/book"
 	done
+	rl_counts > "$tmp/rl1"
+	bad=$(awk '$1 != 201' "$tmp/book" | wc -l)
+	[ "$bad" = 0 ] || fail "POST /api/bookings: $bad of $BOOKINGS not 201 ($(awk '$1 != 201 {print $1}' "$tmp/book" | sort | uniq -c | paste -sd' '))"
+	charged "POST /api/bookings" booking "$BOOKINGS" 0 0
 fi
 
 {
 	echo "# baseline $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores; $WORKERS responders;" \
 		"wrk -t2 ${SECS}s x $ROUNDS rounds, medians"
-	printf '%-28s %6s %10s %9s %9s %7s\n' target conns req/s p50_ms p99_ms non2xx
+	echo "# rate limits on; tier = the tier each row charges; public rows from one address with an override" \
+		"x$F_PUBLIC, (c'') one address at the tier's own limit"
+	printf '%-32s %-14s %6s %10s %9s %9s %7s\n' target tier conns req/s p50_ms p99_ms non2xx
 	for c in 10 100; do
 		for n in hello hdrs fleet health cars carsrl carsnc car; do
 			case $n in
-			hello)  label="(a) fcgi-hello ceiling" ;;
-			hdrs)   label="(a') hello, our headers" ;;
-			fleet)  label="(a'') hello, our fleet answer" ;;
-			health) label="(b) GET /api/health" ;;
-			cars)   label="(c) GET /api/cars (cached)" ;;
-			carsrl) label="(c'') cached + rate limit" ;;
-			carsnc) label="(c') GET /api/cars (uncached)" ;;
-			car)    label="(d) GET /api/cars/{id} (cached)" ;;
+			hello)  label="(a) fcgi-hello ceiling" tier=none ;;
+			hdrs)   label="(a') hello, our headers" tier=none ;;
+			fleet)  label="(a'') hello, our fleet answer" tier=none ;;
+			health) label="(b) GET /api/health" tier=none ;;
+			cars)   label="(c) GET /api/cars (cached)" tier=public ;;
+			carsrl) label="(c'') cached, over the limit" tier="public (429s)" ;;
+			carsnc) label="(c') GET /api/cars (uncached)" tier=public ;;
+			car)    label="(d) GET /api/cars/{id} (cached)" tier=public ;;
 			esac
-			printf '%-28s %6s %10s %9s %9s %7s\n' "$label" "$c" \
+			if [ ! -s "$tmp/$n-$c" ]; then
+				printf '%-32s %-14s %6s  did not run\n' "$label" "$tier" "$c"
+				continue
+			fi
+			printf '%-32s %-14s %6s %10s %9s %9s %7s\n' "$label" "$tier" "$c" \
 				"$(median 1 "$tmp/$n-$c")" "$(median 2 "$tmp/$n-$c")" \
 				"$(median 3 "$tmp/$n-$c")" "$(median 4 "$tmp/$n-$c")"
 		done
 		printf 'ratio b/a at %s connections: %s   (b/a'"'"': %s)\n' "$c" \
-			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')" \
-			"$(awk -v a="$(median 1 "$tmp/hdrs-$c")" -v b="$(median 1 "$tmp/health-$c")" 'BEGIN { printf "%.2f", b / a }')"
-		printf 'cached + rate limit c'"''"'/a: %s, its p99 / ceiling p99: %s\n' \
-			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/carsrl-$c")" 'BEGIN { printf "%.2f", b / a }')" \
-			"$(awk -v a="$(median 3 "$tmp/hello-$c")" -v b="$(median 3 "$tmp/carsrl-$c")" 'BEGIN { printf "%.2f", b / a }')"
-		printf 'fleet list cached c/a'"''"' (same bytes from the bare responder): %s\n' \
-			"$(awk -v a="$(median 1 "$tmp/fleet-$c")" -v b="$(median 1 "$tmp/cars-$c")" 'BEGIN { printf "%.2f", b / a }')"
-		printf 'fleet list cached c/a: %s, uncached c'"'"'/a: %s, car details cached d/a: %s\n' \
-			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/cars-$c")" 'BEGIN { printf "%.2f", b / a }')" \
-			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/carsnc-$c")" 'BEGIN { printf "%.2f", b / a }')" \
-			"$(awk -v a="$(median 1 "$tmp/hello-$c")" -v b="$(median 1 "$tmp/car-$c")" 'BEGIN { printf "%.2f", b / a }')"
+			"$(rel 1 hello health "$c")" "$(rel 1 hdrs health "$c")"
+		printf 'over the limit c'"''"'/a: %s (its answers 429 but for the tier'"'"'s allowance), its p99 / ceiling p99: %s\n' \
+			"$(rel 1 hello carsrl "$c")" "$(rel 3 hello carsrl "$c")"
+		printf 'fleet list cached c/a'"''"' (same bytes from the bare responder): %s\n' "$(rel 1 fleet cars "$c")"
+		printf 'fleet list cached c/a: %s, its p99 / ceiling p99: %s, uncached c'"'"'/a: %s, car details cached d/a: %s\n' \
+			"$(rel 1 hello cars "$c")" "$(rel 3 hello cars "$c")" "$(rel 1 hello carsnc "$c")" "$(rel 1 hello car "$c")"
 	done
 	read -r zh zt zs < "$tmp/zipf"; read -r _ nt ns < "$tmp/zipfnc"
 	printf '(e) Zipf(1) over %d cars, 50 conns, %ss from a cold cache: %d requests, hit rate %.1f%%\n' \
@@ -206,7 +294,9 @@ fi
 	fi
 	if [ -s "$tmp/book" ]; then
 		sort -k2 -g "$tmp/book" | awk '{ t[NR] = $2 * 1000; if ($1 == 201) ok++ }
-			END { printf "POST /api/bookings, %d sequential: %d x 201, p50 %.2f ms, p99 %.2f ms\n",
+			END { printf "POST /api/bookings, %d sequential (booking tier, one address with an override): %d x 201, p50 %.2f ms, p99 %.2f ms\n",
 			      NR, ok, t[int(NR * 0.5 + 0.5)], t[int(NR * 0.99 + 0.5)] }'
 	fi
+	load_failed || true
 } | tee "$OUTFILE"
+if load_failed >/dev/null; then echo "bench: $(wc -l < "$tmp/failures") failures (above)" >&2; exit 1; fi
