@@ -100,7 +100,7 @@ http://[fd00::1]:$P/$T/ula,http://[::1]:$P/$T/v6-loopback,http://[::ffff:127.0.0
 http://[::127.0.0.1]:$P/$T/v4-compatible,http://[2002:7f00:1::1]:$P/$T/6to4,\
 http://localhost:$P/$T/localhost,http://2130706433:$P/$T/decimal,http://0177.0.0.1:$P/$T/octal,\
 http://127.0.0.2:$P/$T/loopback-2,http://0.0.0.0:$P/$T/zero"
-names=$(echo "$private" | tr ',' '\n' | sed "s|.*/$T/||")
+names=$(echo "$private" | tr ',' '\n' | sed "s|.*/$T/||"); nprivate=$(echo "$names" | wc -l)
 "$DEV" worker-stop
 WEBHOOK_URLS="$private,http://localhost.:$P/$T/localhost-dot" WEBHOOK_ALLOW= WEBHOOK_BACKOFF=100 \
 	WEBHOOK_SECRET=$SECRET "$DEV" worker-start
@@ -112,6 +112,22 @@ check "RFC 1918, metadata, IPv6 loopback, ULA, mapped, compatible, 6to4, localho
 check "localhost. is refused (not public, or not resolved offline)" \
 	until_ok 25 all_refused "not a public address|cannot resolve localhost[.]" localhost-dot
 check "the listener saw no connection" eq "$(grep -c '^connection' "$LLOG")" 0
+# Each was tried 6 times; the wait before the last try (retryDelay, set by
+# app/queue.c) is WEBHOOK_BACKOFF x 2^4 plus up to 20 % jitter.
+req GET '/api/admin/queues/webhook/jobs?state=failed&limit=100' -H "Authorization: Bearer $adm"
+ids=$(jq -r --arg t "/$TAG/" '.jobs[] | select((.failedReason // "") | contains($t)) | .id' < "$OUT/body")
+: > "$OUT/delays"
+for id in $ids; do
+	req GET "/api/admin/queues/webhook/jobs/$id" -H "Authorization: Bearer $adm"
+	js '"\(.job.atm) \(.job.backoff) \(.job.retryDelay)"' >> "$OUT/delays"
+done
+nd=$(awk '$2 == 100' "$OUT/delays" | wc -l)
+range=$(awk '$2 == 100 { if (!n++ || $3 < lo) lo = $3; if ($3 > hi) hi = $3 } END { print lo "-" hi }' "$OUT/delays")
+check "all $nd tried 6 times, the 5th retry after 1600-1920 ms ($range)" \
+	awk -v n="$((nprivate + 1))" '$2 == 100 { c++; if ($1 != 6 || $3 < 1600 || $3 > 1920) bad++ }
+		END { exit !(c == n && !bad) }' "$OUT/delays"
+check "with jitter: the delays differ ($(awk '$2 == 100 {print $3}' "$OUT/delays" | sort -u | wc -l) distinct)" \
+	test "$(awk '$2 == 100 {print $3}' "$OUT/delays" | sort -u | wc -l)" -ge $((nprivate / 2))
 kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
 
 "$DEV" worker-stop
