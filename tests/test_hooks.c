@@ -111,11 +111,15 @@ teardown(void **state)
 static bool
 deliver(const char *url, char *err, size_t errlen)
 {
+	const char *at = strstr(url, "%d");
 	char u[200], data[400];
 	struct queue_job job;
 
 	memset(&job, 0, sizeof job);
-	snprintf(u, sizeof u, url, port);
+	if (at != NULL)
+		snprintf(u, sizeof u, "%.*s%d%s", (int)(at - url), url, port, at + 2);
+	else
+		snprintf(u, sizeof u, "%s", url);
 	snprintf(data, sizeof data, "{\"url\":\"%s\",\"deliveryId\":\"d-1\","
 	    "\"createdAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"bookingId\":\"b\"}}", u);
 	snprintf(job.id, sizeof job.id, "1");
@@ -190,7 +194,7 @@ hooks_deliver__unresolvable_or_not_http__refused_unconnected(void **state)
 {
 	static const char *urls[] = {
 		"http://localhost.:%d/",	/* resolves to loopback, or not at all */
-		"http://127.0.0.1%%2e:%d/", "ftp://127.0.0.1:%d/", "file:///etc/passwd",
+		"http://127.0.0.1%2e:%d/", "ftp://127.0.0.1:%d/", "file:///etc/passwd",
 		"gopher://127.0.0.1:%d/", "dict://127.0.0.1:%d/", "not a url",
 	};
 	char err[300];
