@@ -33,7 +33,9 @@ replica_sql() { psql -h "$S" -U postgres -d exodrive -XAtc "$1" 2>/dev/null; }
 # Which database answered: with the replica's replay paused, a car written
 # on the primary is on the primary only.
 replica_sql 'select pg_wal_replay_pause()' >/dev/null
-paused() { [ "$(replica_sql 'select pg_get_wal_replay_pause_state()')" = paused ]; }
+# "pause requested" becomes "paused" only when the next WAL record arrives;
+# either way no record is applied until replay resumes.
+paused() { case $(replica_sql 'select pg_get_wal_replay_pause_state()') in paused|'pause requested') ;; *) false ;; esac; }
 check "the replica's replay is paused" until_ok 50 paused
 adm=$(curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
 	-d '{"email":"admin@exodrive.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
