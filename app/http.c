@@ -15,12 +15,14 @@
 
 static CURL *http_handle;
 
-/* Addresses an outbound webhook may not reach (RFC 6890 and friends). */
+/* Addresses an outbound webhook may not reach (RFC 6890 and friends), with
+ * the IPv6 forms that carry an IPv4 address (IPv4-compatible, mapped,
+ * NAT64, Teredo, 6to4) and the old site-local fec0::/10. */
 #define HTTP_NOT_PUBLIC "0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8," \
 	"169.254.0.0/16,172.16.0.0/12,192.0.0.0/24,192.0.2.0/24,192.168.0.0/16," \
 	"198.18.0.0/15,198.51.100.0/24,203.0.113.0/24,224.0.0.0/3," \
-	"::/128,::1/128,::ffff:0:0/96,64:ff9b::/96,100::/64,2001:db8::/32," \
-	"fc00::/7,fe80::/10,ff00::/8"
+	"::/96,::ffff:0:0/96,64:ff9b::/96,64:ff9b:1::/48,100::/64,2001::/32," \
+	"2001:db8::/32,2002::/16,fc00::/7,fe80::/10,fec0::/10,ff00::/8"
 static struct cidr_list	http_not_public;
 static int		http_not_public_ready;
 
@@ -260,7 +262,9 @@ http_post_public(const char *url, const struct cidr_list *allow,
 		goto out;
 	snprintf(pin, sizeof pin, strchr(ip, ':') ? "%s:%s:[%s]" : "%s:%s:%s",
 	    host, port, ip);
-	resolve = curl_slist_append(NULL, pin);
+	/* An IPv6 literal is never resolved, and CURLOPT_RESOLVE cannot name one. */
+	if (host[0] != '[')
+		resolve = curl_slist_append(NULL, pin);
 	rc = http_call_pinned("POST", url, headers, body, len, timeout_ms,
 	    resolve, res);
 out:

@@ -1,8 +1,9 @@
 # test-94-sentinel: Redis through Sentinel on loopback -- a primary, a
 # replica and three sentinels.  The API finds the master from the
-# sentinels; the primary is killed during a load run: no request fails
-# (reads fail open), the sentinels promote the replica, and the API finds
-# it again and caches there.
+# sentinels; the primary is killed during a load run of cached reads and
+# booking writes: no read and no write fails (reads fail open), the
+# sentinels promote the replica, and the API finds it again and caches
+# there.
 . "$(dirname "$0")/lib.sh"
 only_on lighttpd
 
@@ -37,10 +38,11 @@ check "a primary, a replica in sync and three sentinels run" until_ok 100 synced
 known() { [ "$(master_port)" = "$P1" ] && [ "$(redis-cli -p $((b + 3)) SENTINEL replicas exodrive | grep -c "$P2")" -ge 1 ]; }
 check "the sentinels know the master and its replica" until_ok 100 known
 
-# Our own responders, finding Redis through the sentinels.  The public
-# tier is still charged on every request, with room for the load below.
+# Our own responders, finding Redis through the sentinels, with tiers of
+# their own (the load below is this pool's only traffic).
 port=$((b + 7))
-RATE_LIMIT_PUBLIC=1000000/60 REDIS_SENTINELS=$sentinels REDIS_SENTINEL_MASTER=exodrive REDIS_URL=redis://sentinel-managed/0 private_pool "$port"
+REDIS_SENTINELS=$sentinels REDIS_SENTINEL_MASTER=exodrive REDIS_URL=redis://sentinel-managed/0 \
+	RATE_LIMIT_PUBLIC=1000000/60 RATE_LIMIT_BOOKING=100000/3600 private_pool "$port"
 u="$I/api/cars?limit=2&page=$((RANDOM % 30 + 2))"
 # X-Cache, with "-local" when the in-process stand-in answered (no Redis).
 xc() { curl -s -o /dev/null -D - "$1" | tr -d '\r' | awk '/^X-Cache: / {c=$2} /^X-Cache-Store: local/ {l="-local"} END {print c l}'; }
@@ -48,14 +50,41 @@ hit() { xc "$u" >/dev/null; [ "$(xc "$u")" = HIT ]; }
 check "the API caches in the master the sentinels name (HIT)" until_ok 50 hit
 check "whose keys are on the primary" test "$(redis-cli -p "$P1" DBSIZE)" -gt 0
 
+# A car of our own for the writers: no other test books it.
+adm=$(curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
+	-d '{"email":"admin@exodrive.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
+car=$(curl -s -XPOST "$BASE/api/admin/cars" -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' \
+	-d "$(jq -nc --arg n "Sentinel Car $RANDOM$RANDOM" '{name:$n, category:"Exotic",
+	pricing:{base_price:300, deposit_amount:500, minimum_days:1},
+	images:[{url:"https://img.example/st.webp", is_primary:true, sort_order:0}]}')" | jq -r .carId)
+day() { date -u -d "+$1 days" +%F; }
+# writer: a booking every 0.2 s for 8 s, each on days of its own; "STATUS
+# START-TIME" a line in $OUT/writes.
+writer() {
+	local k=0 end=$((SECONDS + 8))
+	while [ "$SECONDS" -lt "$end" ] && [ "$k" -lt 25 ]; do
+		printf '%s ' "$(date +%s.%N)" >> "$OUT/writes.t"
+		curl -s -o /dev/null -w '%{http_code}\n' --max-time 10 -XPOST "$I/api/bookings" \
+			-H 'Content-Type: application/json' -d "{\"carId\":\"$car\",\"startDate\":\"$(day $((60 + 3 * k)))\",\"endDate\":\"$(day $((61 + 3 * k)))\",\"customerDetails\":{\"fullName\":\"Sentinel Writer\",\"email\":\"sentinel-$RANDOM@example.com\"}}" >> "$OUT/writes"
+		k=$((k + 1)); sleep 0.2
+	done
+}
+: > "$OUT/writes"; : > "$OUT/writes.t"
 wrk -t2 -c10 -d8s --timeout 5s "$u" > "$OUT/wrk" 2>&1 &
 w=$!
+writer & wr=$!
 sleep 1.5
-kill -9 "$(cat "$OUT/r1.pid")"
-wait "$w"
+kill -9 "$(cat "$OUT/r1.pid")"; killed=$(date +%s.%N)
+wait "$w" "$wr"
 n2=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk"); n2=${n2:-0}
 se=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' "$OUT/wrk"); se=${se:-0}
-check "the primary killed -9 mid-load: $(awk '/requests in/ {print $1}' "$OUT/wrk") requests, none failed" eq "$n2 $se" "0 0"
+check "the primary killed -9 mid-load: $(awk '/requests in/ {print $1}' "$OUT/wrk") cached reads, none failed" eq "$n2 $se" "0 0"
+nw=$(wc -l < "$OUT/writes"); ok201=$(grep -c '^201$' "$OUT/writes")
+after=$(tr ' ' '\n' < "$OUT/writes.t" | awk -v k="$killed" '$1 > k' | wc -l)
+check "and $nw bookings written meanwhile, $after after the kill (at least 3), every one 201 ($(sort "$OUT/writes" | uniq -c | tr -s ' \n' ' '))" \
+	test "$after" -ge 3 -a "$ok201" -eq "$nw"
+booked() { psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "select count(*) from bookings where car_id = '$car'" 2>/dev/null; }
+check "all of them in PostgreSQL ($(booked))" eq "$(booked)" "$ok201"
 promoted() { [ "$(master_port)" = "$P2" ]; }
 check "the sentinels promote the replica" until_ok 150 promoted
 u2="$I/api/cars?limit=3&page=$((RANDOM % 30 + 2))"
