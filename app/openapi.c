@@ -11,7 +11,11 @@
 #include "openapi.h"
 #include "route.h"
 
-/* contract/schemas.json, compiled in (app/contract_schemas.c). */
+/* contract/schemas.json, compiled in (app/contract_schemas.c).  It is
+ * written by hand from the code: the SQL of app/repo_*.c and the columns
+ * of sql/migrations (a member is nullable only where the column or a join
+ * can be null), and the serializers of app/svc_*.c.  Objects with fixed
+ * members are closed.  tests/test_openapi.c holds it to that. */
 extern const char contract_schemas[];
 
 #define JSTR(s)		json_object_new_string(s)
