@@ -11,11 +11,17 @@
 #include "openapi.h"
 #include "route.h"
 
-/* contract/schemas.json, compiled in (app/contract_schemas.c). */
+/* contract/schemas.json, compiled in (app/contract_schemas.c).  It is
+ * written by hand from the code: the SQL of app/repo_*.c and the columns
+ * of sql/migrations (a member is nullable only where the column or a join
+ * can be null), and the serializers of app/svc_*.c.  Objects with fixed
+ * members are closed.  tests/test_openapi.c holds it to that. */
 extern const char contract_schemas[];
 
 #define JSTR(s)		json_object_new_string(s)
 #define JADD(o, k, v)	json_object_object_add((o), (k), (v))
+
+_Static_assert(API__MAX <= 32, "struct route's errors holds a bit per enum api_err");
 
 static struct json_object *
 openapi_ref(const char *kind, const char *name)
@@ -224,6 +230,38 @@ openapi_error(struct json_object *r, int status, const char *why)
 	JADD(r, code, o);
 }
 
+/* The error statuses of route rt: those the dispatcher gives by its
+ * policy fields (input, auth, rate tier; 413, 415 and 500 on any route)
+ * and those its handler declares in rt->errors. */
+static void
+openapi_errors(struct json_object *r, const struct route *rt)
+{
+	const unsigned has = rt->errors;
+
+	openapi_error(r, 400, "Malformed or invalid input (VALIDATION_ERROR lists the fields)");
+	if (rt->auth == AUTH_SIGNATURE)
+		openapi_error(r, 401, "Missing or bad provider signature");
+	else if (rt->auth != AUTH_NONE || (has & ROUTE_ERR(API_UNAUTHORIZED)))
+		openapi_error(r, 401, rt->auth == AUTH_NONE ? "Wrong credentials" :
+		    "No or bad credentials");
+	if (rt->auth == AUTH_ADMIN || (has & ROUTE_ERR(API_FORBIDDEN)))
+		openapi_error(r, 403, "Signed in, but not allowed");
+	if (has & ROUTE_ERR(API_NOT_FOUND))
+		openapi_error(r, 404, "Not found");
+	if (has & ROUTE_ERR(API_CONFLICT))
+		openapi_error(r, 409, "Conflicts with the current state (details say how)");
+	openapi_error(r, 413, "Body too large");
+	openapi_error(r, 415, rt->input->body == BODY_NONE ? "A body was sent" :
+	    "Wrong Content-Type");
+	if (rt->rate != RATE_NONE)
+		openapi_error(r, 429, "Rate limited (retryAfter in details, Retry-After header)");
+	openapi_error(r, 500, "Internal error (no detail leaves the server)");
+	if (has & ROUTE_ERR(API_EXTERNAL_SERVICE_ERROR))
+		openapi_error(r, 502, "The payment provider failed or refused");
+	if (has & ROUTE_ERR(API_SERVICE_UNAVAILABLE))
+		openapi_error(r, 503, "A dependency is unavailable");
+}
+
 /* The success answer of route rt. */
 static struct json_object *
 openapi_success(const struct route *rt)
@@ -283,11 +321,8 @@ openapi_operation(const struct route *rt)
 		JADD(op, "responses", r);
 		return op;
 	}
-	openapi_error(r, 400, "Malformed or invalid input (VALIDATION_ERROR lists the fields)");
+	openapi_errors(r, rt);
 	if (rt->auth != AUTH_NONE) {
-		openapi_error(r, 401, "No or bad credentials");
-		if (rt->auth == AUTH_ADMIN || rt->auth == AUTH_CUSTOMER)
-			openapi_error(r, 403, "Signed in, but not allowed");
 		sec = json_object_new_array();
 		req = json_object_new_object();
 		JADD(req, rt->auth == AUTH_CRON ? "cronSecret" : rt->auth == AUTH_INTERNAL ?
@@ -298,16 +333,6 @@ openapi_operation(const struct route *rt)
 			json_object_array_add(sec, json_object_new_object());
 		JADD(op, "security", sec);
 	}
-	if (strchr(rt->path, '{') != NULL)
-		openapi_error(r, 404, "Not found");
-	if (rt->input->body != BODY_NONE) {
-		openapi_error(r, 413, "Body too large");
-		openapi_error(r, 415, "Wrong Content-Type");
-	}
-	if (rt->rate != RATE_NONE)
-		openapi_error(r, 429, "Rate limited (retryAfter in details, Retry-After header)");
-	openapi_error(r, 500, "Internal error (no detail leaves the server)");
-	openapi_error(r, 503, "A dependency is unavailable");
 	JADD(op, "responses", r);
 	return op;
 }
@@ -321,7 +346,7 @@ openapi_components(void)
 	static const char *const headers[][3] = {	/* name, type, what */
 		{ "X-RateLimit-Limit", "integer", "Requests allowed in the tier's window" },
 		{ "X-RateLimit-Remaining", "integer", "Requests left in the window" },
-		{ "X-RateLimit-Reset", "integer", "Seconds until the window has room again" },
+		{ "X-RateLimit-Reset", "date-time", "When the window has room again (UTC)" },
 		{ "Retry-After", "integer", "Seconds to wait before trying again" },
 		{ "X-Cache", "string", "HIT, MISS, STALE or BYPASS" },
 		{ "X-Cache-TTL", "integer", "Seconds the cached answer stays fresh" },
@@ -347,7 +372,11 @@ openapi_components(void)
 		struct json_object *one = json_object_new_object(), *s = json_object_new_object();
 
 		JADD(one, "description", JSTR(headers[i][2]));
-		JADD(s, "type", JSTR(headers[i][1]));
+		if (strcmp(headers[i][1], "date-time") == 0) {
+			JADD(s, "type", JSTR("string"));
+			JADD(s, "format", JSTR("date-time"));
+		} else
+			JADD(s, "type", JSTR(headers[i][1]));
 		JADD(one, "schema", s);
 		JADD(h, headers[i][0], one);
 	}

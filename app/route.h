@@ -155,8 +155,16 @@ struct route {
 	route_error_fn		 render_error;	/* errors in the route's own
 						   shape (tRPC); NULL: the
 						   envelope */
+	unsigned		 errors;	/* the errors its handler may
+						   return, ROUTE_ERR(API_...)
+						   or'ed; those the policy
+						   fields imply (auth, rate,
+						   input, 500) are implied */
 	const char		*summary;	/* one line for the API docs */
 };
+
+/* A bit of struct route's errors. */
+#define ROUTE_ERR(e)		(1u << (e))
 
 #define ROUTE_MAX_PARAMS	4
 #define ROUTE_MAX_SEGMENTS	12
