@@ -51,10 +51,10 @@ req POST /api/auth/refresh "${J[@]}" -H "$(me)" -d "{\"refreshToken\":\"$r1\"}"
 check "and the used one is refused" eq "$STATUS" 401
 sleep 2	# responders write queued access lines after a second without requests
 for t in "$token" "$r1" "$r2"; do
-	grep -rlF -- "$t" "$VAR/log/" | sed "s|^|# ${t:0:8}... appears in |"
+	grep -rslF -- "$t" "$VAR/log/" "$VAR/pg/postgres.log" | sed "s|^|# ${t:0:8}... appears in |"
 done
-check "the booking's token appears in no log" bash -c "! grep -rqF -- '$token' '$VAR/log/'"
-check "nor do the refresh tokens" bash -c "! grep -rqF -e '$r1' -e '$r2' '$VAR/log/'"
+check "the booking's token appears in no log (nor PostgreSQL's)" bash -c "! grep -rsqF -- '$token' '$VAR/log/' '$VAR/pg/postgres.log'"
+check "nor do the refresh tokens" bash -c "! grep -rsqF -e '$r1' -e '$r2' '$VAR/log/' '$VAR/pg/postgres.log'"
 check "the secure link was logged, redacted ($(($(redacted) - redacted0)) lines)" test "$(redacted)" -gt "$redacted0"
 
 names="JWT_SECRET CRON_SECRET INTERNAL_API_KEY PAYPAL_CLIENT_SECRET RESEND_WEBHOOK_SECRET DOCUSEAL_WEBHOOK_SECRET WEBHOOK_SECRET SMTP_PASSWORD"
