@@ -117,13 +117,13 @@ static void
 metrics_pool__secure_link_request__shows_no_token(void **state)
 {
 	const char *token = "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928";
-	char path[128];
+	char link[128];
 	struct buf b;
 
 	(void)state;
-	snprintf(path, sizeof path, "/api/bookings/by-token/%s", token);
+	snprintf(link, sizeof link, "/api/bookings/by-token/%s", token);
 	metrics_attach(METRICS_RESPONDER);
-	metrics_busy("GET", path);
+	metrics_busy("GET", link);
 	buf_init(&b);
 	metrics_pool(&b);
 	assert_null(strstr(b.data, token));
