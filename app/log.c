@@ -50,6 +50,58 @@ log_set_role(const char *role)
 	log_pid = (long)getpid();
 }
 
+/* What precedes a secret in a path or message: a booking's secure link
+ * (the API path and the page a confirmation email links to), and a
+ * token in a query string or a JSON text (refreshToken, token, ...).
+ * Matched without regard to case. */
+static const char *const log_secret_marks[] = {
+	"/by-token/", "/booking/", "token=", "token\":\"", "token\": \"",
+};
+
+/* The first secret mark in s, or NULL; *value is where its secret starts. */
+static const char *
+log_next_secret(const char *s, const char **value)
+{
+	const char *best = NULL, *p;
+	size_t i;
+
+	for (i = 0; i < sizeof log_secret_marks / sizeof log_secret_marks[0]; i++) {
+		p = strcasestr(s, log_secret_marks[i]);
+		if (p != NULL && (best == NULL || p < best)) {
+			best = p;
+			*value = p + strlen(log_secret_marks[i]);
+		}
+	}
+	return best;
+}
+
+void
+log_redact(struct buf *b, const char *s)
+{
+	const char *v;
+	size_t n;
+
+	while (log_next_secret(s, &v) != NULL) {
+		buf_add(b, s, (size_t)(v - s));
+		n = strcspn(v, "/?#&;,\"' \t\r\n");
+		if (n > 0)
+			buf_adds(b, LOG_REDACTED);
+		s = v + n;
+	}
+	buf_adds(b, s);
+}
+
+/* Append s to b as a JSON string, its secrets redacted. */
+static void
+log_add_redacted(struct buf *b, const char *s)
+{
+	static struct buf r;	/* reused */
+
+	buf_reset(&r);
+	log_redact(&r, s);
+	buf_add_json_string(b, r.data != NULL ? r.data : "");
+}
+
 /* Write b (whole lines) to stderr. */
 static void
 log_write(const struct buf *b)
@@ -125,7 +177,7 @@ log_msg(long level, const char *file, int line, const char *fmt, ...)
 	log_open(&b, level);
 	base = strrchr(file, '/');
 	buf_printf(&b, ",\"src\":\"%s:%d\",\"msg\":", base ? base + 1 : file, line);
-	buf_add_json_string(&b, msg.data ? msg.data : "");
+	log_add_redacted(&b, msg.data ? msg.data : "");
 	buf_free(&msg);
 	log_close(&b);
 }
@@ -142,7 +194,7 @@ log_access(const struct log_access *a)
 	buf_adds(&b, ",\"msg\":\"request\",\"method\":");
 	buf_add_json_string(&b, a->method);
 	buf_adds(&b, ",\"path\":");
-	buf_add_json_string(&b, a->path);
+	log_add_redacted(&b, a->path);
 	if (a->route != NULL) {
 		buf_adds(&b, ",\"route\":");
 		buf_add_json_string(&b, a->route);

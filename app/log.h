@@ -6,6 +6,8 @@
 
 #include "conf.h"
 
+struct buf;
+
 /* Log at a level with the source position, e.g. LOG_ERR("x: %s", why). */
 #define LOG_ERR(...)	log_msg(LOG_LEVEL_ERROR, __FILE__, __LINE__, __VA_ARGS__)
 #define LOG_WARN(...)	log_msg(LOG_LEVEL_WARN, __FILE__, __LINE__, __VA_ARGS__)
@@ -35,6 +37,13 @@ void log_msg(long level, const char *file, int line, const char *fmt, ...)
 /* Queue the access line of one request (level info).  Lines are written
  * by log_flush(), by any other log line, or once 8 KiB or 1 s pile up. */
 void log_access(const struct log_access *a);
+/* What log_redact() writes in place of a secret. */
+#define LOG_REDACTED	"[redacted]"
+/* Append s to b with every secret in it replaced by LOG_REDACTED: the
+ * token of a booking's secure link (after /by-token/ or /booking/) and
+ * the value after "token=" or "token":" (any case, so refreshToken too).
+ * Everything that writes a path or a message applies it. */
+void log_redact(struct buf *b, const char *s);
 /* Write the queued access lines now.  Call before blocking or exiting. */
 void log_flush(void);
 /* Write the log to path (appending) instead of stderr, and open it again

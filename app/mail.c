@@ -15,6 +15,7 @@
 #include "mail.h"
 #include "mustache.h"
 #include "repo.h"
+#include "rng.h"
 #include "template.h"
 
 /* Every email the product sends, and its subject line (Mustache,
@@ -90,6 +91,20 @@ mail_crlf(struct buf *b, const char *text)
 	buf_adds(b, "\r\n");
 }
 
+/* A boundary for a message with parts html and text into out: 128 random
+ * bits nobody can predict, drawn again in the (never seen) case that a
+ * part holds it, so no line of a part can end or open a part. */
+static void
+mail_boundary(char *out, size_t len, const char *html, const char *text)
+{
+	char hex[33];
+
+	do {
+		rng_hex(hex, 16);
+		snprintf(out, len, "=_exodrive_%s", hex);
+	} while (strstr(html, out) != NULL || strstr(text, out) != NULL);
+}
+
 void
 mail_message(const char *from, const char *to, const char *reply_to,
     const char *subject, const char *message_id, const char *html,
@@ -101,7 +116,7 @@ mail_message(const char *from, const char *to, const char *reply_to,
 
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	snprintf(boundary, sizeof boundary, "=_exodrive_%08lx", (unsigned long)now);
+	mail_boundary(boundary, sizeof boundary, html, text);
 	mail_header(out, "From", from);
 	mail_header(out, "To", to);
 	if (reply_to != NULL && *reply_to != '\0')

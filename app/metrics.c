@@ -164,10 +164,15 @@ metrics_attach(enum metrics_role role)
 void
 metrics_busy(const char *method, const char *path)
 {
+	static struct buf redacted;	/* reused */
+
 	if (metrics_me == NULL)
 		return;
 	snprintf(metrics_me->method, sizeof metrics_me->method, "%s", method);
-	snprintf(metrics_me->path, sizeof metrics_me->path, "%s", path);
+	buf_reset(&redacted);
+	log_redact(&redacted, path);
+	snprintf(metrics_me->path, sizeof metrics_me->path, "%s",
+	    redacted.data != NULL ? redacted.data : "");
 	metrics_me->since_ms = clock_wall_ms();
 	__atomic_store_n(&metrics_me->state, 1, __ATOMIC_RELEASE);
 }

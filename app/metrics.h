@@ -26,7 +26,8 @@ enum metrics_role { METRICS_RESPONDER = 1, METRICS_WORKER, METRICS_SCHEDULER,
 
 /* Claim this process's slot in role.  Call once after fork. */
 void metrics_attach(enum metrics_role role);
-/* The process starts serving method path (state busy) / is idle again. */
+/* The process starts serving method path (state busy; the path is kept
+ * with its secrets redacted, see log_redact()) / is idle again. */
 void metrics_busy(const char *method, const char *path);
 void metrics_idle(void);
 /* One answered request: route index (-1: none matched), status, time. */

@@ -16,7 +16,9 @@ void
 report_csv_field(struct buf *out, const char *field, bool first)
 {
 	const char *s;
-	bool formula = field[0] != '\0' && strchr("=+-@", field[0]) != NULL;
+	/* A spreadsheet reads a cell starting with one of these as a
+	 * formula, a leading tab or CR included: prefix a quote. */
+	bool formula = field[0] != '\0' && strchr("=+-@\t\r", field[0]) != NULL;
 
 	if (!first)
 		buf_adds(out, ",");

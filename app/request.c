@@ -221,30 +221,56 @@ request_parse_query(struct req *r, char *q)
 	return API_OK;
 }
 
+/* The hop of x-forwarded-for string x (an arena copy) that ends before
+ * *end, cut out in place; *end moves to its start.  NULL when none is
+ * left.  Hops are separated by commas and blanks. */
+static char *
+request_hop_before(char *x, char **end)
+{
+	char *e = *end, *s;
+
+	while (e > x && (e[-1] == ',' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == x)
+		return NULL;
+	*e = '\0';
+	for (s = e; s > x && s[-1] != ',' && s[-1] != ' ' && s[-1] != '\t'; s--)
+		;
+	*end = s;
+	return s;
+}
+
 /* The client address: REMOTE_ADDR, unless that is a trusted proxy; then
- * X-Forwarded-For is walked from the right and the first hop that is not
- * itself a trusted proxy is the client.  A malformed hop ends the walk at
- * the last address a trusted proxy vouched for. */
+ * X-Forwarded-For is walked from the right, where each proxy appends the
+ * address it was connected from, and the first hop that is not itself a
+ * trusted proxy is the client.  The hops to its left are the client's own
+ * words and are never read.  A malformed hop ends the walk at the last
+ * address a trusted proxy vouched for.  No real chain of proxies has more
+ * than REQ_MAX_HOPS trusted hops, so when the walk reads that many without
+ * meeting an untrusted one the request is not believed: its client is
+ * REQ_CLIENT_UNKNOWN, which is in no allow list (metrics, rate-limit
+ * exemptions) and is one rate-limit identity for every such request.  The
+ * walk reads at most REQ_MAX_HOPS hops whatever the header's length. */
 static const char *
 request_client_ip(struct req *r)
 {
 	const char *xff = r->var[REQ_VAR_FORWARDED_FOR];
 	const char *client = r->remote_addr;
-	char *hops[16], *copy, *tok, *save = NULL;
-	int n = 0, i;
+	char *copy, *end, *hop;
+	int n;
 
 	if (client == NULL)
-		return "unknown";
+		return REQ_CLIENT_UNKNOWN;
 	if (xff == NULL || !cidr_list_contains(&conf->trusted_proxies, client))
 		return client;
 	copy = arena_strdup(&r->arena, xff);
-	for (tok = strtok_r(copy, ", ", &save); tok != NULL && n < 16;
-	    tok = strtok_r(NULL, ", ", &save))
-		hops[n++] = tok;
-	for (i = n - 1; i >= 0; i--) {
-		if (!cidr_is_ip(hops[i]))
+	end = copy + strlen(copy);
+	for (n = 0; (hop = request_hop_before(copy, &end)) != NULL; n++) {
+		if (n == REQ_MAX_HOPS)
+			return REQ_CLIENT_UNKNOWN;
+		if (!cidr_is_ip(hop))
 			return client;
-		client = hops[i];
+		client = hop;
 		if (!cidr_list_contains(&conf->trusted_proxies, client))
 			return client;
 	}

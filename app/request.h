@@ -20,6 +20,12 @@ struct json_object;
 #define REQ_MAX_QUERY	32
 #define REQ_MAX_KEYS	32
 #define REQ_TRACE_LEN	64
+/* X-Forwarded-For hops read, from the right, before a chain of trusted
+ * proxies is disbelieved. */
+#define REQ_MAX_HOPS	8
+/* client_ip when the address cannot be known: no REMOTE_ADDR, or a
+ * forwarded chain of more than REQ_MAX_HOPS trusted proxies. */
+#define REQ_CLIENT_UNKNOWN	"unknown"
 
 struct kv {
 	const char	*name;

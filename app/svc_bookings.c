@@ -239,7 +239,7 @@ svc_bookings_answer(struct call *c, const struct pricing_in *in,
 	response_json(c->resp, 201, o);
 }
 
-/* The scope and the SHA-256 (hex) of the request, for Idempotency-Key. */
+/* The SHA-256 (hex) of the request body, for Idempotency-Key. */
 static void
 svc_bookings_fingerprint(const struct call *c, char *hash)
 {
@@ -250,6 +250,19 @@ svc_bookings_fingerprint(const struct call *c, char *hash)
 	    c->req->body_len, md);
 	for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
 		sprintf(hash + 2 * i, "%02x", md[i]);
+}
+
+/* Whose Idempotency-Keys c's key is among, into scope: the signed-in user,
+ * or a guest's client address, so that knowing another guest's key and
+ * body never replays that guest's answer (and its secure link). */
+static void
+svc_bookings_idem_scope(const struct call *c, char *scope, size_t len)
+{
+	if (c->req->user_id != NULL)
+		snprintf(scope, len, "%s", c->req->user_id);
+	else
+		snprintf(scope, len, "guest:%s", c->req->client_ip != NULL ?
+		    c->req->client_ip : "unknown");
 }
 
 /* A stored answer for this Idempotency-Key: API_OK after replaying it,
@@ -341,11 +354,11 @@ svc_bookings_create_once(struct call *c, const struct booking_in *b, void *arg)
 	struct pricing_in in;
 	struct pricing_out out;
 	struct json_object *breakdown = NULL;
-	char id[64], customer[64], token[97], hash[65];
-	const char *scope = c->req->user_id ? c->req->user_id : "guest";
+	char id[64], customer[64], token[97], hash[65], scope[96];
 	enum api_err e;
 
 	(void)arg;
+	svc_bookings_idem_scope(c, scope, sizeof scope);
 	svc_bookings_fingerprint(c, hash);
 	if ((e = db_begin()) != API_OK)
 		return e;

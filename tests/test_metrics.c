@@ -114,6 +114,25 @@ metrics_pool__this_process__is_listed_busy_with_its_request(void **state)
 }
 
 static void
+metrics_pool__secure_link_request__shows_no_token(void **state)
+{
+	const char *token = "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928";
+	char link[128];
+	struct buf b;
+
+	(void)state;
+	snprintf(link, sizeof link, "/api/bookings/by-token/%s", token);
+	metrics_attach(METRICS_RESPONDER);
+	metrics_busy("GET", link);
+	buf_init(&b);
+	metrics_pool(&b);
+	assert_null(strstr(b.data, token));
+	assert_non_null(strstr(b.data, "\"path\":\"/api/bookings/by-token/[redacted]\""));
+	metrics_idle();
+	buf_free(&b);
+}
+
+static void
 metrics_busy_ms__busy_then_idle__is_its_age_then_minus_one(void **state)
 {
 	int64_t ms;
@@ -145,6 +164,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(metrics_prometheus__two_processes__counts_add_up),
 		cmocka_unit_test(metrics_pool__this_process__is_listed_busy_with_its_request),
+		cmocka_unit_test(metrics_pool__secure_link_request__shows_no_token),
 		cmocka_unit_test(metrics_busy_ms__busy_then_idle__is_its_age_then_minus_one),
 		cmocka_unit_test(routes_table__fits_the_metrics_file),
 	};

@@ -55,6 +55,18 @@ report_csv_field__formula_prefix__is_defused(void **state)
 	buf_free(&b);
 }
 
+static void
+report_csv_field__leading_tab_or_cr__is_defused(void **state)
+{
+	const char *const f[] = { "\t=1+2", "\r=cmd|' /C calc'!A0", "a\tb" };
+	struct buf b;
+
+	(void)state;
+	report_row_of(&b, f, 3);
+	assert_string_equal(b.data, "\"'\t=1+2\",\"'\r=cmd|' /C calc'!A0\",a\tb");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -62,6 +74,7 @@ main(void)
 		cmocka_unit_test(report_csv_field__plain_values__are_written_as_they_are),
 		cmocka_unit_test(report_csv_field__comma_quote_newline__are_quoted),
 		cmocka_unit_test(report_csv_field__formula_prefix__is_defused),
+		cmocka_unit_test(report_csv_field__leading_tab_or_cr__is_defused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 
 #include "test_common.h"
 
+#include "cidr.h"
 #include "conf.h"
 #include "request.h"
 
@@ -102,6 +103,73 @@ request_begin__forwarded_for__trusted_only_from_proxies(void **state)
 	request_reset(&r);
 	request_begin(&r, (char *const *)garbage);
 	assert_string_equal(r.client_ip, "127.0.0.1");
+	request_free(&r);
+}
+
+/* "X-Forwarded-For=" followed by n copies of hop and then last (if not
+ * NULL), in buf. */
+static const char *
+forwarded(char *buf, size_t size, int n, const char *hop, const char *last)
+{
+	size_t len = (size_t)snprintf(buf, size, "HTTP_X_FORWARDED_FOR=");
+	int i;
+
+	for (i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", hop);
+	if (last != NULL && len < size)
+		snprintf(buf + len, size - len, "%s%s", n ? ", " : "", last);
+	return buf;
+}
+
+/* The client behind REMOTE_ADDR=127.0.0.1 (a trusted proxy) for xff. */
+static const char *
+client_behind_proxy(struct req *r, const char *xff)
+{
+	const char *env[] = { "REQUEST_URI=/", "REMOTE_ADDR=127.0.0.1", xff, NULL };
+
+	request_reset(r);
+	request_begin(r, (char *const *)env);
+	return r->client_ip;
+}
+
+static void
+request_begin__forwarded_for_longer_than_16__appended_address_wins(void **state)
+{
+	static char x[64 * 1024];
+	struct req r;
+
+	(void)state;
+	request_init(&r);
+	assert_string_equal(client_behind_proxy(&r,
+	    forwarded(x, sizeof x, 20, "127.0.0.1", "203.0.113.7")), "203.0.113.7");
+	assert_string_equal(client_behind_proxy(&r,
+	    forwarded(x, sizeof x, 20, "10.1.2.3", "203.0.113.7")), "203.0.113.7");
+	assert_string_equal(client_behind_proxy(&r,
+	    forwarded(x, sizeof x, 3000, "127.0.0.1", "198.51.100.4")), "198.51.100.4");
+	request_free(&r);
+}
+
+static void
+request_begin__forwarded_for_all_trusted_past_the_bound__client_unknown(void **state)
+{
+	static char x[64 * 1024];
+	struct req r;
+
+	(void)state;
+	request_init(&r);
+	assert_string_equal(client_behind_proxy(&r,
+	    forwarded(x, sizeof x, REQ_MAX_HOPS, "127.0.0.1", NULL)), "127.0.0.1");
+	assert_string_equal(client_behind_proxy(&r,
+	    forwarded(x, sizeof x, REQ_MAX_HOPS + 1, "127.0.0.1", NULL)), REQ_CLIENT_UNKNOWN);
+	assert_string_equal(client_behind_proxy(&r,
+	    forwarded(x, sizeof x, 20, "127.0.0.1", NULL)), REQ_CLIENT_UNKNOWN);
+	assert_string_equal(client_behind_proxy(&r,
+	    forwarded(x, sizeof x, 3000, "127.0.0.1", NULL)), REQ_CLIENT_UNKNOWN);
+	assert_false(cidr_list_contains(&c.metrics_allow, r.client_ip));
+	assert_string_equal(client_behind_proxy(&r,
+	    forwarded(x, sizeof x, 1, "6.6.6.6", NULL)), "6.6.6.6");
+	assert_string_equal(client_behind_proxy(&r,
+	    forwarded(x, sizeof x, 0, "", " ,, ")), "127.0.0.1");
 	request_free(&r);
 }
 
@@ -251,6 +319,8 @@ main(void)
 		cmocka_unit_test(request_begin__uri_with_query__splits_and_decodes),
 		cmocka_unit_test(request_begin__bad_escape_in_path__is_invalid),
 		cmocka_unit_test(request_begin__forwarded_for__trusted_only_from_proxies),
+		cmocka_unit_test(request_begin__forwarded_for_longer_than_16__appended_address_wins),
+		cmocka_unit_test(request_begin__forwarded_for_all_trusted_past_the_bound__client_unknown),
 		cmocka_unit_test(request_begin__trace_header__kept_only_when_well_formed),
 		cmocka_unit_test(request_parse_body__wrong_media_type__is_415),
 		cmocka_unit_test(request_parse_body__malformed_json__is_invalid_request),

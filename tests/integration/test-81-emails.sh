@@ -107,3 +107,29 @@ req POST /api/admin/emails/status "${A[@]}" -d '{"action":"delete_all","emailTyp
 check "an unknown action is 400" eq "$STATUS" 400
 req POST /api/admin/emails/status "${A[@]}" -d '{"action":"retry_failed","emailType":"booking_confirmation","maxRetries":11}'
 check "maxRetries above 10 is 400" eq "$STATUS" 400
+
+# A contact message full of boundary lines (every boundary the send time
+# could have made over the next minutes) stays inside its own part.
+btag="boundary-$RANDOM$RANDOM"
+now=$(date +%s)
+forged=$(for t in $(seq $((now - 20)) $((now + 180))); do printf -- '--=_exodrive_%08x\\n' "$t"; done)
+req POST /api/email/contact -H "X-Forwarded-For: 198.51.100.$((RANDOM % 250 + 1))" -H 'Content-Type: application/json' \
+	-d "{\"name\":\"Mallory\",\"email\":\"$btag@example.com\",\"message\":\"$btag\\n$forged--=_exodrive_$(printf %08x "$now")--\"}"
+check "a message of boundary lines is accepted (202)" eq "$STATUS" 202
+bnotice() { grep -l "^X-Rcpt-Args: <contact@exodrive.co>" "$MAIL"/* 2>/dev/null | xargs -r grep -l "$btag" | head -1; }
+has_bnotice() { [ -n "$(bnotice)" ]; }
+check "its notice is sent" until_ok 100 has_bnotice
+check "the notice has two parts, a boundary of its own, and the message whole in its text part" python3 - "$(bnotice)" "$btag" <<'PY'
+import email, re, sys
+raw = open(sys.argv[1], "rb").read()
+m = email.message_from_bytes(raw)
+b = m.get_boundary()
+lines = raw.decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
+parts = m.get_payload()
+text = parts[0].get_payload(decode=True).decode().replace("\r\n", "\n") if len(parts) == 2 else ""
+ok = (len(parts) == 2 and [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+      and lines.count("--" + b) == 2 and lines.count("--" + b + "--") == 1
+      and len(re.findall(r"^--=_exodrive_[0-9a-f]{8}$", text, re.M)) == 201)
+print("# boundary %s, %d parts, %d lines are it" % (b, len(parts), lines.count("--" + b)))
+sys.exit(0 if ok else 1)
+PY

@@ -158,3 +158,46 @@ for i in $(seq 150); do openssl rand -hex 48; done |
 check "guessed booking tokens are 404 ($(grep -c 404 "$OUT/tokens") of 150)" test "$(grep -c 404 "$OUT/tokens")" -ge 50
 check "and the guessing is throttled (429) within 150 tries ($(grep -c 429 "$OUT/tokens"))" grep -q 429 "$OUT/tokens"
 check "no guess found a booking" eq "$(grep -c 200 "$OUT/tokens")" 0
+
+# --- Forwarded addresses: the hop our proxy appended is the client --------
+# lighttpd and Apache on loopback are the trusted proxies, and the address
+# after the client's own hops stands for the one a proxy appends.  Long
+# runs of loopback hops neither hide it nor make the caller loopback.
+hops() { printf "$1, %.0s" $(seq "$2"); }	# hops ADDRESS N: N hops and a comma
+far=$(hops 127.0.0.1 20); far=${far%, }
+req GET /metrics -H "X-Forwarded-For: $far"
+check "20 x 127.0.0.1 in X-Forwarded-For does not open /metrics ($STATUS)" test "$STATUS" -ge 400 -a "$STATUS" -lt 500
+req GET /metrics -H "X-Forwarded-For: $(hops 127.0.0.1 20)203.0.113.$((RANDOM % 200 + 20))"
+check "nor does it hide the address appended after it ($STATUS)" test "$STATUS" -ge 400 -a "$STATUS" -lt 500
+req GET /metrics -H "X-Forwarded-For: $(hops 127.0.0.1 3)127.0.0.1"
+check "(a short chain of loopback hops is a loopback caller: /metrics is $STATUS)" eq "$STATUS" 200
+appended=203.0.113.$((RANDOM % 200 + 20))
+for i in $(seq 12); do
+	curl -s -o /dev/null -w '%{http_code}\n' -XPOST "$BASE/api/auth/login" "${J[@]}" \
+		-H "X-Forwarded-For: 10.$((RANDOM % 250)).$i.1, $(hops 127.0.0.1 18)$appended" \
+		-d "{\"email\":\"xff-$RANDOM$RANDOM@example.com\",\"password\":\"not-the-password-1\"}"
+done > "$OUT/xff-appended"
+check "login guesses with a new leftmost hop each time still meet 429 within 12 (one appended address)" \
+	grep -q 429 "$OUT/xff-appended"
+for i in $(seq 12); do
+	curl -s -o /dev/null -w '%{http_code}\n' -XPOST "$BASE/api/auth/login" "${J[@]}" \
+		-H "X-Forwarded-For: 10.$((RANDOM % 250)).$i.1, $(hops 127.0.0.1 19 | sed 's/, $//')" \
+		-d "{\"email\":\"xff-$RANDOM$RANDOM@example.com\",\"password\":\"not-the-password-1\"}"
+done > "$OUT/xff-long"
+check "and so do guesses behind 19 loopback hops, with nothing appended" grep -q 429 "$OUT/xff-long"
+
+# --- Idempotency-Key: a guest's key replays only to that guest ------------
+icar=$(curl -s -XPOST "$BASE/api/admin/cars" "${A[@]}" "${J[@]}" -d "$(car_body https://img.example/i.webp)" | jq -r .carId)
+ikey="idem-owasp-$SERVER-$RANDOM$RANDOM"
+ibody=$(jq -nc --arg c "$icar" --arg s "$(day 700)" --arg e "$(day 702)" \
+	'{carId:$c, startDate:$s, endDate:$e, customerDetails:{fullName:"Idem Guest", email:"idem-guest@example.com"}}')
+n=$((RANDOM % 200 + 20)); ipa=198.51.100.$n; ipb=203.0.113.$n
+req POST /api/bookings "${J[@]}" -H "X-Forwarded-For: $ipa" -H "Idempotency-Key: $ikey" -d "$ibody"
+check "a guest booking with an Idempotency-Key is 201" eq "$STATUS" 201
+iurl=$(js .bookingUrl); itoken=${iurl##*/}
+req POST /api/bookings "${J[@]}" -H "X-Forwarded-For: $ipb" -H "Idempotency-Key: $ikey" -d "$ibody"
+check "the same key and body from another client is not replayed ($STATUS)" \
+	test "$STATUS" != 201 -a -z "$(hdr Idempotent-Replayed)"
+check "and its answer holds no secure link of the first" bash -c "[ ${#itoken} -ge 32 ] && ! grep -qF -- '$itoken' '$OUT/body'"
+req POST /api/bookings "${J[@]}" -H "X-Forwarded-For: $ipa" -H "Idempotency-Key: $ikey" -d "$ibody"
+check "the first client's retry still replays its answer" eq "$STATUS $(hdr Idempotent-Replayed) $(js .bookingUrl)" "201 true $iurl"
