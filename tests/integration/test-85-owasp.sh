@@ -43,12 +43,20 @@ check "a 9 KB GET input is a 4xx ($STATUS)" test "$STATUS" -ge 400 -a "$STATUS" 
 deep=$(printf '{"a":%.0s' $(seq 100))1$(printf '}%.0s' $(seq 100))
 req POST /api/auth/login "${J[@]}" -H "X-Forwarded-For: $(client_ip)" -d "$deep"
 check "JSON nested 100 deep is 400" eq "$STATUS" 400
+# 60000 members against a baseline of the same size measured now (one
+# long string member): the member count must not make the refusal
+# superlinear, however busy the machine is.
 python3 -c 'import json; print(json.dumps({"k%d" % i: i for i in range(60000)}))' > "$OUT/wide.json"
-t0=$(date +%s%N)
-req POST /api/email/contact "${J[@]}" -H "X-Forwarded-For: $(client_ip)" --data-binary "@$OUT/wide.json"
-ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-check "an object of 60000 members ($(($(wc -c < "$OUT/wide.json") / 1024)) KiB) is 400 in ${ms} ms (< 3000)" \
-	test "$STATUS" = 400 -a "$ms" -lt 3000
+python3 -c "import json; print(json.dumps({'k': 'a' * ($(wc -c < "$OUT/wide.json") - 12)}))" > "$OUT/long.json"
+post_ms() {	# post_ms FILE: POST it to the contact form; sets MS and STATUS
+	local t0=$(date +%s%N)
+	req POST /api/email/contact "${J[@]}" -H "X-Forwarded-For: $(client_ip)" --data-binary "@$1"
+	MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+post_ms "$OUT/long.json"; base_ms=$MS base_status=$STATUS
+post_ms "$OUT/wide.json"; ms=$MS
+check "an object of 60000 members ($(($(wc -c < "$OUT/wide.json") / 1024)) KiB) is 400 in ${ms} ms (one string of that size: ${base_ms} ms, $base_status)" \
+	test "$STATUS" = 400 -a "$ms" -lt $((base_ms * 10 + 1000))
 q=$(printf 'p%d=1&' $(seq 300))
 req GET "/api/cars?$q"
 check "300 query parameters are 400" eq "$STATUS $(js .error.code)" "400 INVALID_REQUEST"
