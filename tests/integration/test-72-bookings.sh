@@ -11,6 +11,15 @@ day() { date -u -d "+$1 days" +%F; }
 # A Monday far enough ahead that no seed booking is near it.
 off=$(( 200 + (8 - $(date -u -d '+200 days' +%u)) % 7 ))
 [ "$SERVER" = apache ] && off=$((off + 28))
+# On a stack used before, the first such Monday whose days below are free.
+held() {	# held SLUG FROM TO: the days of car SLUG held from day FROM to day TO
+	psql_q "select count(*) from car_availability v join cars c on c.id = v.car_id
+		where c.slug = '$1' and v.date between '$(day "$2")' and '$(day "$3")'"
+}
+taken() {
+	[ "$(held ferrari-296-gtb "$off" $((off + 14)))$(held ferrari-296-gtb $((off + 50)) $((off + 53)))$(held porsche-718-cayman-gt4 $((off + 70)) $((off + 72)))$(held lamborghini-urus $((off + 130)) $((off + 133)))" != 0000 ]
+}
+while taken && [ $((off + 140)) -le 723 ]; do off=$((off + 7)); done
 
 car=$(curl -s "$BASE/api/cars/slug/ferrari-296-gtb" | jq -r .car.id)
 # Mon -> Fri: 4 days x 1800 = 7200 + fees 225 = 7425; +10% tax = 8167.50
@@ -99,22 +108,68 @@ book "$urus" "$(day $((off + 130)))" "$(day $((off + 133)))" ""
 check "once released the booking goes through" eq "$STATUS" 201
 check "and the lock is released after it" eq "$(redis-cli -s "$VAR/run/redis.sock" exists "lock:v1:booking:car:$urus")" 0
 
-# 200 simultaneous requests for overlapping dates of one car.
-race() {	# race LABEL START
-	local urus s e out=$OUT/race-$1
-	urus=$(curl -s "$BASE/api/cars/slug/lamborghini-urus" | jq -r .car.id)
-	s=$(day "$2"); e=$(day $(($2 + 3)))
-	# 200 clients: each racer is a client of its own, as in production.
+# The races are run on a car of their own, free of any earlier booking.
+A=(-H "Authorization: Bearer $(login admin@exodrive.com)" -H 'Content-Type: application/json')
+req POST /api/admin/cars "${A[@]}" -d "$(jq -nc --arg n "Race Car $SERVER $RANDOM$RANDOM" '{name:$n,
+	category:"Exotic", pricing:{base_price:300, deposit_amount:500, minimum_days:1},
+	images:[{url:"https://img.example/race.webp", is_primary:true, sort_order:0}]}')"
+check "a car of our own for the races (201)" eq "$STATUS" 201
+rcar=$(js .carId)
+
+# 200 simultaneous requests for overlapping dates of one car, each racer
+# a client of its own (10.72.RACE.N) so that no rate tier answers first.
+race() {	# race LABEL START OCTET
+	local s out=$OUT/race-$1
+	s=$(day "$2")
 	seq 1 200 | xargs -P 200 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 \
-		-H "X-Forwarded-For: 198.18.$((RANDOM % 250)).{}" \
-		-X POST "$BASE/api/bookings" -H 'Content-Type: application/json' \
-		-d "{\"carId\":\"$urus\",\"startDate\":\"$s\",\"endDate\":\"$(day $(($2 + 1 + RANDOM % 3)))\",\"customerDetails\":{\"fullName\":\"Racer {}\",\"email\":\"racer{}@example.com\"}}" > "$out"
+		-X POST "$BASE/api/bookings" -H 'Content-Type: application/json' -H "X-Forwarded-For: 10.72.$3.{}" \
+		-d "{\"carId\":\"$rcar\",\"startDate\":\"$s\",\"endDate\":\"$(day $(($2 + 1 + RANDOM % 3)))\",\"customerDetails\":{\"fullName\":\"Racer {}\",\"email\":\"racer{}@example.com\"}}" > "$out"
 	check "race $1: exactly one 201 of 200" eq "$(grep -c '^201$' "$out")" 1
 	check "race $1: every other answer is 409" eq "$(grep -c '^409$' "$out")" 199
 	check "race $1: exactly one booking in the database" eq \
-		"$(psql_q "select count(*) from bookings where car_id='$urus' and start_date='$s' and overall_status <> 'cancelled'")" 1
+		"$(psql_q "select count(*) from bookings where car_id='$rcar' and start_date='$s' and overall_status <> 'cancelled'")" 1
 }
-race normal $((off + 80))
+
+# 50 simultaneous requests for the same car, racer i asking for the
+# three days from FIRST+i: each overlaps the two before and after it.
+# Whoever wins, the bookings accepted never overlap, and every loser is
+# told 409.
+stagger() {	# stagger LABEL FIRST OCTET
+	local out=$OUT/stagger-$1 i pids=() bodies=() won gap last
+	for i in $(seq 0 49); do
+		bodies[i]="{\"carId\":\"$rcar\",\"startDate\":\"$(day $(($2 + i)))\",\"endDate\":\"$(day $(($2 + i + 2)))\",\"customerDetails\":{\"fullName\":\"Stagger $i\",\"email\":\"stagger$i@example.com\"}}"
+	done
+	for i in $(seq 0 49); do
+		curl -s -o /dev/null -w "$i %{http_code}\n" --max-time 60 -X POST "$BASE/api/bookings" \
+			-H 'Content-Type: application/json' -H "X-Forwarded-For: 10.72.$3.$((i + 1))" \
+			-d "${bodies[i]}" > "$out.$i" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	cat "$out".* > "$out"
+	won=$(awk '$2 == 201 {print $1}' "$out" | sort -n | tr '\n' ' ')
+	check "stagger $1: at least one of 50 is accepted (racers $won)" test -n "$won"
+	check "stagger $1: every other answer is 409 ($(awk '$2 != 201 && $2 != 409' "$out" | wc -l) not)" \
+		eq "$(awk '$2 == 201 || $2 == 409' "$out" | wc -l)" 50
+	gap=ok; last=-9
+	for i in $won; do [ $((i - last)) -ge 3 ] || gap="racers $last and $i overlap"; last=$i; done
+	check "stagger $1: no two accepted ranges overlap (by the answers: $gap)" eq "$gap" ok
+	check "stagger $1: the database holds as many bookings as were accepted" eq \
+		"$(psql_q "select count(*) from bookings where car_id='$rcar' and start_date between '$(day "$2")' and '$(day $(($2 + 49)))' and overall_status <> 'cancelled'")" \
+		"$(echo $won | wc -w)"
+	check "stagger $1: none of them overlap (by the database)" eq "$(psql_q "select count(*) from bookings a join bookings b
+		on a.car_id = b.car_id and a.id < b.id and a.start_date <= b.end_date and b.start_date <= a.end_date
+		where a.car_id = '$rcar' and a.overall_status <> 'cancelled' and b.overall_status <> 'cancelled'")" 0
+	check "stagger $1: each holds its three days" eq "$(psql_q "select count(*) from car_availability v join bookings b
+		on b.id = v.booking_id where b.car_id = '$rcar' and b.overall_status <> 'cancelled'
+		and b.start_date between '$(day "$2")' and '$(day $(($2 + 49)))'")" $(( 3 * $(echo $won | wc -w) ))
+}
+
+race normal 100 1
+stagger normal 150 3
 "$DEV" redis-stop
-race redis-down $((off + 90))
+race redis-down 110 2
+stagger redis-down 210 4
 "$DEV" redis-start
+# Leave the public fleet as seeded for the other server's run.
+req PATCH "/api/admin/cars/$rcar/visibility" "${A[@]}" -d '{"hidden":true}'

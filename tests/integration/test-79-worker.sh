@@ -54,8 +54,16 @@ resent() { [ "$(grep -l "Reference:  *$ref" "$MAIL"/* | wc -l)" -gt "$n0" ]; }
 check "and it is sent again" until_ok 100 resent
 req POST /api/admin/emails/resend -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' -d "{\"bookingId\":\"$bid\",\"emailType\":\"payment_receipt\"}"
 check "a receipt without a captured payment is 409" eq "$STATUS" 409
-req GET /api/admin/inbox -H "Authorization: Bearer $adm"
-check "the inbox lists provider events" test "$(js '.pagination.total')" -ge 1
+# A provider event of our own (Resend, Svix-signed) for the inbox to list.
+rkey=$(sed -n 's/^RESEND_WEBHOOK_SECRET=whsec_//p' "$VAR/exodrive.env" | tail -1 | base64 -d | od -An -tx1 | tr -d ' \n')
+eid="re_inbox$RANDOM$RANDOM"; sid="msg_inbox$RANDOM$RANDOM"; ts=$(date +%s)
+ev="{\"type\":\"email.delivered\",\"created_at\":\"$(date -u +%FT%T.000Z)\",\"data\":{\"email_id\":\"$eid\",\"from\":\"ExoDrive <bookings@exodrive.co>\",\"to\":[\"$eid@example.com\"],\"subject\":\"Booking Confirmed\",\"created_at\":\"$(date -u +%FT%TZ)\",\"tags\":{\"booking_id\":\"$bid\",\"email_type\":\"booking_confirmation\"}}}"
+sig=$(printf '%s.%s.%s' "$sid" "$ts" "$ev" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$rkey" -binary | base64)
+req POST /api/webhooks/resend -H 'Content-Type: application/json' -H "svix-id: $sid" \
+	-H "svix-timestamp: $ts" -H "svix-signature: v1,$sig" -d "$ev"
+check "a provider event is accepted (200)" eq "$STATUS" 200
+req GET "/api/admin/inbox?search=$eid" -H "Authorization: Bearer $adm"
+check "the inbox lists provider events" eq "$(js '.pagination.total') $(js '.emails[0].emailId') $(js '.emails[0].lastEvent')" "1 $eid email.delivered"
 
 # Reminders: a booking picked up tomorrow gets one email, once.
 req POST /api/bookings -H 'Content-Type: application/json' -d "{\"carId\":\"$car\",\"startDate\":\"$(day 1)\",\"endDate\":\"$(day 2)\",\"customerDetails\":{\"fullName\":\"Early Bird\",\"email\":\"early-$RANDOM@example.com\"}}"
@@ -66,7 +74,18 @@ rerun
 reminders() { grep -l '^Subject: Reminder: your Mail Test Car' "$MAIL"/* 2>/dev/null | xargs -r grep -l "Reference: $ref2" | wc -l; }
 reminded() { [ "$(reminders)" -ge 1 ]; }
 check "the scheduler sends the reminder of tomorrow's pick-up" until_ok 150 reminded
-rerun; sleep 6
+# Run it again, twice: the second claim of its slot means the run of the
+# first has ended (the scheduler runs its tasks one after the other).
+claimed() { rc --scan --pattern 'sched:v1:booking-reminders:*' | grep -q .; }
+rerun; check "the scheduler runs the reminders again" until_ok 150 claimed
+rerun; check "and again" until_ok 150 claimed
+# Then an email queued after those runs, and an empty queue: whatever
+# they queued has been sent by now.
+confirmed() { grep -l "^Subject: Booking Confirmed - Mail Test Car" "$MAIL"/* 2>/dev/null | xargs -r grep -l "Reference:  *$ref2" | wc -l; }
+c0=$(confirmed)
+req POST /api/admin/emails/resend -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' -d "{\"bookingId\":\"$bid2\",\"emailType\":\"booking_confirmation\",\"reason\":\"marker\"}"
+later() { [ "$(confirmed)" -gt "$c0" ] && drained; }
+check "an email queued after them is sent and the queue is empty" until_ok 150 later
 check "once, however often it runs" eq "$(reminders)" 1
 
 # The queue scripts: lease fencing and the retry back-off.
@@ -90,19 +109,50 @@ check "and all 12 jobs are taken within 2.5 s" grep -qx 'taken 12' "$OUT/rate"
 "$PROBE" "$VAR/exodrive.env" stats > "$OUT/stats"
 check "per-minute stats count 2 completed and 1 failed" eq "$(sed 's/^stats //' "$OUT/stats" | jq '[.[].completed] | add'),$(sed 's/^stats //' "$OUT/stats" | jq '[.[].failed] | add')" 2,1
 
-# kill -9 of a worker during 1500 jobs: every job is delivered.
+# kill -9 of a worker holding a job during 1500 jobs: every job is
+# delivered.  The workers are the children that log sending this run's
+# jobs (the other child, the scheduler, sends none).  With the SMTP server
+# stopped for a moment each worker is stuck in the job it took, so when
+# as many jobs are held as there are workers, each holds one, and the
+# victim is killed holding it.  The reaper putting a job back afterwards
+# shows it was held.
 until_ok 200 drained
 start=$(rc GET 'jq:{email}:id'); start=${start:-0}
-psql_q "insert into outbox (queue, job_name, payload, dedupe_key) select 'email', 'booking_confirmation', json_build_object('bookingId', '$bid')::jsonb, 'load-$start-' || g from generate_series(1, 1500) g" >/dev/null
+LOGF=$VAR/log/exodrive.log
+from=$(( $(stat -c %s "$LOGF") + 1 ))
 parent=$(cat "$VAR/run/worker.pid")
-sleep 0.5
-victim=$(pgrep -P "$parent" | head -1)
-kill -9 "$victim"
-dead() { ! kill -0 "$victim" 2>/dev/null; }
-check "a worker is killed with -9 mid-run (pid $victim)" until_ok 50 dead
+kids=$(pgrep -P "$parent" | sort)
+psql_q "insert into outbox (queue, job_name, payload, dedupe_key) select 'email', 'booking_confirmation', json_build_object('bookingId', '$bid')::jsonb, 'load-$start-' || g from generate_series(1, 1500) g" >/dev/null
+senders() {
+	tail -c +"$from" "$LOGF" | grep '"role":"worker"' | grep -F 'sent as <job-email-' |
+		jq -r --argjson s "$start" 'select((.msg | capture("job (?<id>[0-9]+)").id | tonumber) > $s) | .pid' |
+		sort -u | comm -12 - <(echo "$kids")
+}
+all_seen() { [ "$(senders | wc -l)" -eq $(( $(echo "$kids" | wc -l) - 1 )) ]; }
+check "every worker but the scheduler sends jobs of the run" until_ok 100 all_seen
+workers=$(senders); nworkers=$(echo "$workers" | wc -l)
+victim=$(echo "$workers" | head -1)
+# One round trip gives the time (for the events after it) and the jobs
+# held, and the kill follows at once.
+all_held() {
+	set -- $(printf 'TIME\nZCARD jq:{email}:active\n' | rc)
+	t=$(( $1 * 1000 + $2 / 1000 )); held=$3
+	[ "$held" -ge "$nworkers" ]
+}
+smtp=$(cat "$VAR/run/smtp.pid")
+kill -STOP "$smtp"
+if until_ok 50 all_held; then kill -9 "$victim"; else victim=; fi
+kill -CONT "$smtp"
+check "all $nworkers workers hold a job at once ($held held)" test -n "$victim"
+dead() { [ -n "$victim" ] && ! kill -0 "$victim" 2>/dev/null; }
+check "a worker holding a job is killed with -9 mid-run (pid $victim)" until_ok 50 dead
+stalled() { rc XRANGE 'jq:{email}:events' "${t:-0}" + | grep -qx stalled; }
+lease=$(sed -n 's/^QUEUE_LEASE=//p' "$VAR/exodrive.env"); lease=${lease:-30000}
+check "the job it held is put back by the reaper (stalled)" until_ok $(( lease / 100 + 100 )) stalled
 check "all 1500 jobs drain" until_ok 600 drained
 check "every one of them reached the SMTP server ($(delivered "$start" $((start + 1500))) distinct)" eq "$(delivered "$start" $((start + 1500)))" 1500
-check "the worker parent replaced the killed process" test "$(pgrep -P "$parent" | wc -l)" -ge 2
+replaced() { [ "$(pgrep -P "$parent" | wc -l)" -eq "$(echo "$kids" | wc -l)" ] && ! pgrep -P "$parent" | grep -qx "$victim"; }
+check "the worker parent replaced the killed process" until_ok 50 replaced
 
 # Redis restarted (AOF on) in the middle of 500 jobs: none lost.
 start=$(rc GET 'jq:{email}:id')

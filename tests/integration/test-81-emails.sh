@@ -65,7 +65,16 @@ m=$(grep -l '^Subject: Booking Modified - Modify Car' "$MAIL"/* | xargs grep -l 
 check "it lists the old and new pick-up dates" grep -q "Pick-up date: $(day 40) -> $(day 41)" "$m"
 check "and the new total" grep -q "New total: \\\$1234.50 (was \\\$$was)" "$m"
 req PATCH "/api/admin/bookings/$bid" "${A[@]}" -d '{"adminNotes":"internal only"}'
-sleep 2
+check "an internal note is saved (200)" eq "$STATUS $(psql_q "select admin_notes from bookings where id = '$bid'")" "200 internal only"
+# An email queued after the note is sent and the email queue is empty:
+# anything the note had queued has been sent by then.
+req POST /api/admin/emails/preview "${A[@]}" -d "{\"type\":\"booking_confirmation\",\"bookingId\":\"$bid\",\"recipientEmail\":\"after-note-$tag@example.com\"}"
+email_idle() {
+	[ "$(psql_q "select count(*) from outbox where relayed_at is null and queue = 'email'")" = 0 ] &&
+	[ "$(redis-cli -s "$VAR/run/redis.sock" eval "return redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) + redis.call('ZCARD', KEYS[3])" 3 'jq:{email}:ready' 'jq:{email}:active' 'jq:{email}:delayed')" = 0 ]
+}
+after_note() { [ -n "$(mail_with "^X-Rcpt-Args: <after-note-$tag@example.com>")" ] && email_idle; }
+check "an email queued after the note is sent, and the queue is empty" until_ok 150 after_note
 check "an internal note sends nothing" eq "$(grep -l '^Subject: Booking Modified - Modify Car' "$MAIL"/* | xargs grep -l "mod-$tag@example.com" | wc -l)" 1
 
 # Status views.

@@ -105,7 +105,21 @@ req POST /api/webhooks/paypal "${J[@]}" -H 'User-Agent: PayPal/AUHD-214.0-588432
 	-H "PayPal-Transmission-Time: $(date -u +%FT%TZ)" \
 	-d "{\"id\":\"WH-ssrf-$RANDOM\",\"event_version\":\"1.0\",\"create_time\":\"$(date -u +%FT%TZ)\",\"resource_type\":\"capture\",\"event_type\":\"PAYMENT.CAPTURE.COMPLETED\",\"summary\":\"x\",\"resource\":{\"id\":\"CAP-1\"},\"links\":[]}"
 check "a well-formed PayPal delivery whose certificate URL is our listener is 401" eq "$STATUS" 401
-sleep 2	# anything queued (image jobs, webhooks) has had its chance
+# Anything queued (image jobs, webhooks) has had its chance once the
+# worker has done a job asked for after it (a small report) and no queue
+# has a job waiting or held.
+req POST /api/admin/reports "${A[@]}" "${J[@]}" -d "{\"kind\":\"bookings_revenue\",\"from\":\"$(day 1)\",\"to\":\"$(day 2)\"}"
+marker=$(js .id)
+queues_idle() {
+	local q n
+	[ "$(psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "select count(*) from outbox where relayed_at is null")" = 0 ] || return 1
+	for q in email webhook image report; do
+		n=$(redis-cli -s "$VAR/run/redis.sock" eval "return redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2])" 2 "jq:{$q}:ready" "jq:{$q}:active")
+		[ "$n" = 0 ] || return 1
+	done
+}
+caught_up() { req GET "/api/admin/reports/$marker" "${A[@]}"; [ "$(js .status)" = done ] && queues_idle; }
+check "the worker has done a job asked for after these requests, and no job waits" until_ok 150 caught_up
 check "the listener was never contacted" eq "$(wc -l < "$OUT/hits")" 0
 kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
 

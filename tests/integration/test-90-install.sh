@@ -21,7 +21,24 @@ for f in exodrive.service exodrive-worker.service exodrive-scheduler.service exo
 	[ -f "$P/share/doc/exodrive/httpd/$f" ] || missing="$missing $f"
 done
 check "the deployment kit (units, tmpfiles, logrotate, Redis ACL, sites, env example)${missing:+ lacks$missing}" test -z "$missing"
-check "systemd accepts the units" bash -c "! command -v systemd-analyze >/dev/null || for u in '$P'/share/doc/exodrive/httpd/*.service; do systemd-analyze verify --man=no \"\$u\" 2>&1 | grep -v 'Command /usr/local/bin/exodrive is not executable' | grep -q . && exit 1; done; true"
+# systemd-analyze (Debian package systemd) checks each unit; without it
+# the check fails rather than pass unchecked.  The binary is not at its
+# installed path here, which is the one complaint allowed.
+units_verify() {
+	local u n=0
+	command -v systemd-analyze >/dev/null || { echo "#   systemd-analyze is missing (apt-get install systemd)" >&2; return 1; }
+	for u in "$P"/share/doc/exodrive/httpd/*.service; do
+		[ -f "$u" ] || continue
+		systemd-analyze verify --man=no "$u" > "$OUT/verify" 2>&1
+		if grep -v 'Command /usr/local/bin/exodrive is not executable' "$OUT/verify" | grep -q .; then
+			sed 's/^/#   /' "$OUT/verify" >&2
+			return 1
+		fi
+		n=$((n + 1))
+	done
+	[ "$n" -eq 3 ] || { echo "#   $n units verified, not 3" >&2; return 1; }
+}
+check "systemd accepts the units (systemd-analyze verify, 3 of them)" units_verify
 
 "$P/bin/exodrive" --config "$VAR/exodrive.env" migrate --dir "$P/share/exodrive/sql/migrations" --status > "$OUT/mig"
 check "the installed binary reads the installed migrations (all applied)" bash -c "! grep -qi pending '$OUT/mig'"
