@@ -10,3 +10,6 @@ check "an invalid setting stops start-up with its name" bash -c \
 	"MAX_BODY_BYTES=lots '$BIN' config 2>&1 >/dev/null | grep -q MAX_BODY_BYTES"
 check "fcgi without --listen on a terminal refuses to start" bash -c \
 	"! '$BIN' fcgi </dev/null >/dev/null 2>&1"
+python3 "$(dirname "$0")/reliability_names.py" "$(dirname "$0")/../.." > "$OUT/names"
+check "docs/RELIABILITY.md quotes only checks that exist ($(tail -1 "$OUT/names"))" grep -q ' 0 not found$' "$OUT/names"
+grep -v ' not found$' "$OUT/names" | sed 's/^/#   /'
