@@ -68,28 +68,40 @@ check "and never contacted" eq "$(jq -r .path "$LOGF" | grep -c "^/$TAG/v6$")" 0
 
 # Nothing allow-listed: every private form names a port with a listener on
 # every local IPv4 and IPv6 address, which must see no connection.
-LPORT=$((port + 51)); LLOG=$OUT/listener.log
-python3 -u - "$LPORT" > "$LLOG" 2>&1 <<'PY' &
-import socket, sys, threading
-port = int(sys.argv[1])
-def serve(family, addr):
+LLOG=$OUT/listener.log
+# The kernel picks a port free on both families (no fixed port to collide).
+: > "$LLOG"; python3 -u - >> "$LLOG" 2>&1 <<'PY' &
+import socket, threading
+def sock(family, port):
     s = socket.socket(family, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if family == socket.AF_INET6:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-    s.bind((addr, port))
+    s.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", port))
     s.listen(64)
-    print("listening", addr, flush=True)
+    return s
+for _ in range(50):
+    s4 = sock(socket.AF_INET, 0)
+    port = s4.getsockname()[1]
+    try:
+        s6 = sock(socket.AF_INET6, port)
+        break
+    except OSError:
+        s4.close()
+print("port", port, flush=True)
+def serve(s):
+    print("listening", s.getsockname()[0], flush=True)
     while True:
         c, peer = s.accept()
         print("connection", c.getsockname()[0], flush=True)
         c.close()
-threading.Thread(target=serve, args=(socket.AF_INET6, "::"), daemon=True).start()
-serve(socket.AF_INET, "0.0.0.0")
+threading.Thread(target=serve, args=(s6,), daemon=True).start()
+serve(s4)
 PY
 lpid=$!
 listening() { [ "$(grep -c '^listening' "$LLOG")" -eq 2 ]; }
-check "a listener on every local address" until_ok 50 listening
+check "a listener on every local address" until_ok 100 listening
+[ "$(grep -c '^listening' "$LLOG")" -eq 2 ] || sed 's/^/#   /' "$LLOG"
+LPORT=$(sed -n 's/^port //p' "$LLOG")
 curl -s -m 2 -o /dev/null "http://127.0.0.1:$LPORT/" ; curl -s -m 2 -o /dev/null -g "http://[::1]:$LPORT/"
 check "it sees a connection made to it (IPv4 and IPv6)" eq "$(grep -c '^connection' "$LLOG")" 2
 : > "$LLOG"
