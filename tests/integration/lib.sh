@@ -6,12 +6,16 @@
 OUT=$(mktemp -d)
 trap 'lib_keep_sanitizer_reports; rm -rf "$OUT"' EXIT
 
+# What a sanitizer report looks like: "==PID==ERROR: AddressSanitizer: ..."
+# (or LeakSanitizer), "file.c:LINE:COL: runtime error: ..." (UBSan).
+SANITIZER_REPORT='==[0-9]+==ERROR: (AddressSanitizer|LeakSanitizer)|[[:alnum:]_.]+\.[ch]:[0-9]+:[0-9]+: runtime error:'
+
 # Sanitizer reports written under $OUT (private pools, installed masters,
 # command-line runs) are copied to $VAR/log/san before $OUT goes, where
 # ./dev test scans them.
 lib_keep_sanitizer_reports() {
 	local f
-	grep -rlE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$OUT" 2>/dev/null |
+	grep -rlE "$SANITIZER_REPORT" "$OUT" 2>/dev/null |
 	while IFS= read -r f; do
 		mkdir -p "$VAR/log/san"
 		cp "$f" "$VAR/log/san/$(basename "$0" .sh).$(basename "$f").$$"

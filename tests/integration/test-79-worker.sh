@@ -47,6 +47,8 @@ check "preview renders the HTML email" eq "$STATUS $(hdr Content-Type)" "200 tex
 check "with the name escaped" grep -q 'Hello Tom &lt;b&gt;&amp;&lt;/b&gt;' "$OUT/body"
 req GET "/api/admin/emails/preview?type=booking_confirmation&format=text&bookingId=$bid" -H "Authorization: Bearer $adm"
 check "and the text one" grep -q "Reference:  *$ref" "$OUT/body"
+req GET "/api/admin/emails/preview?type=booking_confirmation&bookingId=00000000-0000-4000-8000-000000000000" -H "Authorization: Bearer $adm"
+check "the preview of an unknown booking is the 404 envelope" eq "$STATUS $(js .error.code)" "404 NOT_FOUND"
 n0=$(grep -l "Reference:  *$ref" "$MAIL"/* | wc -l)
 req POST /api/admin/emails/resend -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' -d "{\"bookingId\":\"$bid\",\"emailType\":\"booking_confirmation\",\"reason\":\"lost\"}"
 check "an admin queues the confirmation again (202)" eq "$STATUS" 202
