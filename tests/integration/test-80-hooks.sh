@@ -71,7 +71,7 @@ check "and never contacted" eq "$(jq -r .path "$LOGF" | grep -c "^/$TAG/v6$")" 0
 LLOG=$OUT/listener.log
 # The kernel picks a port free on both families (no fixed port to collide).
 : > "$LLOG"; python3 -u - >> "$LLOG" 2>&1 <<'PY' &
-import socket, threading
+import socket, sys, threading
 def sock(family, port):
     s = socket.socket(family, socket.SOCK_STREAM)
     if family == socket.AF_INET6:
@@ -87,12 +87,17 @@ for _ in range(50):
         break
     except OSError:
         s4.close()
-print("port", port, flush=True)
+lock = threading.Lock()
+def say(line):	# one whole line at a time from either thread
+    with lock:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+say(f"port {port}")
 def serve(s):
-    print("listening", s.getsockname()[0], flush=True)
+    say(f"listening {s.getsockname()[0]}")
     while True:
         c, peer = s.accept()
-        print("connection", c.getsockname()[0], flush=True)
+        say(f"connection {c.getsockname()[0]}")
         c.close()
 threading.Thread(target=serve, args=(s6,), daemon=True).start()
 serve(s4)
