@@ -11,7 +11,10 @@
 #     "booking_created" event and confirmation in the outbox;
 #   - a writer that got no answer left either such a whole booking or
 #     nothing at all (not even its customer), never half of one; a writer
-#     refused (409, 429, 5xx) left nothing;
+#     refused (409, 429, or a 5xx envelope of ours) left nothing.  A 5xx
+#     the web server makes itself (a responder killed mid-request) is no
+#     answer from the API: the booking may have been written before the
+#     kill, so it counts with the unanswered (writers.py);
 #   - no two live bookings of a car share a day;
 #   - cached reads never answered 5xx (where the fault leaves a cache);
 #   - the service recovered within the stated time.

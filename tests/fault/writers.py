@@ -7,7 +7,9 @@ THREADS threads create guest bookings for SECONDS against BASE: a car
 drawn from CARS_FILE (one id per line) and a random 1..4-day range inside
 a 60-day window, so writers contend for the same dates.  Every request is
 one line of OUT_FILE: "<unix ms> <status> <bookingId or -> <email>"
-(status 0: no answer, a connection error or timeout).  The email is the
+(status 0: no answer from the API: a connection error, a timeout, or a
+5xx the web server made itself because the responder died, which is not
+our JSON envelope).  The email is the
 request's own (fault-TAG-<thread>-<n>@example.com), so what a request
 wrote, if anything, can be found in PostgreSQL whatever the answer was.
 Bounded: it stops by itself.
@@ -60,6 +62,8 @@ def writer(base, cars, until, first_day, out, lock, n, tag):
             r = c.getresponse()
             data = r.read()
             status = r.status
+            if status >= 500 and not (r.getheader("Content-Type") or "").startswith("application/json"):
+                status = 0	# the web server's own answer: the API gave none
             if status == 201:
                 bid = json.loads(data).get("bookingId", "-")
             c.close()
