@@ -35,6 +35,18 @@ lib_client_ip() {
 CLIENT_IP=${CLIENT_IP:-$(lib_client_ip)}
 XFF=(-H "X-Forwarded-For: $CLIENT_IP")
 
+# other_ip: another client of this script's own, a new one each call (also
+# from a subshell; not from parallel ones): 10.<50 x server + n / 250>.
+# <100 + script number>.<1 + n % 250>, addresses no other script uses, so
+# no script meets a tier another has spent.
+other_ip() {
+	local n c
+	n=$(cat "$OUT/.other_ip" 2>/dev/null || echo 0)
+	echo $((n + 1)) > "$OUT/.other_ip"
+	c=${CLIENT_IP#*.}; c=${c%%.*}
+	echo "10.$((50 * c + n / 250)).$((100 + 10#$(basename "$0" | sed -n 's/^test-\([0-9][0-9]*\).*/\1/p;t;s/.*/0/p'))).$((1 + n % 250))"
+}
+
 # Every curl of a script to the API under test ($BASE) is sent as
 # $CLIENT_IP, unless it names an X-Forwarded-For of its own or FROM=loopback
 # is set (for what only loopback may see, such as /metrics).

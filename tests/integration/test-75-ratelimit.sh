@@ -2,7 +2,7 @@
 # loopback limited like any client, the login tier per account, and Redis down.
 . "$(dirname "$0")/lib.sh"
 
-ip() { echo "198.51.$((RANDOM % 250)).$((RANDOM % 250))"; }
+ip() { other_ip; }	# a client of its own, a new one each call
 
 # No address is exempt: a plain curl on the host is charged like anyone.
 FROM=loopback req GET '/api/cars?limit=1'

@@ -40,7 +40,7 @@ req POST /api/email/contact -H 'Content-Type: application/json' -d '{"name":"Bob
 check "no message is 400" eq "$STATUS" 400
 before=$(psql_q "select count(*) from outbox where job_name like 'contact_%'")
 codes=""
-ip="198.51.100.$((RANDOM % 250 + 1))"	# loopback is exempt; a proxied client is not
+ip=$(other_ip)	# a client of its own, apart from the script's main one
 for i in 1 2 3 4 5 6; do
 	req POST /api/email/contact -H "X-Forwarded-For: $ip" -H 'Content-Type: application/json' -d "{\"name\":\"Flood\",\"email\":\"flood@example.com\",\"message\":\"$i\"}"
 	codes="$codes $STATUS"
@@ -122,7 +122,7 @@ check "maxRetries above 10 is 400" eq "$STATUS" 400
 btag="boundary-$RANDOM$RANDOM"
 now=$(date +%s)
 forged=$(for t in $(seq $((now - 20)) $((now + 180))); do printf -- '--=_exodrive_%08x\\n' "$t"; done)
-req POST /api/email/contact -H "X-Forwarded-For: 198.51.100.$((RANDOM % 250 + 1))" -H 'Content-Type: application/json' \
+req POST /api/email/contact -H "X-Forwarded-For: $(other_ip)" -H 'Content-Type: application/json' \
 	-d "{\"name\":\"Mallory\",\"email\":\"$btag@example.com\",\"message\":\"$btag\\n$forged--=_exodrive_$(printf %08x "$now")--\"}"
 check "a message of boundary lines is accepted (202)" eq "$STATUS" 202
 bnotice() { grep -l "^X-Rcpt-Args: <contact@exodrive.co>" "$MAIL"/* 2>/dev/null | xargs -r grep -l "$btag" | head -1; }

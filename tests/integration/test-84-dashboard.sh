@@ -20,7 +20,7 @@ check "Chromium is installed" command -v chromium
 # Known figures: a cache hit and a miss; a rate-limit violation.
 q="/api/cars?limit=2&page=$((RANDOM % 40 + 60))"
 curl -s -o /dev/null "$BASE$q"; curl -s -o /dev/null "$BASE$q"
-ip="198.51.100.$((RANDOM % 250 + 1))"
+ip=$(other_ip)
 for i in 1 2 3 4 5 6; do
 	curl -s -o /dev/null -XPOST "$BASE/api/email/contact" -H "X-Forwarded-For: $ip" \
 		-H 'Content-Type: application/json' -d '{"name":"Dash","email":"dash@example.com","message":"m"}'

@@ -11,7 +11,7 @@ adm=$(login admin@exodrive.com)
 A=(-H "Authorization: Bearer $adm")
 J=(-H 'Content-Type: application/json')
 day() { date -u -d "+$1 days" +%F; }
-client_ip() { echo "198.51.100.$((RANDOM % 200 + 20))"; }	# a caller of its own
+client_ip() { other_ip; }	# a caller of its own
 
 # --- API4: unrestricted resource consumption ------------------------------
 # Every paged or windowed query parameter of the document refuses one more
@@ -213,7 +213,7 @@ icar=$(curl -s -XPOST "$BASE/api/admin/cars" "${A[@]}" "${J[@]}" -d "$(car_body 
 ikey="idem-owasp-$SERVER-$RANDOM$RANDOM"
 ibody=$(jq -nc --arg c "$icar" --arg s "$(day 700)" --arg e "$(day 702)" \
 	'{carId:$c, startDate:$s, endDate:$e, customerDetails:{fullName:"Idem Guest", email:"idem-guest@example.com"}}')
-n=$((RANDOM % 200 + 20)); ipa=198.51.100.$n; ipb=203.0.113.$n
+ipa=$(other_ip); ipb=$(other_ip)
 req POST /api/bookings "${J[@]}" -H "X-Forwarded-For: $ipa" -H "Idempotency-Key: $ikey" -d "$ibody"
 check "a guest booking with an Idempotency-Key is 201" eq "$STATUS" 201
 iurl=$(js .bookingUrl); itoken=${iurl##*/}

@@ -55,7 +55,7 @@ req GET "/trpc/superjson/car.byId?input=$(enc "{\"json\":{\"carId\":\"$car\"}}")
 check "superjson answers wrap data with Date marks" eq "$(js '.result.data.meta.values["car.created_at"][0]')" Date
 
 # Each batch item counts against its REST twin's rate limit.
-ip="198.51.100.$((RANDOM % 250 + 1))"
+ip=$(other_ip)
 names=$(printf 'car.list,%.0s' $(seq 1 10)); names=${names%,}
 for i in 1 2 3 4 5 6 7 8 9 10 11; do
 	curl -s -o /dev/null -H "X-Forwarded-For: $ip" "$BASE/trpc/$names?batch=1"

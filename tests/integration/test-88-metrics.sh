@@ -52,7 +52,7 @@ check "a process is busy with /api/admin/cars" eq "$(js '[.processes[] | select(
 check "for over a second" test "$(js '[.processes[] | select(.request.path == "/api/admin/cars") | .request.ageMs][0]')" -ge 1000
 wait "$locker" "$slow"
 
-ip="198.51.100.$((RANDOM % 250 + 1))"
+ip=$(other_ip)
 req GET /metrics -H "X-Forwarded-For: $ip"
 check "from elsewhere without a token: 401" eq "$STATUS" 401
 req GET /pool-status -H "X-Forwarded-For: $ip" -H "Authorization: Bearer $john"
