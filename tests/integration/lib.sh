@@ -26,11 +26,12 @@ lib_keep_sanitizer_reports() {
 # each script presents an address of its own (X-Forwarded-For; loopback is
 # a trusted proxy) and is charged apart from the scripts before it.
 # 10.<server>.<script number>.<run>; CLIENT_IP overrides.
+SCRIPT_NO=$(basename "$0" | sed -n 's/^test-\([0-9][0-9]*\).*/\1/p')
+SCRIPT_NO=$((10#${SCRIPT_NO:-0}))
 lib_client_ip() {
-	local n s
-	n=$(basename "$0" | sed -n 's/^test-\([0-9][0-9]*\).*/\1/p')
+	local s
 	case ${SERVER:-} in lighttpd) s=1 ;; apache) s=2 ;; *) s=3 ;; esac
-	echo "10.$s.$((10#${n:-0})).$(($$ % 250 + 1))"
+	echo "10.$s.$SCRIPT_NO.$(($$ % 250 + 1))"
 }
 CLIENT_IP=${CLIENT_IP:-$(lib_client_ip)}
 XFF=(-H "X-Forwarded-For: $CLIENT_IP")
@@ -44,7 +45,7 @@ other_ip() {
 	n=$(cat "$OUT/.other_ip" 2>/dev/null || echo 0)
 	echo $((n + 1)) > "$OUT/.other_ip"
 	c=${CLIENT_IP#*.}; c=${c%%.*}
-	echo "10.$((50 * c + n / 250)).$((100 + 10#$(basename "$0" | sed -n 's/^test-\([0-9][0-9]*\).*/\1/p;t;s/.*/0/p'))).$((1 + n % 250))"
+	echo "10.$((50 * c + n / 250)).$((100 + SCRIPT_NO)).$((1 + n % 250))"
 }
 
 # Every curl of a script to the API under test ($BASE) is sent as
