@@ -305,6 +305,10 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	}
 	if (c.err_details != NULL)
 		json_object_put(c.err_details);
+	if (c.audit_before != NULL)
+		json_object_put(c.audit_before);
+	if (c.audit_after != NULL)
+		json_object_put(c.audit_after);
 	if (err == API_OK && c.route != NULL && c.route->views &&
 	    s->status == 200 && !r->internal)
 		dispatch_count_view(&c);

@@ -127,6 +127,11 @@ struct call {
 	const char		*err_message;
 	struct json_object	*err_details;
 	long			 retry_after;	/* seconds; 0 = none */
+	/* An admin write's audit row: what it changed ("car:<uuid>") and
+	 * that thing's state before and after.  The dispatcher owns the
+	 * objects and puts them after the request. */
+	const char		*audit_target;
+	struct json_object	*audit_before, *audit_after;
 };
 
 typedef enum api_err (*route_handler)(struct call *);
