@@ -210,6 +210,7 @@ repo_webhook_email_status(const char *booking, const char *email_type,
     const char *failure)
 {
 	const char *p[6] = { booking, email_type, status, recipient, message_id, failure };
+	const char *q[3] = { booking, email_type, failure };
 	enum api_err e;
 
 	e = db_exec("INSERT INTO email_events (booking_id, email_type, recipient_email,"
@@ -235,7 +236,7 @@ repo_webhook_email_status(const char *booking, const char *email_type,
 	    "  THEN 'failed' ELSE email_confirmation_status END,"
 	    " email_payment_receipt_status = CASE WHEN $2 = 'payment_receipt'"
 	    "  THEN 'failed' ELSE email_payment_receipt_status END"
-	    " WHERE id = $1::uuid", 3, (const char *[]){ booking, email_type, failure })) != API_OK)
+	    " WHERE id = $1::uuid", 3, q)) != API_OK)
 		return e;
 	if (strcmp(email_type, "booking_confirmation") != 0 ||
 	    strcmp(status, "delivered") != 0)

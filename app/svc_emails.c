@@ -256,8 +256,8 @@ svc_emails_contact(struct call *c)
 	if ((e = db_begin()) != API_OK ||
 	    (e = svc_emails_queue("contact_notice", conf->contact_email,
 	    f[EMAIL_CONTACT_EMAIL], vars, dedupe[0])) != API_OK ||
-	    (e = svc_emails_queue("contact_acknowledgement", f[EMAIL_CONTACT_EMAIL], NULL, vars,
-	    dedupe[1])) != API_OK || (e = db_commit()) != API_OK) {
+	    (e = svc_emails_queue("contact_acknowledgement", f[EMAIL_CONTACT_EMAIL],
+	    NULL, vars, dedupe[1])) != API_OK || (e = db_commit()) != API_OK) {
 		db_rollback();
 		json_object_put(vars);
 		return e;
