@@ -151,8 +151,9 @@ enum api_err repo_booking_cancel_own(const char *user_id,
 enum api_err repo_booking_set_cancelled(const char *booking);
 
 /* repo_reviews.c */
-/* Reviews of a visible car, newest first; unapproved ones too when asked.
- * API_NOT_FOUND for an unknown or hidden car. */
+/* Reviews of a visible car, newest first, each with the business's public
+ * response; unapproved (pending, rejected) ones too when asked, deleted
+ * ones never.  API_NOT_FOUND for an unknown or hidden car. */
 enum api_err repo_review_list(const char *car, const char *page,
     const char *limit, int unapproved, struct db_res **res, const char **json);
 /* For a review by account user_id of booking on car: its customer id and
@@ -166,6 +167,42 @@ enum api_err repo_review_context(const char *user_id, const char *car,
 enum api_err repo_review_insert(const char *car, const char *customer,
     const char *booking, const char *name, const char *rating,
     const char *comment, struct db_res **res, const char **json);
+/* What moderation does to a review. */
+enum review_move {
+	REVIEW_APPROVE,
+	REVIEW_REJECT,
+	REVIEW_DELETE,
+	REVIEW_RESPOND,		/* write or replace the business's response */
+	REVIEW_UNRESPOND	/* withdraw it */
+};
+/* A review's state, read under its row lock. */
+struct review_state {
+	char	status[16];	/* pending, approved, rejected, deleted */
+	char	car[40];
+	char	booking[40];	/* "" when none */
+	int	responded;	/* a live response of the business exists */
+};
+/* Reviews for moderators, newest first: of status (pending, approved,
+ * rejected, deleted; NULL: all but deleted), of car when not NULL.
+ * API_NOT_FOUND for an unknown car. */
+enum api_err repo_review_admin_list(const char *status, const char *car,
+    const char *page, const char *limit, struct db_res **res,
+    const char **json);
+/* One review as moderators see it (deleted ones too). */
+enum api_err repo_review_admin_get(const char *id, struct db_res **res,
+    const char **json);
+/* Lock review id (in a transaction) and read its state; API_NOT_FOUND
+ * when there is none. */
+enum api_err repo_review_lock(const char *id, struct review_state *st);
+/* Approve, reject (reason: NULL for none) or soft-delete review id, as
+ * admin.  The rating trigger updates the car's figures. */
+enum api_err repo_review_set(const char *id, enum review_move move,
+    const char *admin, const char *reason);
+/* Write or replace the business's response to review id. */
+enum api_err repo_review_respond(const char *id, const char *admin,
+    const char *text);
+/* Withdraw the business's response to review id (soft delete). */
+enum api_err repo_review_unrespond(const char *id);
 
 /* repo_admin.c */
 /* Lock booking id; its status, car and dates (start, end: 11 bytes). */
@@ -341,5 +378,72 @@ enum api_err repo_image_done(const char *path, const char *variants, int width,
 enum api_err repo_image_failed(const char *path, const char *error);
 /* Mark path deleted; res gets the storage paths of its variants. */
 enum api_err repo_image_delete(const char *path, struct db_res **res);
+
+
+/* repo_backoffice.c: the back office's tables.  Lists answer a JSON
+ * document; writes answer {"before": row|null, "after": row|null}.  Each
+ * hands *json over owned by *res (caller frees with db_free()) and
+ * answers API_NOT_FOUND when the row (or the car, or the location it
+ * belongs to) does not exist, API_CONFLICT on a uniqueness rule. */
+/* API_OK when car (or location) exists, else API_NOT_FOUND. */
+enum api_err repo_bo_car_exists(const char *car);
+enum api_err repo_bo_location_exists(const char *location);
+/* A car's maintenance blocks, by start. */
+enum api_err repo_bo_blocks(const char *car, struct db_res **res,
+    const char **json);
+/* The days from start to end that car cannot be blocked on: rows
+ * (date, "booking"|"maintenance") for live bookings and for other blocks
+ * than self (NULL: none). */
+enum api_err repo_bo_block_conflicts(const char *car, const char *self,
+    const char *start, const char *end, struct db_res **res);
+/* Write a block and its maintenance days (run under the car's booking
+ * lock, after repo_bo_block_conflicts()). */
+enum api_err repo_bo_block_create(const char *car, const char *start,
+    const char *end, const char *reason, struct db_res **res, const char **json);
+enum api_err repo_bo_block_update(const char *car, const char *id,
+    const char *start, const char *end, const char *reason,
+    struct db_res **res, const char **json);
+/* Delete a block and free its days. */
+enum api_err repo_bo_block_delete(const char *car, const char *id,
+    struct db_res **res, const char **json);
+/* A car's additional fees (mandatory first). */
+enum api_err repo_bo_fees(const char *car, struct db_res **res, const char **json);
+enum api_err repo_bo_fee_create(const char *car, const char *name,
+    const char *amount, const char *optional, const char *description,
+    struct db_res **res, const char **json);
+enum api_err repo_bo_fee_update(const char *car, const char *id,
+    const char *name, const char *amount, const char *optional,
+    const char *description, struct db_res **res, const char **json);
+enum api_err repo_bo_fee_delete(const char *car, const char *id,
+    struct db_res **res, const char **json);
+/* Peak-pricing rules.  p6: name, start, end, days ("{0,6}" or NULL),
+ * multiplier, active; id NULL creates. */
+enum api_err repo_bo_peaks(struct db_res **res, const char **json);
+enum api_err repo_bo_peak_save(const char *id, const char *const p6[6],
+    struct db_res **res, const char **json);
+enum api_err repo_bo_peak_delete(const char *id, struct db_res **res,
+    const char **json);
+/* Tax configurations (percent: the rate x 100); id NULL creates. */
+enum api_err repo_bo_taxes(struct db_res **res, const char **json);
+enum api_err repo_bo_tax_save(const char *id, const char *location,
+    const char *name, const char *percent, const char *active,
+    struct db_res **res, const char **json);
+enum api_err repo_bo_tax_delete(const char *id, struct db_res **res,
+    const char **json);
+/* Locations; deleting one deletes its fees and tax configurations. */
+enum api_err repo_bo_locations(struct db_res **res, const char **json);
+enum api_err repo_bo_location_save(const char *id, const char *name,
+    const char *address, const char *active, struct db_res **res,
+    const char **json);
+enum api_err repo_bo_location_delete(const char *id, struct db_res **res,
+    const char **json);
+/* A location's fees (percent: the share x 100, or NULL); id NULL creates. */
+enum api_err repo_bo_location_fees(const char *location, struct db_res **res,
+    const char **json);
+enum api_err repo_bo_location_fee_save(const char *location, const char *id,
+    const char *type, const char *amount, const char *percent,
+    const char *active, struct db_res **res, const char **json);
+enum api_err repo_bo_location_fee_delete(const char *location, const char *id,
+    struct db_res **res, const char **json);
 
 #endif

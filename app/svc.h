@@ -185,10 +185,49 @@ enum api_err svc_bookings_cancel(struct call *c);
 enum api_err svc_bookings_expire_holds(long minutes, long *count);
 
 /* svc_reviews.c */
-/* GET /api/cars/{carId}/reviews: approved reviews (all for admins who ask). */
+/* The inputs of the review routes: the index of each key in its key array
+ * of routes.c (designated there as [NAME] = { ... }). */
+enum reviews_key {		/* GET /api/cars/{carId}/reviews */
+	REVIEWS_CAR, REVIEWS_PAGE, REVIEWS_LIMIT, REVIEWS_UNAPPROVED
+};
+enum review_new_key {		/* POST /api/cars/{carId}/reviews */
+	REVIEW_NEW_CAR, REVIEW_NEW_BOOKING, REVIEW_NEW_RATING, REVIEW_NEW_COMMENT
+};
+enum review_admin_list_key {	/* GET /api/admin/reviews */
+	REVIEW_ADMIN_STATUS, REVIEW_ADMIN_CAR, REVIEW_ADMIN_PAGE, REVIEW_ADMIN_LIMIT
+};
+enum review_id_key {		/* /api/admin/reviews/{reviewId}[/approve|/response] */
+	REVIEW_ID
+};
+enum review_reject_key {	/* POST /api/admin/reviews/{reviewId}/reject */
+	REVIEW_REJECT_ID, REVIEW_REJECT_REASON
+};
+enum review_respond_key {	/* PUT /api/admin/reviews/{reviewId}/response */
+	REVIEW_RESPOND_ID, REVIEW_RESPOND_TEXT
+};
+/* GET /api/cars/{carId}/reviews: approved reviews with the business's
+ * response (pending and rejected ones too for admins who ask). */
 enum api_err svc_reviews_list(struct call *c);
 /* POST /api/cars/{carId}/reviews: one review per completed own booking. */
 enum api_err svc_reviews_create(struct call *c);
+/* GET /api/admin/reviews: every review by status and car, paged. */
+enum api_err svc_reviews_admin_list(struct call *c);
+/* GET /api/admin/reviews/{reviewId}: one review, deleted ones too. */
+enum api_err svc_reviews_admin_get(struct call *c);
+/* POST /api/admin/reviews/{reviewId}/approve: publish it (the car's
+ * rating counts it); approving an approved review changes nothing. */
+enum api_err svc_reviews_approve(struct call *c);
+/* POST /api/admin/reviews/{reviewId}/reject: withdraw or refuse it, with
+ * an optional reason. */
+enum api_err svc_reviews_reject(struct call *c);
+/* PUT /api/admin/reviews/{reviewId}/response: the business's response. */
+enum api_err svc_reviews_respond(struct call *c);
+/* DELETE /api/admin/reviews/{reviewId}/response: withdraw it; 404 when
+ * there is none. */
+enum api_err svc_reviews_unrespond(struct call *c);
+/* DELETE /api/admin/reviews/{reviewId}: soft-delete it.  A deleted review
+ * is kept for the record and takes no further move (409). */
+enum api_err svc_reviews_delete(struct call *c);
 
 /* svc_admin.c */
 /* GET /api/admin/bookings: filtered, sorted, paged. */
@@ -231,5 +270,51 @@ enum api_err svc_fleet_replace(struct call *c);
 enum api_err svc_fleet_delete(struct call *c);
 /* PATCH /api/admin/cars/{carId}/visibility: set hidden. */
 enum api_err svc_fleet_visibility(struct call *c);
+
+
+/* svc_backoffice.c: maintenance blocks, car fees, peak-pricing rules, tax
+ * configurations, locations and location fees (admin).  Each key list of
+ * its routes is indexed by one of these (routes.c fills them by name). */
+enum bo_child_key { BO_PARENT, BO_CHILD };	/* DELETE .../{parent}/x/{child} */
+enum bo_id_key { BO_ID };			/* DELETE .../{id} */
+enum bo_block_key { BB_CAR, BB_START, BB_END, BB_REASON, BB_ID };
+enum bo_fee_key { BF_CAR, BF_NAME, BF_AMOUNT, BF_OPTIONAL, BF_DESCRIPTION, BF_ID };
+enum bo_peak_key { BP_NAME, BP_START, BP_END, BP_DAYS, BP_MULTIPLIER, BP_ACTIVE, BP_ID };
+enum bo_tax_key { BT_LOCATION, BT_NAME, BT_RATE, BT_ACTIVE, BT_ID };
+enum bo_location_key { BL_NAME, BL_ADDRESS, BL_ACTIVE, BL_ID };
+enum bo_location_fee_key { BLF_LOCATION, BLF_TYPE, BLF_AMOUNT, BLF_PERCENT, BLF_ACTIVE, BLF_ID };
+/* GET, POST /api/admin/cars/{carId}/maintenance; PUT, DELETE
+ * .../maintenance/{blockId}: blocks on a car's days (409 over a live
+ * booking's day, naming the dates). */
+enum api_err svc_backoffice_blocks(struct call *c);
+enum api_err svc_backoffice_block_create(struct call *c);
+enum api_err svc_backoffice_block_replace(struct call *c);
+enum api_err svc_backoffice_block_delete(struct call *c);
+/* GET, POST /api/admin/cars/{carId}/fees; PUT, DELETE .../fees/{feeId}. */
+enum api_err svc_backoffice_fees(struct call *c);
+enum api_err svc_backoffice_fee_create(struct call *c);
+enum api_err svc_backoffice_fee_replace(struct call *c);
+enum api_err svc_backoffice_fee_delete(struct call *c);
+/* GET, POST /api/admin/peak-pricing-rules; PUT, DELETE .../{ruleId}. */
+enum api_err svc_backoffice_peaks(struct call *c);
+enum api_err svc_backoffice_peak_create(struct call *c);
+enum api_err svc_backoffice_peak_replace(struct call *c);
+enum api_err svc_backoffice_peak_delete(struct call *c);
+/* GET, POST /api/admin/tax-configurations; PUT, DELETE .../{taxId}. */
+enum api_err svc_backoffice_taxes(struct call *c);
+enum api_err svc_backoffice_tax_create(struct call *c);
+enum api_err svc_backoffice_tax_replace(struct call *c);
+enum api_err svc_backoffice_tax_delete(struct call *c);
+/* GET, POST /api/admin/locations; PUT, DELETE .../{locationId}. */
+enum api_err svc_backoffice_locations(struct call *c);
+enum api_err svc_backoffice_location_create(struct call *c);
+enum api_err svc_backoffice_location_replace(struct call *c);
+enum api_err svc_backoffice_location_delete(struct call *c);
+/* GET, POST /api/admin/locations/{locationId}/fees; PUT, DELETE
+ * .../fees/{feeId}. */
+enum api_err svc_backoffice_location_fees(struct call *c);
+enum api_err svc_backoffice_location_fee_create(struct call *c);
+enum api_err svc_backoffice_location_fee_replace(struct call *c);
+enum api_err svc_backoffice_location_fee_delete(struct call *c);
 
 #endif
