@@ -388,6 +388,8 @@ enum api_err repo_image_delete(const char *path, struct db_res **res);
 /* API_OK when car (or location) exists, else API_NOT_FOUND. */
 enum api_err repo_bo_car_exists(const char *car);
 enum api_err repo_bo_location_exists(const char *location);
+/* API_OK when block id of car exists, else API_NOT_FOUND. */
+enum api_err repo_bo_block_exists(const char *car, const char *id);
 /* A car's maintenance blocks, by start. */
 enum api_err repo_bo_blocks(const char *car, struct db_res **res,
     const char **json);
