@@ -175,27 +175,39 @@ check "a refusal leaves no audit row" eq "$(mine "select count(*) from admin_aud
 check "it may promote another (200)" eq "$(put_role "$P_TOK" "$Q_ID" admin)" 200
 # Two admins demote each other at once: one wins, the other is refused
 # with 409, and one admin is left; five rounds.  A transaction of ours
-# holds the admins' rows meanwhile, so both requests are past their
-# authorisation and wait in the same place when it ends.
+# holds the admins' rows until both requests are past their authorisation
+# and wait for those rows (at most 3 s), so they meet in the same place.
 hold() {
-	psql -h "$VAR/pg/sock" -U exodrive -d "$DB" -XAtq >/dev/null <<-SQL
+	psql -h "$VAR/pg/sock" -U exodrive -d "$DB" -XAtq >/dev/null 2>"$OUT/hold.err" <<-SQL
 	BEGIN;
 	SELECT id FROM profiles WHERE role = 'admin' FOR UPDATE;
-	SELECT pg_sleep(1.5);
+	\\! touch "$OUT/held"
+	DO \$\$ DECLARE n int := 0; w int := 0;
+	BEGIN
+	  WHILE n < 60 AND w < 2 LOOP
+	    PERFORM pg_sleep(0.05);
+	    PERFORM pg_stat_clear_snapshot();
+	    SELECT count(*) INTO w FROM pg_stat_activity
+	      WHERE datname = current_database() AND wait_event_type = 'Lock';
+	    n := n + 1;
+	  END LOOP;
+	  RAISE NOTICE 'held % ms, % waiting', n * 50, w;
+	END \$\$;
 	COMMIT;
 	SQL
 }
 ok_rounds=0
 for n in 1 2 3 4 5; do
+	rm -f "$OUT/held"
 	hold & h=$!
-	sleep 0.3
+	until_ok 100 test -e "$OUT/held"
 	put_role "$P_TOK" "$Q_ID" customer > "$OUT/race.p" & bg=$!
 	put_role "$Q_TOK" "$P_ID" customer > "$OUT/race.q"
 	wait "$bg" "$h"
 	pair=$(printf '%s\n%s\n' "$(cat "$OUT/race.p")" "$(cat "$OUT/race.q")" | sort | tr '\n' ,)
 	left=$(mine "select count(*) from profiles where role = 'admin'")
 	[ "$pair" = 200,409, ] && [ "$left" = 1 ] && ok_rounds=$((ok_rounds + 1))
-	echo "# round $n: $pair admins left: $left"
+	echo "# round $n: $pair admins left: $left ($(tr '\n' ' ' < "$OUT/hold.err"))"
 	# The survivor promotes the other back.
 	if [ "$(mine "select role from profiles where id = '$P_ID'")" = admin ]; then
 		put_role "$P_TOK" "$Q_ID" admin >/dev/null
