@@ -137,9 +137,11 @@ enum api_err repo_outbox_claim(const char *queues, long limit, struct db_res **r
 enum api_err repo_outbox_reminders(long *count);
 /* Mark outbox row id relayed to the queue. */
 enum api_err repo_outbox_relayed(const char *id);
-/* The template data of a booking's emails as JSON text. */
+/* The template data of a booking's emails as JSON text: raw figures
+ * (numbers, ISO dates, holdUntil in UTC while unpaid, the hold falling
+ * back to hold_minutes after creation) for template_email_vars(). */
 enum api_err repo_email_booking(const char *booking, const char *base_url,
-    struct db_res **res, const char **json);
+    long hold_minutes, struct db_res **res, const char **json);
 /* API_OK when booking exists and email kind can be sent for it (a
  * receipt needs a captured payment: else API_CONFLICT). */
 enum api_err repo_email_resendable(const char *booking, const char *kind);
@@ -348,11 +350,17 @@ enum api_err repo_webhook_booking(const char *id, char *booking, size_t len);
  * event time, to, from, subject, booking (or NULL), tags JSON, bounce
  * type, bounce message, the payload. */
 enum api_err repo_webhook_inbox(const char *const *p);
+/* The booking and email type of the booking email recorded as sent with
+ * message_id (a Resend email id); NOT_FOUND if none. */
+enum api_err repo_webhook_email_by_message(const char *message_id,
+    char *booking, size_t len, char *email_type, size_t typelen);
 /* The delivery status of a booking's email of email_type (email_events);
- * a delivered confirmation also sets email_confirmation_sent_at. */
+ * a delivered confirmation also sets email_confirmation_sent_at.  failure
+ * (a bounce or complaint, else NULL) becomes the booking's last email
+ * failure, and a confirmation or receipt's status failed. */
 enum api_err repo_webhook_email_status(const char *booking,
     const char *email_type, const char *status, const char *recipient,
-    const char *message_id);
+    const char *message_id, const char *failure);
 /* A booking's contract status (signed: with its time) from DocuSeal. */
 enum api_err repo_webhook_contract(const char *booking, const char *status,
     const char *submission);
@@ -415,6 +423,8 @@ enum api_err repo_image_delete(const char *path, struct db_res **res);
 /* API_OK when car (or location) exists, else API_NOT_FOUND. */
 enum api_err repo_bo_car_exists(const char *car);
 enum api_err repo_bo_location_exists(const char *location);
+/* API_OK when block id of car exists, else API_NOT_FOUND. */
+enum api_err repo_bo_block_exists(const char *car, const char *id);
 /* A car's maintenance blocks, by start. */
 enum api_err repo_bo_blocks(const char *car, struct db_res **res,
     const char **json);

@@ -105,7 +105,24 @@ enum api_err svc_payments_capture_booking(const char *booking,
 enum api_err svc_payments_settle(const char *booking, const char *actor,
     const char *actor_id, const char *reason);
 /* svc_emails.c */
+/* The inputs of the email routes by name: routes.c fills each key array
+ * as [NAME] = { .name = ... }, and the handlers read c->req->field[NAME]. */
+enum email_preview_key { EMAIL_PREVIEW_TYPE, EMAIL_PREVIEW_FORMAT, EMAIL_PREVIEW_BOOKING };
+enum email_mock_key { EMAIL_MOCK_TEMPLATE, EMAIL_MOCK_FORMAT, EMAIL_MOCK_DATA };
+enum email_test_key { EMAIL_TEST_TYPE, EMAIL_TEST_BOOKING, EMAIL_TEST_RECIPIENT };
+enum email_resend_key { EMAIL_RESEND_BOOKING, EMAIL_RESEND_TYPE, EMAIL_RESEND_REASON };
+enum email_status_key { EMAIL_STATUS_BOOKING, EMAIL_STATUS_PAGE, EMAIL_STATUS_LIMIT,
+	EMAIL_STATUS_STATUS, EMAIL_STATUS_TYPE };
+enum email_retry_key { EMAIL_RETRY_ACTION, EMAIL_RETRY_TYPE, EMAIL_RETRY_MAX };
+enum email_inbox_key { EMAIL_INBOX_PAGE, EMAIL_INBOX_SEARCH };
+enum email_contact_key { EMAIL_CONTACT_NAME, EMAIL_CONTACT_EMAIL, EMAIL_CONTACT_PHONE,
+	EMAIL_CONTACT_MESSAGE };
+/* GET /api/admin/emails/preview: a booking's email rendered. */
 enum api_err svc_emails_preview(struct call *c);
+/* POST /api/admin/emails/preview/mock: a template rendered with data
+ * overlaid on a made-up booking; 400 naming data.<member> that is not
+ * text, a number, true/false or a list. */
+enum api_err svc_emails_preview_mock(struct call *c);
 enum api_err svc_emails_resend(struct call *c);
 enum api_err svc_emails_inbox(struct call *c);
 enum api_err svc_emails_contact(struct call *c);
