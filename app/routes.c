@@ -428,6 +428,32 @@ static const struct key keys_pages[] = {
 };
 static const struct input input_pages = INPUT(BODY_NONE, keys_pages);
 
+static const char *const user_roles[] = { "admin", "customer", NULL };
+static const struct key keys_users_list[] = {
+	[USERS_LIST_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	[USERS_LIST_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+	[USERS_LIST_SEARCH] = { .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 254 },
+	[USERS_LIST_ROLE] = { .name = "role", .src = KEY_QUERY, .type = KEY_ENUM, .choices = user_roles },
+};
+static const struct input input_users_list = INPUT(BODY_NONE, keys_users_list);
+
+static const struct key keys_user_role[] = {
+	[USER_ROLE_ID] = { .name = "userId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[USER_ROLE_ROLE] = { .name = "role", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = user_roles },
+};
+static const struct input input_user_role = INPUT(BODY_JSON, keys_user_role);
+
+static const struct key keys_audit_log[] = {
+	[AUDIT_LOG_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	[AUDIT_LOG_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+	[AUDIT_LOG_ADMIN] = { .name = "adminId", .src = KEY_QUERY, .type = KEY_UUID },
+	[AUDIT_LOG_ACTION] = { .name = "action", .src = KEY_QUERY, .type = KEY_LINE, .min = 1, .max = 100 },
+	[AUDIT_LOG_TARGET] = { .name = "target", .src = KEY_QUERY, .type = KEY_LINE, .min = 1, .max = 300 },
+	[AUDIT_LOG_FROM] = { .name = "from", .src = KEY_QUERY, .type = KEY_DATE },
+	[AUDIT_LOG_TO] = { .name = "to", .src = KEY_QUERY, .type = KEY_DATE },
+};
+static const struct input input_audit_log = INPUT(BODY_NONE, keys_audit_log);
+
 #define CAR_KEYS \
 	{ .name = "name", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 100 }, \
 	{ .name = "category", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 50 }, \
@@ -1154,6 +1180,30 @@ static const struct route routes[] = {
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
 	  .output = "RateLimitOverride",
 	  .summary = "Remove one IP's or user's override" },
+	/* GET /api/admin/users: accounts and their roles. */
+	{ .method = METHOD_GET, .path = "/api/admin/users",
+	  .handler = svc_users_list, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_users_list,
+	  .operation = "admin.user.list",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminUserList",
+	  .summary = "Accounts newest first, by email search and role, paged" },
+	/* PUT /api/admin/users/{userId}/role: grant or revoke admin. */
+	{ .method = METHOD_PUT, .path = "/api/admin/users/{userId}/role",
+	  .handler = svc_users_set_role, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_user_role,
+	  .operation = "admin.user.setRole",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminUserRole",
+	  .summary = "Grant or revoke the admin role (never the last admin); takes effect at once" },
+	/* GET /api/admin/audit-log: what admins wrote. */
+	{ .method = METHOD_GET, .path = "/api/admin/audit-log",
+	  .handler = svc_users_audit_log, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_audit_log,
+	  .operation = "admin.auditLog.list",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AuditLog",
+	  .summary = "Admin writes newest first (who, what, before, after, trace id), filtered, paged" },
 	/* GET /api/admin/bookings: the booking list. */
 	{ .method = METHOD_GET, .path = "/api/admin/bookings",
 	  .handler = svc_admin_bookings, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

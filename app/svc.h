@@ -261,6 +261,28 @@ enum api_err svc_admin_warm_last(struct call *c);
 /* GET /api/admin/cars: the whole fleet including hidden cars. */
 enum api_err svc_admin_cars(struct call *c);
 
+/* svc_users.c: accounts and roles for admins, and the audit log of
+ * their writes.  The inputs: the index of each key in its key array of
+ * routes.c (designated there as [NAME] = { ... }). */
+enum users_list_key {		/* GET /api/admin/users */
+	USERS_LIST_PAGE, USERS_LIST_LIMIT, USERS_LIST_SEARCH, USERS_LIST_ROLE
+};
+enum user_role_key {		/* PUT /api/admin/users/{userId}/role */
+	USER_ROLE_ID, USER_ROLE_ROLE
+};
+enum audit_log_key {		/* GET /api/admin/audit-log */
+	AUDIT_LOG_PAGE, AUDIT_LOG_LIMIT, AUDIT_LOG_ADMIN, AUDIT_LOG_ACTION,
+	AUDIT_LOG_TARGET, AUDIT_LOG_FROM, AUDIT_LOG_TO
+};
+/* GET /api/admin/users: accounts newest first, by email search and role. */
+enum api_err svc_users_list(struct call *c);
+/* PUT /api/admin/users/{userId}/role: grant or revoke admin; 404 for an
+ * unknown account, 409 when it would leave no admin.  The account's next
+ * request is authorised with the new role. */
+enum api_err svc_users_set_role(struct call *c);
+/* GET /api/admin/audit-log: admin writes newest first, filtered, paged. */
+enum api_err svc_users_audit_log(struct call *c);
+
 /* svc_fleet.c */
 /* POST /api/admin/cars: a new car with pricing, images, features, specs. */
 enum api_err svc_fleet_create(struct call *c);
