@@ -105,6 +105,8 @@ req POST "/api/admin/reviews/${rv[2]}/approve" "${A[@]}" -d ''
 check "a second approval: 2 reviews, average 3.5" eq "$(figures)" "2 3.5"
 req POST "/api/admin/reviews/${rv[1]}/approve" "${A[@]}" -d ''
 check "approving an approved review is 200 and changes nothing" eq "$STATUS $(js .review.approvedAt)" "200 $approved_at"
+check "the approval is audited: the review, its status before and after" eq \
+	"$(psql_q "select (before_state->>'status') || ' ' || (after_state->>'status') from admin_audit_log where action = 'admin.review.approve' and target = 'review:${rv[1]}' order by seq limit 1")" "pending approved"
 check "the approval is a booking event" eq "$(psql_q "select count(*) from booking_events where booking_id = '${bk[1]}' and event_type = 'review_approved'")" 1
 
 # The business's response.
