@@ -19,7 +19,7 @@
 #include "queue.h"
 #include "route.h"
 
-#define METRICS_MAGIC	0x6578646d65747233ULL	/* "exdmetr3": the layout */
+#define METRICS_MAGIC	0x6578646d65747234ULL	/* "exdmetr4": the layout */
 #define METRICS_FAMILIES 4
 #define METRICS_STATES	4
 #define METRICS_TIERS	12
@@ -44,6 +44,7 @@ struct metrics_counts {
 	uint64_t	db[3], redis[3];		/* calls, errors, us */
 	uint64_t	jobs[METRICS_QUEUES][2];	/* completed, failed */
 	uint64_t	requests;
+	uint64_t	audit[2];			/* written, failed */
 };
 
 struct metrics_slot {
@@ -254,6 +255,13 @@ metrics_job(int q, bool ok)
 		ADD(&metrics_me->c.jobs[q][ok ? 0 : 1], 1);
 }
 
+void
+metrics_audit(bool ok)
+{
+	if (metrics_me != NULL)
+		ADD(&metrics_me->c.audit[ok ? 0 : 1], 1);
+}
+
 /* The sum of every live slot and the retired totals into *t. */
 static void
 metrics_sum(struct metrics_counts *t)
@@ -381,6 +389,11 @@ metrics_deps(struct buf *o, const struct metrics_counts *t)
 			buf_printf(o, "exodrive_jobs_total{queue=\"%s\",outcome=\"%s\"} %llu\n",
 			    queue_names[i], j == 0 ? "completed" : "failed",
 			    (unsigned long long)t->jobs[i][j]);
+	buf_printf(o, "# HELP exodrive_admin_audit_total Admin writes and their "
+	    "audit rows.\n# TYPE exodrive_admin_audit_total counter\n"
+	    "exodrive_admin_audit_total{outcome=\"written\"} %llu\n"
+	    "exodrive_admin_audit_total{outcome=\"failed\"} %llu\n",
+	    (unsigned long long)t->audit[0], (unsigned long long)t->audit[1]);
 }
 
 /* Append the pool gauges and queue depths. */

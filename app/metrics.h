@@ -41,6 +41,8 @@ void metrics_db(int64_t us, bool ok);
 void metrics_redis(int64_t us, bool ok);
 /* A finished job of queue index q (queue_names) */
 void metrics_job(int q, bool ok);
+/* An admin write's audit row: written, or failed (the write stands). */
+void metrics_audit(bool ok);
 
 /* How long process pid has been on its current request, in ms; -1 when
  * it is idle or has no slot (no metrics file: every process reads -1). */
