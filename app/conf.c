@@ -185,7 +185,9 @@ static const struct conf_row conf_rows[] = {
 	{ "BASE_URL", CONF_STR, OFF(base_url), "http://localhost:3000", 0, 0, NULL,
 	  "Public site address used in booking links." },
 	{ "BOOKING_HOLD_MINUTES", CONF_INT, OFF(booking_hold_minutes), "60", 5, 10080, NULL,
-	  "Minutes an unpaid booking holds its dates before `exodrive expire-holds` releases them." },
+	  "Minutes a site booking holds its dates unpaid (its `hold_until`) before "
+	  "`exodrive expire-holds` cancels it; admin-created bookings hold until their "
+	  "payment link expires." },
 	{ "CACHE_TTL_FLEET", CONF_INT, OFF(cache_ttl_fleet), "3600", 1, 86400, NULL,
 	  "Seconds a cached fleet list (and lookup by slug) stays fresh." },
 	{ "CACHE_TTL_CAR", CONF_INT, OFF(cache_ttl_car), "1800", 1, 86400, NULL,
