@@ -192,10 +192,12 @@ dispatch_call(struct call *c, struct buf *allow)
 {
 	struct req *r = c->req;
 	struct cache_plan plan;
+	const struct route *table;
 	enum route_match m;
 	enum api_err err;
 	unsigned mask;
 	char *scratch;
+	size_t n;
 	bool hit;
 
 	if (r->body_too_large) {
@@ -203,8 +205,9 @@ dispatch_call(struct call *c, struct buf *allow)
 		return API_PAYLOAD_TOO_LARGE;
 	}
 	scratch = arena_alloc(&r->arena, strlen(r->path) + 1);
-	m = routes_match(r->method, r->path, scratch, &c->route, r->params,
-	    &r->nparams, &mask);
+	table = routes_table(&n);
+	m = route_match(table, n, r->method, r->path, scratch, &c->route,
+	    r->params, &r->nparams, &mask);
 	if (m == ROUTE_NO_PATH)
 		return API_NOT_FOUND;
 	dispatch_allow_list(mask, allow);
