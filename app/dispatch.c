@@ -205,7 +205,7 @@ dispatch_call(struct call *c, struct buf *allow)
 		return API_PAYLOAD_TOO_LARGE;
 	}
 	scratch = arena_alloc(&r->arena, strlen(r->path) + 1);
-	table = routes_table(&n);
+	table = route_served(&n);
 	m = route_match(table, n, r->method, r->path, scratch, &c->route,
 	    r->params, &r->nparams, &mask);
 	if (m == ROUTE_NO_PATH)
@@ -316,7 +316,7 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	    s->status == 200 && !r->internal)
 		dispatch_count_view(&c);
 	db_reads(false);
-	metrics_request(c.route != NULL ? (int)(c.route - routes_table(&nroutes)) : -1,
+	metrics_request(c.route != NULL ? (int)(c.route - route_served(&nroutes)) : -1,
 	    s->status, clock_mono_us() - r->start_us);
 	db_us = db_take_time();
 	response_header(s, "X-DB-Time", "%lld.%03lldms", db_us / 1000, db_us % 1000);

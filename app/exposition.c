@@ -197,7 +197,7 @@ exposition_prometheus(struct buf *out)
 	int np;
 
 	if (t != NULL && p != NULL) {
-		rt = routes_table(&n);
+		rt = route_served(&n);
 		(void)metrics_totals(t);
 		exposition_http(out, t, rt, n);
 		exposition_deps(out, t, queue_names);

@@ -1,11 +1,29 @@
 /* route.c -- what is done with a route table: matching a request to a
  * route, and the names and headers of route fields.  The table itself is
- * routes.c; nothing here knows it. */
+ * routes.c; nothing here knows it: main() hands it over (route_serve). */
 #include "config.h"
 
 #include <string.h>
 
 #include "route.h"
+
+/* The table this process serves (route_serve()). */
+static const struct route	*route_tab;
+static size_t			 route_ntab;
+
+void
+route_serve(const struct route *t, size_t n)
+{
+	route_tab = t;
+	route_ntab = n;
+}
+
+const struct route *
+route_served(size_t *n)
+{
+	*n = route_ntab;
+	return route_tab;
+}
 
 const char *
 route_method_name(enum http_method m)

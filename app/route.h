@@ -175,10 +175,18 @@ struct route {
 #define ROUTE_MAX_SEGMENTS	12
 
 /* routes.c: the route table. */
-/* The table and its length. */
+/* The table and its length.  Only main() (and tests) read it here: the
+ * table points at every handler, and some handlers read the table (tRPC,
+ * OpenAPI, the cache warmer through the dispatcher), so everyone else
+ * asks route_served() for it and the modules stay in layers. */
 const struct route *routes_table(size_t *n);
 
-/* route.c: matching and the names of route fields, over any table. */
+/* route.c: the table served, matching, the names of route fields. */
+/* Serve table t of n routes: main() passes routes_table() at start-up. */
+void route_serve(const struct route *t, size_t n);
+/* The table served and its length (NULL and 0 before route_serve()). */
+const struct route *route_served(size_t *n);
+
 enum route_match {
 	ROUTE_FOUND = 0,
 	ROUTE_NO_PATH,		/* 404 */

@@ -21,9 +21,13 @@ static char path[64];
 static int
 setup(void **state)
 {
+	const struct route *t;
 	char err[256];
+	size_t n;
 
 	(void)state;
+	t = routes_table(&n);
+	route_serve(t, n);
 	if (conf_load(&c, NULL, err, sizeof err) != 0)
 		return -1;
 	snprintf(path, sizeof path, "/tmp/exodrive-exposition-test-%d", (int)getpid());
