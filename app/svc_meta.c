@@ -110,7 +110,8 @@ svc_meta_pool(struct call *c)
 		return e;
 	buf_init(&b);
 	exposition_pool(&b);
-	if (c->req->field[0] != NULL && strcmp(c->req->field[0], "text") == 0)
+	if (c->req->field[POOL_FORMAT] != NULL &&
+	    strcmp(c->req->field[POOL_FORMAT], "text") == 0)
 		svc_meta_pool_text(c, b.data);
 	else
 		response_raw_json(c->resp, 200, b.data, b.len);

@@ -40,6 +40,29 @@ routes__every_entry__declares_auth_rate_and_cache(void **state)
 	}
 }
 
+/* Key arrays are designated ([NAME] = {...}, svc.h): a name left out of
+ * the middle leaves a zeroed entry, which this walk finds (routes.c
+ * asserts each array's length against its enum at compile time). */
+static void
+routes__every_key__has_a_name_source_and_type(void **state)
+{
+	const struct route *t;
+	const struct key *k;
+	size_t n, i, j;
+
+	(void)state;
+	t = routes_table(&n);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < t[i].input->nkeys; j++) {
+			k = &t[i].input->keys[j];
+			if (k->name == NULL)
+				fail_msg("%s: key %zu has no entry", t[i].operation, j);
+			assert_true(k->src >= KEY_PATH && k->src <= KEY_HEADER);
+			assert_true(k->type >= KEY_STRING && k->type <= KEY_LINE);
+			assert_true(k->type != KEY_ENUM || k->choices != NULL);
+		}
+}
+
 static enum route_match
 match(enum http_method m, const char *path, const struct route **r,
     unsigned *allow)
@@ -121,6 +144,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(routes__every_entry__declares_auth_rate_and_cache),
 		cmocka_unit_test(routes__every_entry__names_a_unique_operation_and_its_answer),
+		cmocka_unit_test(routes__every_key__has_a_name_source_and_type),
 		cmocka_unit_test(route_match__table_known_path__finds_route),
 		cmocka_unit_test(route_match__table_unknown_path__is_no_path),
 		cmocka_unit_test(route_match__table_wrong_method__lists_allowed),
