@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define METRICS_SLOTS		256
-#define METRICS_ROUTES		96	/* at least the route table's length */
+#define METRICS_ROUTES		160	/* at least the route table's length */
 #define METRICS_BUCKETS		10	/* latency histogram buckets */
 
 enum metrics_role { METRICS_RESPONDER = 1, METRICS_WORKER, METRICS_SCHEDULER,

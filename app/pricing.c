@@ -14,11 +14,12 @@ pricing_round(double cents)
 	return (int64_t)llround(cents);
 }
 
-/* A location fee: a share of the subtotal when a percentage is set. */
+/* A location's fees: its flat amounts plus its shares of the subtotal
+ * (a location may have both kinds; they add). */
 static int64_t
 pricing_location(int64_t subtotal, int64_t cents, double pct)
 {
-	return pct > 0 ? pricing_round((double)subtotal * pct) : cents;
+	return cents + (pct > 0 ? pricing_round((double)subtotal * pct) : 0);
 }
 
 const char *

@@ -22,8 +22,9 @@ struct pricing_in {
 	double			peak_multiplier;/* >= 1 */
 	struct pricing_fee	fees[PRICING_MAX_FEES];	/* mandatory only */
 	int			nfees;
-	int64_t			pickup_fee_cents;	/* location fee amounts */
-	double			pickup_fee_pct;		/* or a share of subtotal */
+	int64_t			pickup_fee_cents;	/* the location's flat fees */
+	double			pickup_fee_pct;		/* plus its shares of the
+							   subtotal (summed) */
 	int64_t			dropoff_fee_cents;
 	double			dropoff_fee_pct;
 	bool			one_way;	/* both locations given, differ */

@@ -348,4 +348,71 @@ enum api_err repo_image_failed(const char *path, const char *error);
 /* Mark path deleted; res gets the storage paths of its variants. */
 enum api_err repo_image_delete(const char *path, struct db_res **res);
 
+
+/* repo_backoffice.c: the back office's tables.  Lists answer a JSON
+ * document; writes answer {"before": row|null, "after": row|null}.  Each
+ * hands *json over owned by *res (caller frees with db_free()) and
+ * answers API_NOT_FOUND when the row (or the car, or the location it
+ * belongs to) does not exist, API_CONFLICT on a uniqueness rule. */
+/* API_OK when car (or location) exists, else API_NOT_FOUND. */
+enum api_err repo_bo_car_exists(const char *car);
+enum api_err repo_bo_location_exists(const char *location);
+/* A car's maintenance blocks, by start. */
+enum api_err repo_bo_blocks(const char *car, struct db_res **res,
+    const char **json);
+/* The days from start to end that car cannot be blocked on: rows
+ * (date, "booking"|"maintenance") for live bookings and for other blocks
+ * than self (NULL: none). */
+enum api_err repo_bo_block_conflicts(const char *car, const char *self,
+    const char *start, const char *end, struct db_res **res);
+/* Write a block and its maintenance days (run under the car's booking
+ * lock, after repo_bo_block_conflicts()). */
+enum api_err repo_bo_block_create(const char *car, const char *start,
+    const char *end, const char *reason, struct db_res **res, const char **json);
+enum api_err repo_bo_block_update(const char *car, const char *id,
+    const char *start, const char *end, const char *reason,
+    struct db_res **res, const char **json);
+/* Delete a block and free its days. */
+enum api_err repo_bo_block_delete(const char *car, const char *id,
+    struct db_res **res, const char **json);
+/* A car's additional fees (mandatory first). */
+enum api_err repo_bo_fees(const char *car, struct db_res **res, const char **json);
+enum api_err repo_bo_fee_create(const char *car, const char *name,
+    const char *amount, const char *optional, const char *description,
+    struct db_res **res, const char **json);
+enum api_err repo_bo_fee_update(const char *car, const char *id,
+    const char *name, const char *amount, const char *optional,
+    const char *description, struct db_res **res, const char **json);
+enum api_err repo_bo_fee_delete(const char *car, const char *id,
+    struct db_res **res, const char **json);
+/* Peak-pricing rules.  p6: name, start, end, days ("{0,6}" or NULL),
+ * multiplier, active; id NULL creates. */
+enum api_err repo_bo_peaks(struct db_res **res, const char **json);
+enum api_err repo_bo_peak_save(const char *id, const char *const p6[6],
+    struct db_res **res, const char **json);
+enum api_err repo_bo_peak_delete(const char *id, struct db_res **res,
+    const char **json);
+/* Tax configurations (percent: the rate x 100); id NULL creates. */
+enum api_err repo_bo_taxes(struct db_res **res, const char **json);
+enum api_err repo_bo_tax_save(const char *id, const char *location,
+    const char *name, const char *percent, const char *active,
+    struct db_res **res, const char **json);
+enum api_err repo_bo_tax_delete(const char *id, struct db_res **res,
+    const char **json);
+/* Locations; deleting one deletes its fees and tax configurations. */
+enum api_err repo_bo_locations(struct db_res **res, const char **json);
+enum api_err repo_bo_location_save(const char *id, const char *name,
+    const char *address, const char *active, struct db_res **res,
+    const char **json);
+enum api_err repo_bo_location_delete(const char *id, struct db_res **res,
+    const char **json);
+/* A location's fees (percent: the share x 100, or NULL); id NULL creates. */
+enum api_err repo_bo_location_fees(const char *location, struct db_res **res,
+    const char **json);
+enum api_err repo_bo_location_fee_save(const char *location, const char *id,
+    const char *type, const char *amount, const char *percent,
+    const char *active, struct db_res **res, const char **json);
+enum api_err repo_bo_location_fee_delete(const char *location, const char *id,
+    struct db_res **res, const char **json);
+
 #endif

@@ -22,6 +22,12 @@ repo_booking_lock_car(const char *car)
 	    1, p);
 }
 
+/* The active fees of an active location: a fee with a percentage charges
+ * that share of the subtotal, one without (or with 0) its flat amount. */
+#define REPO_LOC_FEES(loc) \
+	"location_fees f JOIN locations l ON l.id = f.location_id" \
+	" WHERE f.is_active AND l.is_active AND f.location_id = " loc "::uuid"
+
 enum api_err
 repo_booking_price_inputs(const char *car, const char *start, const char *end,
     const char *pickup, const char *dropoff, struct pricing_in *in)
@@ -40,17 +46,16 @@ repo_booking_price_inputs(const char *car, const char *start, const char *end,
 	    "  AND (r.day_of_week IS NULL OR EXISTS (SELECT 1 FROM"
 	    "   generate_series($2::date, $3::date - 1, interval '1 day') d"
 	    "   WHERE extract(dow FROM d)::int = ANY (r.day_of_week)))),"
-	    " COALESCE((SELECT t.tax_rate FROM tax_configurations t WHERE t.is_active"
-	    "  AND (t.location_id = $4::uuid OR t.location_id IS NULL)"
+	    " COALESCE((SELECT t.tax_rate FROM tax_configurations t"
+	    "  LEFT JOIN locations l ON l.id = t.location_id WHERE t.is_active"
+	    "  AND ((t.location_id = $4::uuid AND l.is_active) OR t.location_id IS NULL)"
 	    "  ORDER BY t.location_id NULLS LAST LIMIT 1), 0.10),"
-	    " (SELECT (COALESCE(sum(f.fee_amount), 0) * 100)::bigint FROM location_fees f"
-	    "  WHERE f.is_active AND f.location_id = $4::uuid AND f.fee_percentage IS NULL),"
-	    " (SELECT COALESCE(sum(f.fee_percentage), 0) FROM location_fees f"
-	    "  WHERE f.is_active AND f.location_id = $4::uuid),"
-	    " (SELECT (COALESCE(sum(f.fee_amount), 0) * 100)::bigint FROM location_fees f"
-	    "  WHERE f.is_active AND f.location_id = $5::uuid AND f.fee_percentage IS NULL),"
-	    " (SELECT COALESCE(sum(f.fee_percentage), 0) FROM location_fees f"
-	    "  WHERE f.is_active AND f.location_id = $5::uuid),"
+	    " (SELECT (COALESCE(sum(f.fee_amount), 0) * 100)::bigint FROM " REPO_LOC_FEES("$4")
+	    "  AND COALESCE(f.fee_percentage, 0) = 0),"
+	    " (SELECT COALESCE(sum(f.fee_percentage), 0) FROM " REPO_LOC_FEES("$4") "),"
+	    " (SELECT (COALESCE(sum(f.fee_amount), 0) * 100)::bigint FROM " REPO_LOC_FEES("$5")
+	    "  AND COALESCE(f.fee_percentage, 0) = 0),"
+	    " (SELECT COALESCE(sum(f.fee_percentage), 0) FROM " REPO_LOC_FEES("$5") "),"
 	    " ($3::date - $2::date)"
 	    " FROM cars c JOIN car_pricing p ON p.car_id = c.id"
 	    " WHERE c.id = $1::uuid AND NOT c.hidden", 5, p, &res);

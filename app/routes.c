@@ -446,6 +446,118 @@ static const struct key keys_car_visibility[] = {
 KEYS_COUNT(keys_car_visibility, VIS__COUNT);
 static const struct input input_car_visibility = INPUT(BODY_JSON, keys_car_visibility);
 
+/* The back office (svc_backoffice.c; key enums in svc.h).  An update is a
+ * PUT: it replaces every field, so an optional one left out is cleared
+ * (or takes its default). */
+static const struct key keys_bo_block_list[] = {
+	[BB_CAR] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_bo_block_list = INPUT(BODY_NONE, keys_bo_block_list);
+#define BO_BLOCK_KEYS \
+	[BB_CAR] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true }, \
+	[BB_START] = { .name = "startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true }, \
+	[BB_END] = { .name = "endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true }, \
+	[BB_REASON] = { .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 }
+static const struct key keys_bo_block_new[] = { BO_BLOCK_KEYS };
+static const struct input input_bo_block_new = INPUT(BODY_JSON, keys_bo_block_new);
+static const struct key keys_bo_block_put[] = { BO_BLOCK_KEYS,
+	[BB_ID] = { .name = "blockId", .src = KEY_PATH, .type = KEY_UUID, .required = true } };
+static const struct input input_bo_block_put = INPUT(BODY_JSON, keys_bo_block_put);
+static const struct key keys_bo_block_del[] = {
+	[BO_PARENT] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[BO_CHILD] = { .name = "blockId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_bo_block_del = INPUT(BODY_NONE, keys_bo_block_del);
+
+static const struct key keys_bo_fee_list[] = {
+	[BF_CAR] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_bo_fee_list = INPUT(BODY_NONE, keys_bo_fee_list);
+#define BO_FEE_KEYS \
+	[BF_CAR] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true }, \
+	[BF_NAME] = { .name = "name", .src = KEY_BODY, .type = KEY_LINE, .required = true, .min = 1, .max = 100 }, \
+	[BF_AMOUNT] = { .name = "amount", .src = KEY_BODY, .type = KEY_MONEY, .required = true }, \
+	[BF_OPTIONAL] = { .name = "isOptional", .src = KEY_BODY, .type = KEY_BOOL }, \
+	[BF_DESCRIPTION] = { .name = "description", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 }
+static const struct key keys_bo_fee_new[] = { BO_FEE_KEYS };
+static const struct input input_bo_fee_new = INPUT(BODY_JSON, keys_bo_fee_new);
+static const struct key keys_bo_fee_put[] = { BO_FEE_KEYS,
+	[BF_ID] = { .name = "feeId", .src = KEY_PATH, .type = KEY_UUID, .required = true } };
+static const struct input input_bo_fee_put = INPUT(BODY_JSON, keys_bo_fee_put);
+static const struct key keys_bo_fee_del[] = {
+	[BO_PARENT] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[BO_CHILD] = { .name = "feeId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_bo_fee_del = INPUT(BODY_NONE, keys_bo_fee_del);
+
+#define BO_PEAK_KEYS \
+	[BP_NAME] = { .name = "ruleName", .src = KEY_BODY, .type = KEY_LINE, .required = true, .min = 1, .max = 100 }, \
+	[BP_START] = { .name = "startDate", .src = KEY_BODY, .type = KEY_DATE }, \
+	[BP_END] = { .name = "endDate", .src = KEY_BODY, .type = KEY_DATE }, \
+	[BP_DAYS] = { .name = "daysOfWeek", .src = KEY_BODY, .type = KEY_ARRAY, .min = 1, .max = 7 }, \
+	[BP_MULTIPLIER] = { .name = "multiplier", .src = KEY_BODY, .type = KEY_MONEY, .required = true }, \
+	[BP_ACTIVE] = { .name = "isActive", .src = KEY_BODY, .type = KEY_BOOL }
+static const struct key keys_bo_peak_new[] = { BO_PEAK_KEYS };
+static const struct input input_bo_peak_new = INPUT(BODY_JSON, keys_bo_peak_new);
+static const struct key keys_bo_peak_put[] = { BO_PEAK_KEYS,
+	[BP_ID] = { .name = "ruleId", .src = KEY_PATH, .type = KEY_UUID, .required = true } };
+static const struct input input_bo_peak_put = INPUT(BODY_JSON, keys_bo_peak_put);
+static const struct key keys_bo_peak_del[] = {
+	[BO_ID] = { .name = "ruleId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_bo_peak_del = INPUT(BODY_NONE, keys_bo_peak_del);
+
+#define BO_TAX_KEYS \
+	[BT_LOCATION] = { .name = "locationId", .src = KEY_BODY, .type = KEY_UUID }, \
+	[BT_NAME] = { .name = "taxName", .src = KEY_BODY, .type = KEY_LINE, .required = true, .min = 1, .max = 100 }, \
+	[BT_RATE] = { .name = "taxRatePercent", .src = KEY_BODY, .type = KEY_MONEY, .required = true }, \
+	[BT_ACTIVE] = { .name = "isActive", .src = KEY_BODY, .type = KEY_BOOL }
+static const struct key keys_bo_tax_new[] = { BO_TAX_KEYS };
+static const struct input input_bo_tax_new = INPUT(BODY_JSON, keys_bo_tax_new);
+static const struct key keys_bo_tax_put[] = { BO_TAX_KEYS,
+	[BT_ID] = { .name = "taxId", .src = KEY_PATH, .type = KEY_UUID, .required = true } };
+static const struct input input_bo_tax_put = INPUT(BODY_JSON, keys_bo_tax_put);
+static const struct key keys_bo_tax_del[] = {
+	[BO_ID] = { .name = "taxId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_bo_tax_del = INPUT(BODY_NONE, keys_bo_tax_del);
+
+#define BO_LOCATION_KEYS \
+	[BL_NAME] = { .name = "name", .src = KEY_BODY, .type = KEY_LINE, .required = true, .min = 1, .max = 100 }, \
+	[BL_ADDRESS] = { .name = "address", .src = KEY_BODY, .type = KEY_LINE, .min = 1, .max = 300 }, \
+	[BL_ACTIVE] = { .name = "isActive", .src = KEY_BODY, .type = KEY_BOOL }
+static const struct key keys_bo_location_new[] = { BO_LOCATION_KEYS };
+static const struct input input_bo_location_new = INPUT(BODY_JSON, keys_bo_location_new);
+static const struct key keys_bo_location_put[] = { BO_LOCATION_KEYS,
+	[BL_ID] = { .name = "locationId", .src = KEY_PATH, .type = KEY_UUID, .required = true } };
+static const struct input input_bo_location_put = INPUT(BODY_JSON, keys_bo_location_put);
+static const struct key keys_bo_location_del[] = {
+	[BO_ID] = { .name = "locationId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_bo_location_del = INPUT(BODY_NONE, keys_bo_location_del);
+
+static const char *const location_fee_types[] = { "pickup", "dropoff", "airport", "remote", NULL };
+static const struct key keys_bo_lfee_list[] = {
+	[BLF_LOCATION] = { .name = "locationId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_bo_lfee_list = INPUT(BODY_NONE, keys_bo_lfee_list);
+#define BO_LFEE_KEYS \
+	[BLF_LOCATION] = { .name = "locationId", .src = KEY_PATH, .type = KEY_UUID, .required = true }, \
+	[BLF_TYPE] = { .name = "feeType", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = location_fee_types }, \
+	[BLF_AMOUNT] = { .name = "feeAmount", .src = KEY_BODY, .type = KEY_MONEY }, \
+	[BLF_PERCENT] = { .name = "feePercent", .src = KEY_BODY, .type = KEY_MONEY }, \
+	[BLF_ACTIVE] = { .name = "isActive", .src = KEY_BODY, .type = KEY_BOOL }
+static const struct key keys_bo_lfee_new[] = { BO_LFEE_KEYS };
+static const struct input input_bo_lfee_new = INPUT(BODY_JSON, keys_bo_lfee_new);
+static const struct key keys_bo_lfee_put[] = { BO_LFEE_KEYS,
+	[BLF_ID] = { .name = "feeId", .src = KEY_PATH, .type = KEY_UUID, .required = true } };
+static const struct input input_bo_lfee_put = INPUT(BODY_JSON, keys_bo_lfee_put);
+static const struct key keys_bo_lfee_del[] = {
+	[BO_PARENT] = { .name = "locationId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[BO_CHILD] = { .name = "feeId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_bo_lfee_del = INPUT(BODY_NONE, keys_bo_lfee_del);
+
 static const struct route routes[] = {
 	/* GET /api/openapi.json: this table as OpenAPI 3.1. */
 	{ .method = METHOD_GET, .path = "/api/openapi.json",
@@ -1012,6 +1124,181 @@ static const struct route routes[] = {
 	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
 	  .output = "AdminBookingStatus",
 	  .summary = "Change a booking's status along the allowed transitions" },
+
+	/* /api/admin/cars/{carId}/maintenance: a car's maintenance blocks. */
+	{ .method = METHOD_GET, .path = "/api/admin/cars/{carId}/maintenance",
+	  .handler = svc_backoffice_blocks, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_block_list,
+	  .operation = "admin.maintenance.list",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "MaintenanceBlockList",
+	  .summary = "A car's maintenance blocks" },
+	{ .method = METHOD_POST, .path = "/api/admin/cars/{carId}/maintenance",
+	  .handler = svc_backoffice_block_create, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_block_new,
+	  .operation = "admin.maintenance.create",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .status = 201, .output = "MaintenanceBlockWritten",
+	  .summary = "Create a maintenance block (409 over a day a live booking holds, naming the dates)" },
+	{ .method = METHOD_PUT, .path = "/api/admin/cars/{carId}/maintenance/{blockId}",
+	  .handler = svc_backoffice_block_replace, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_block_put,
+	  .operation = "admin.maintenance.replace",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "MaintenanceBlockWritten",
+	  .summary = "Replace a maintenance block" },
+	{ .method = METHOD_DELETE, .path = "/api/admin/cars/{carId}/maintenance/{blockId}",
+	  .handler = svc_backoffice_block_delete, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_block_del,
+	  .operation = "admin.maintenance.delete",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "MaintenanceBlockWritten",
+	  .summary = "Delete a maintenance block" },
+	/* /api/admin/cars/{carId}/fees: a car's additional fees, mandatory and optional. */
+	{ .method = METHOD_GET, .path = "/api/admin/cars/{carId}/fees",
+	  .handler = svc_backoffice_fees, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_fee_list,
+	  .operation = "admin.carFee.list",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "CarFeeList",
+	  .summary = "A car's additional fees, mandatory and optional" },
+	{ .method = METHOD_POST, .path = "/api/admin/cars/{carId}/fees",
+	  .handler = svc_backoffice_fee_create, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_fee_new,
+	  .operation = "admin.carFee.create",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .status = 201, .output = "CarFeeWritten",
+	  .summary = "Create a car's additional fee" },
+	{ .method = METHOD_PUT, .path = "/api/admin/cars/{carId}/fees/{feeId}",
+	  .handler = svc_backoffice_fee_replace, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_fee_put,
+	  .operation = "admin.carFee.replace",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "CarFeeWritten",
+	  .summary = "Replace a car's additional fee" },
+	{ .method = METHOD_DELETE, .path = "/api/admin/cars/{carId}/fees/{feeId}",
+	  .handler = svc_backoffice_fee_delete, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_fee_del,
+	  .operation = "admin.carFee.delete",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "CarFeeWritten",
+	  .summary = "Delete a car's additional fee" },
+	/* /api/admin/peak-pricing-rules: peak-pricing rules. */
+	{ .method = METHOD_GET, .path = "/api/admin/peak-pricing-rules",
+	  .handler = svc_backoffice_peaks, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .operation = "admin.peakRule.list",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "PeakRuleList",
+	  .summary = "Peak-pricing rules" },
+	{ .method = METHOD_POST, .path = "/api/admin/peak-pricing-rules",
+	  .handler = svc_backoffice_peak_create, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_peak_new,
+	  .operation = "admin.peakRule.create",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .status = 201, .output = "PeakRuleWritten",
+	  .summary = "Create a peak-pricing rule" },
+	{ .method = METHOD_PUT, .path = "/api/admin/peak-pricing-rules/{ruleId}",
+	  .handler = svc_backoffice_peak_replace, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_peak_put,
+	  .operation = "admin.peakRule.replace",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "PeakRuleWritten",
+	  .summary = "Replace a peak-pricing rule" },
+	{ .method = METHOD_DELETE, .path = "/api/admin/peak-pricing-rules/{ruleId}",
+	  .handler = svc_backoffice_peak_delete, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_peak_del,
+	  .operation = "admin.peakRule.delete",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "PeakRuleWritten",
+	  .summary = "Delete a peak-pricing rule" },
+	/* /api/admin/tax-configurations: tax configurations, global and per location. */
+	{ .method = METHOD_GET, .path = "/api/admin/tax-configurations",
+	  .handler = svc_backoffice_taxes, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .operation = "admin.tax.list",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "TaxConfigurationList",
+	  .summary = "Tax configurations, global and per location" },
+	{ .method = METHOD_POST, .path = "/api/admin/tax-configurations",
+	  .handler = svc_backoffice_tax_create, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_tax_new,
+	  .operation = "admin.tax.create",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .status = 201, .output = "TaxConfigurationWritten",
+	  .summary = "Create a tax configuration (one active per scope)" },
+	{ .method = METHOD_PUT, .path = "/api/admin/tax-configurations/{taxId}",
+	  .handler = svc_backoffice_tax_replace, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_tax_put,
+	  .operation = "admin.tax.replace",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "TaxConfigurationWritten",
+	  .summary = "Replace a tax configuration" },
+	{ .method = METHOD_DELETE, .path = "/api/admin/tax-configurations/{taxId}",
+	  .handler = svc_backoffice_tax_delete, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_tax_del,
+	  .operation = "admin.tax.delete",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "TaxConfigurationWritten",
+	  .summary = "Delete a tax configuration" },
+	/* /api/admin/locations: pick-up and return locations. */
+	{ .method = METHOD_GET, .path = "/api/admin/locations",
+	  .handler = svc_backoffice_locations, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_none,
+	  .operation = "admin.location.list",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "LocationList",
+	  .summary = "Pick-up and return locations" },
+	{ .method = METHOD_POST, .path = "/api/admin/locations",
+	  .handler = svc_backoffice_location_create, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_location_new,
+	  .operation = "admin.location.create",
+	  .errors = ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .status = 201, .output = "LocationWritten",
+	  .summary = "Create a location" },
+	{ .method = METHOD_PUT, .path = "/api/admin/locations/{locationId}",
+	  .handler = svc_backoffice_location_replace, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_location_put,
+	  .operation = "admin.location.replace",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "LocationWritten",
+	  .summary = "Replace a location" },
+	{ .method = METHOD_DELETE, .path = "/api/admin/locations/{locationId}",
+	  .handler = svc_backoffice_location_delete, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_location_del,
+	  .operation = "admin.location.delete",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "LocationWritten",
+	  .summary = "Delete a location" },
+	/* /api/admin/locations/{locationId}/fees: a location's fees. */
+	{ .method = METHOD_GET, .path = "/api/admin/locations/{locationId}/fees",
+	  .handler = svc_backoffice_location_fees, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_lfee_list,
+	  .operation = "admin.locationFee.list",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "LocationFeeList",
+	  .summary = "A location's fees" },
+	{ .method = METHOD_POST, .path = "/api/admin/locations/{locationId}/fees",
+	  .handler = svc_backoffice_location_fee_create, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_lfee_new,
+	  .operation = "admin.locationFee.create",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .status = 201, .output = "LocationFeeWritten",
+	  .summary = "Create a location's fee (one per type)" },
+	{ .method = METHOD_PUT, .path = "/api/admin/locations/{locationId}/fees/{feeId}",
+	  .handler = svc_backoffice_location_fee_replace, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_lfee_put,
+	  .operation = "admin.locationFee.replace",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "LocationFeeWritten",
+	  .summary = "Replace a location's fee" },
+	{ .method = METHOD_DELETE, .path = "/api/admin/locations/{locationId}/fees/{feeId}",
+	  .handler = svc_backoffice_location_fee_delete, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_bo_lfee_del,
+	  .operation = "admin.locationFee.delete",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "LocationFeeWritten",
+	  .summary = "Delete a location's fee" },
 
 	/* POST /api/auth/register: create an account, start a session. */
 	{ .method = METHOD_POST, .path = "/api/auth/register",

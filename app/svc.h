@@ -247,4 +247,50 @@ enum api_err svc_fleet_delete(struct call *c);
 /* PATCH /api/admin/cars/{carId}/visibility: set hidden. */
 enum api_err svc_fleet_visibility(struct call *c);
 
+
+/* svc_backoffice.c: maintenance blocks, car fees, peak-pricing rules, tax
+ * configurations, locations and location fees (admin).  Each key list of
+ * its routes is indexed by one of these (routes.c fills them by name). */
+enum bo_child_key { BO_PARENT, BO_CHILD };	/* DELETE .../{parent}/x/{child} */
+enum bo_id_key { BO_ID };			/* DELETE .../{id} */
+enum bo_block_key { BB_CAR, BB_START, BB_END, BB_REASON, BB_ID };
+enum bo_fee_key { BF_CAR, BF_NAME, BF_AMOUNT, BF_OPTIONAL, BF_DESCRIPTION, BF_ID };
+enum bo_peak_key { BP_NAME, BP_START, BP_END, BP_DAYS, BP_MULTIPLIER, BP_ACTIVE, BP_ID };
+enum bo_tax_key { BT_LOCATION, BT_NAME, BT_RATE, BT_ACTIVE, BT_ID };
+enum bo_location_key { BL_NAME, BL_ADDRESS, BL_ACTIVE, BL_ID };
+enum bo_location_fee_key { BLF_LOCATION, BLF_TYPE, BLF_AMOUNT, BLF_PERCENT, BLF_ACTIVE, BLF_ID };
+/* GET, POST /api/admin/cars/{carId}/maintenance; PUT, DELETE
+ * .../maintenance/{blockId}: blocks on a car's days (409 over a live
+ * booking's day, naming the dates). */
+enum api_err svc_backoffice_blocks(struct call *c);
+enum api_err svc_backoffice_block_create(struct call *c);
+enum api_err svc_backoffice_block_replace(struct call *c);
+enum api_err svc_backoffice_block_delete(struct call *c);
+/* GET, POST /api/admin/cars/{carId}/fees; PUT, DELETE .../fees/{feeId}. */
+enum api_err svc_backoffice_fees(struct call *c);
+enum api_err svc_backoffice_fee_create(struct call *c);
+enum api_err svc_backoffice_fee_replace(struct call *c);
+enum api_err svc_backoffice_fee_delete(struct call *c);
+/* GET, POST /api/admin/peak-pricing-rules; PUT, DELETE .../{ruleId}. */
+enum api_err svc_backoffice_peaks(struct call *c);
+enum api_err svc_backoffice_peak_create(struct call *c);
+enum api_err svc_backoffice_peak_replace(struct call *c);
+enum api_err svc_backoffice_peak_delete(struct call *c);
+/* GET, POST /api/admin/tax-configurations; PUT, DELETE .../{taxId}. */
+enum api_err svc_backoffice_taxes(struct call *c);
+enum api_err svc_backoffice_tax_create(struct call *c);
+enum api_err svc_backoffice_tax_replace(struct call *c);
+enum api_err svc_backoffice_tax_delete(struct call *c);
+/* GET, POST /api/admin/locations; PUT, DELETE .../{locationId}. */
+enum api_err svc_backoffice_locations(struct call *c);
+enum api_err svc_backoffice_location_create(struct call *c);
+enum api_err svc_backoffice_location_replace(struct call *c);
+enum api_err svc_backoffice_location_delete(struct call *c);
+/* GET, POST /api/admin/locations/{locationId}/fees; PUT, DELETE
+ * .../fees/{feeId}. */
+enum api_err svc_backoffice_location_fees(struct call *c);
+enum api_err svc_backoffice_location_fee_create(struct call *c);
+enum api_err svc_backoffice_location_fee_replace(struct call *c);
+enum api_err svc_backoffice_location_fee_delete(struct call *c);
+
 #endif

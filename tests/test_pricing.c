@@ -52,6 +52,36 @@ pricing_compute__peak_and_locations__apply_to_subtotal(void **state)
 }
 
 static void
+pricing_compute__flat_and_percentage_fees_of_a_location__add(void **state)
+{
+	struct pricing_in in = example();
+	struct pricing_out out;
+
+	(void)state;
+	in.pickup_fee_cents = 2500;		/* airport $25 */
+	in.pickup_fee_pct = 0.05;		/* and 5% of the subtotal */
+	assert_null(pricing_compute(&in, &out));
+	assert_int_equal(out.pickup_fee, 2500 + 1000);
+	assert_int_equal(out.location_fees, 3500);
+	/* (200 + 40 + 35) x 0.9 = 247.50; + 10% = 272.25 */
+	assert_int_equal(out.before_tax, 24750);
+	assert_int_equal(out.total, 27225);
+}
+
+static void
+pricing_compute__location_tax_rate__replaces_the_global_one(void **state)
+{
+	struct pricing_in in = example();
+	struct pricing_out out;
+
+	(void)state;
+	in.tax_rate = 0.0825;
+	assert_null(pricing_compute(&in, &out));
+	assert_int_equal(out.taxes, 1782);	/* 216 x 8.25% = 17.82 */
+	assert_int_equal(out.total, 23382);
+}
+
+static void
 pricing_compute__invalid_rentals__are_refused(void **state)
 {
 	struct pricing_in in = example();
@@ -92,6 +122,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pricing_compute__worked_example__is_237_60),
 		cmocka_unit_test(pricing_compute__peak_and_locations__apply_to_subtotal),
+		cmocka_unit_test(pricing_compute__flat_and_percentage_fees_of_a_location__add),
+		cmocka_unit_test(pricing_compute__location_tax_rate__replaces_the_global_one),
 		cmocka_unit_test(pricing_compute__invalid_rentals__are_refused),
 		cmocka_unit_test(pricing_parse__amounts__to_cents),
 	};

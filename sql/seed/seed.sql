@@ -71,6 +71,8 @@ SELECT i.id, 'GPS', 10, true, 'Navigation unit' FROM seed_ids i WHERE n = 4;
 -- Maintenance days for the McLaren 720S.
 INSERT INTO car_availability (car_id, date, status)
 SELECT i.id, current_date + d, 'maintenance' FROM seed_ids i, generate_series(20, 22) d WHERE n = 3;
+INSERT INTO maintenance_blocks (car_id, start_date, end_date, reason)
+SELECT i.id, current_date + 20, current_date + 22, 'Scheduled service' FROM seed_ids i WHERE n = 3;
 
 -- Guest customers (accounts were created by `exodrive seed`).
 INSERT INTO customers (email, first_name, last_name, phone) VALUES

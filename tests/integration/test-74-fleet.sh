@@ -115,8 +115,10 @@ body=$(jq -nc --arg n "Pricing Test Car $SERVER $RANDOM" '{name:$n, category:"Ex
 	images:[{url:"https://img.example/p.webp", is_primary:true, sort_order:0}]}')
 req POST /api/admin/cars "${A[@]}" -d "$body"
 pc=$(js .carId)
-psql_q "insert into car_additional_fees (car_id, name, amount, is_optional) values
-	('$pc', 'Insurance', 15, false), ('$pc', 'Cleaning', 25, false), ('$pc', 'GPS', 10, true)" >/dev/null
+for fee in '"name":"Insurance","amount":15' '"name":"Cleaning","amount":25' '"name":"GPS","amount":10,"isOptional":true'; do
+	req POST "/api/admin/cars/$pc/fees" "${A[@]}" -d "{$fee}"
+	check "the fee {$fee} is added through the back office (201)" eq "$STATUS" 201
+done
 mon=$(( 150 + (8 - $(date -u -d '+150 days' +%u)) % 7 ))
 [ "$SERVER" = apache ] && mon=$((mon + 7))
 req POST /api/bookings -H 'Content-Type: application/json' -d "{\"carId\":\"$pc\",\"startDate\":\"$(day $mon)\",\"endDate\":\"$(day $((mon + 4)))\",\"totalPrice\":237.60,\"customerDetails\":{\"fullName\":\"Price Check\",\"email\":\"price-$SERVER@example.com\"}}"

@@ -16,22 +16,27 @@ check "the first request leaves 99" eq "$(hdr X-RateLimit-Remaining)" 99
 check "X-RateLimit-Reset is a UTC timestamp" bash -c "[[ '$(hdr X-RateLimit-Reset)' =~ ^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$ ]]"
 
 # 300 concurrent requests from one client against the booking tier, set to
-# 100/3600 in the test stack (a refill every 36 s, so the burst's own
-# duration cannot let more in).  They fail validation after being charged,
-# so they are cheap and book nothing.
+# 100/3600 in the test stack (a refill every 36 s).  They fail validation
+# after being charged, so they are cheap and book nothing.  Exactly the
+# burst of 100 gets in, plus one per whole 36 s the burst itself lasted (a
+# loaded machine can take that long to start 300 clients).
 b=$(ip)
-seq 1 300 | xargs -P 300 -I@ curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 \
+t0=$(date +%s)
+seq 1 300 | xargs -P 300 -I@ curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 \
 	-XPOST -H "X-Forwarded-For: $b" -H 'Content-Type: application/json' -d '{}' \
 	"$BASE/api/bookings" > "$OUT/burst"
-check "exactly 100 of 300 concurrent requests are admitted" eq "$(grep -c '^400$' "$OUT/burst")" 100
-check "the other 200 are 429" eq "$(grep -c '^429$' "$OUT/burst")" 200
+took=$(( $(date +%s) - t0 ))
+admitted=$(grep -c '^400$' "$OUT/burst") refused=$(grep -c '^429$' "$OUT/burst")
+check "100 of 300 concurrent requests are admitted, plus the burst's refills ($admitted in $took s)" \
+	test "$admitted" -ge 100 -a "$admitted" -le $(( 100 + (took + 1) / 36 ))
+check "every other one is 429 ($refused)" eq "$((admitted + refused))" 300
 
 # Monitoring: the 429s are recorded; an admin can clear and unblock.
 adm=$(curl -s -XPOST "$BASE/api/auth/login" -H 'Content-Type: application/json' \
 	-d '{"email":"admin@exodrive.com","password":"exodrive-dev-password"}' | jq -r .accessToken)
 req GET "/api/admin/rate-limit-monitoring?identifier=$b" -H "Authorization: Bearer $adm"
-check "monitoring counts the 200 violations of that client" eq "$(js .summary.totalViolations)" 200
-check "by endpoint" eq "$(js '.summary.byEndpoint["/api/bookings"]')" 200
+check "monitoring counts the $refused violations of that client" eq "$(js .summary.totalViolations)" "$refused"
+check "by endpoint" eq "$(js '.summary.byEndpoint["/api/bookings"]')" "$refused"
 check "and lists at most 100" eq "$(js '.violations | length')" 100
 req DELETE "/api/admin/rate-limit-monitoring?identifier=$b" -d '' -H "Authorization: Bearer $adm"
 check "an admin clears and unblocks a client" eq "$(js .success)" true
