@@ -155,8 +155,9 @@ enum api_err repo_booking_cancel_own(const char *user_id,
 enum api_err repo_booking_set_cancelled(const char *booking);
 
 /* repo_reviews.c */
-/* Reviews of a visible car, newest first; unapproved ones too when asked.
- * API_NOT_FOUND for an unknown or hidden car. */
+/* Reviews of a visible car, newest first, each with the business's public
+ * response; unapproved (pending, rejected) ones too when asked, deleted
+ * ones never.  API_NOT_FOUND for an unknown or hidden car. */
 enum api_err repo_review_list(const char *car, const char *page,
     const char *limit, int unapproved, struct db_res **res, const char **json);
 /* For a review by account user_id of booking on car: its customer id and
@@ -170,6 +171,42 @@ enum api_err repo_review_context(const char *user_id, const char *car,
 enum api_err repo_review_insert(const char *car, const char *customer,
     const char *booking, const char *name, const char *rating,
     const char *comment, struct db_res **res, const char **json);
+/* What moderation does to a review. */
+enum review_move {
+	REVIEW_APPROVE,
+	REVIEW_REJECT,
+	REVIEW_DELETE,
+	REVIEW_RESPOND,		/* write or replace the business's response */
+	REVIEW_UNRESPOND	/* withdraw it */
+};
+/* A review's state, read under its row lock. */
+struct review_state {
+	char	status[16];	/* pending, approved, rejected, deleted */
+	char	car[40];
+	char	booking[40];	/* "" when none */
+	int	responded;	/* a live response of the business exists */
+};
+/* Reviews for moderators, newest first: of status (pending, approved,
+ * rejected, deleted; NULL: all but deleted), of car when not NULL.
+ * API_NOT_FOUND for an unknown car. */
+enum api_err repo_review_admin_list(const char *status, const char *car,
+    const char *page, const char *limit, struct db_res **res,
+    const char **json);
+/* One review as moderators see it (deleted ones too). */
+enum api_err repo_review_admin_get(const char *id, struct db_res **res,
+    const char **json);
+/* Lock review id (in a transaction) and read its state; API_NOT_FOUND
+ * when there is none. */
+enum api_err repo_review_lock(const char *id, struct review_state *st);
+/* Approve, reject (reason: NULL for none) or soft-delete review id, as
+ * admin.  The rating trigger updates the car's figures. */
+enum api_err repo_review_set(const char *id, enum review_move move,
+    const char *admin, const char *reason);
+/* Write or replace the business's response to review id. */
+enum api_err repo_review_respond(const char *id, const char *admin,
+    const char *text);
+/* Withdraw the business's response to review id (soft delete). */
+enum api_err repo_review_unrespond(const char *id);
 
 /* repo_admin.c */
 /* Lock booking id; its status, car and dates (start, end: 11 bytes). */

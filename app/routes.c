@@ -290,20 +290,44 @@ KEYS_COUNT(keys_queue_stats, QSTATS__COUNT);
 static const struct input input_queue_stats = INPUT(BODY_NONE, keys_queue_stats);
 
 static const struct key keys_reviews[] = {
-	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
-	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
-	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 50 },
-	{ .name = "includeUnapproved", .src = KEY_QUERY, .type = KEY_BOOL },
+	[REVIEWS_CAR] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[REVIEWS_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	[REVIEWS_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 50 },
+	[REVIEWS_UNAPPROVED] = { .name = "includeUnapproved", .src = KEY_QUERY, .type = KEY_BOOL },
 };
 static const struct input input_reviews = INPUT(BODY_NONE, keys_reviews);
 
 static const struct key keys_review_new[] = {
-	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
-	{ .name = "bookingId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
-	{ .name = "rating", .src = KEY_BODY, .type = KEY_INT, .required = true, .min = 1, .max = 5 },
-	{ .name = "comment", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 1000 },
+	[REVIEW_NEW_CAR] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[REVIEW_NEW_BOOKING] = { .name = "bookingId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	[REVIEW_NEW_RATING] = { .name = "rating", .src = KEY_BODY, .type = KEY_INT, .required = true, .min = 1, .max = 5 },
+	[REVIEW_NEW_COMMENT] = { .name = "comment", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 1000 },
 };
 static const struct input input_review_new = INPUT(BODY_JSON, keys_review_new);
+
+static const char *const review_statuses[] = { "pending", "approved",
+    "rejected", "deleted", NULL };
+static const struct key keys_review_admin_list[] = {
+	[REVIEW_ADMIN_STATUS] = { .name = "status", .src = KEY_QUERY, .type = KEY_ENUM, .choices = review_statuses },
+	[REVIEW_ADMIN_CAR] = { .name = "carId", .src = KEY_QUERY, .type = KEY_UUID },
+	[REVIEW_ADMIN_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	[REVIEW_ADMIN_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+};
+static const struct input input_review_admin_list = INPUT(BODY_NONE, keys_review_admin_list);
+static const struct key keys_review_id[] = {
+	[REVIEW_ID] = { .name = "reviewId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+static const struct input input_review_id = INPUT(BODY_NONE, keys_review_id);
+static const struct key keys_review_reject[] = {
+	[REVIEW_REJECT_ID] = { .name = "reviewId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[REVIEW_REJECT_REASON] = { .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
+};
+static const struct input input_review_reject = INPUT(BODY_JSON, keys_review_reject);
+static const struct key keys_review_respond[] = {
+	[REVIEW_RESPOND_ID] = { .name = "reviewId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[REVIEW_RESPOND_TEXT] = { .name = "response", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 2000 },
+};
+static const struct input input_review_respond = INPUT(BODY_JSON, keys_review_respond);
 
 static const char *const status_groups[] = { "all", "active", "upcoming",
     "completed", "cancelled", "pending_payment", NULL };
@@ -676,6 +700,64 @@ static const struct route routes[] = {
 	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
 	  .status = 201, .output = "ReviewCreated",
 	  .summary = "Review one's own completed booking of this car" },
+
+	/* Moderation: approved reviews alone are public and rated. */
+	/* GET /api/admin/reviews: the moderation queue. */
+	{ .method = METHOD_GET, .path = "/api/admin/reviews",
+	  .handler = svc_reviews_admin_list, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_review_admin_list,
+	  .operation = "admin.review.list",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminReviewList",
+	  .summary = "Reviews by status (pending, approved, rejected, deleted; default all but deleted) and car, newest first" },
+	/* GET /api/admin/reviews/{reviewId}: one review. */
+	{ .method = METHOD_GET, .path = "/api/admin/reviews/{reviewId}",
+	  .handler = svc_reviews_admin_get, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_review_id,
+	  .operation = "admin.review.byId",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminReviewResult",
+	  .summary = "One review with its moderation state and the business's response" },
+	/* POST /api/admin/reviews/{reviewId}/approve: publish. */
+	{ .method = METHOD_POST, .path = "/api/admin/reviews/{reviewId}/approve",
+	  .handler = svc_reviews_approve, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_review_id,
+	  .operation = "admin.review.approve",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminReviewResult",
+	  .summary = "Publish a pending or rejected review; the car's rating counts it" },
+	/* POST /api/admin/reviews/{reviewId}/reject: refuse or unpublish. */
+	{ .method = METHOD_POST, .path = "/api/admin/reviews/{reviewId}/reject",
+	  .handler = svc_reviews_reject, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_review_reject,
+	  .operation = "admin.review.reject",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminReviewResult",
+	  .summary = "Reject a pending review or unpublish an approved one, with an optional reason" },
+	/* PUT /api/admin/reviews/{reviewId}/response: the business's response. */
+	{ .method = METHOD_PUT, .path = "/api/admin/reviews/{reviewId}/response",
+	  .handler = svc_reviews_respond, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_review_respond,
+	  .operation = "admin.review.respond",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminReviewResult",
+	  .summary = "Write or replace the business's public response to a review" },
+	/* DELETE /api/admin/reviews/{reviewId}/response: withdraw it. */
+	{ .method = METHOD_DELETE, .path = "/api/admin/reviews/{reviewId}/response",
+	  .handler = svc_reviews_unrespond, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_review_id,
+	  .operation = "admin.review.unrespond",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminReviewResult",
+	  .summary = "Withdraw the business's response to a review" },
+	/* DELETE /api/admin/reviews/{reviewId}: delete a review. */
+	{ .method = METHOD_DELETE, .path = "/api/admin/reviews/{reviewId}",
+	  .handler = svc_reviews_delete, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_review_id,
+	  .operation = "admin.review.delete",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminReviewResult",
+	  .summary = "Delete a review (kept for the record, no longer shown or counted)" },
 
 	/* POST /api/email/contact: the contact form. */
 	{ .method = METHOD_POST, .path = "/api/email/contact",

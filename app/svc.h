@@ -200,10 +200,49 @@ enum api_err svc_bookings_cancel(struct call *c);
 enum api_err svc_bookings_expire_holds(long minutes, long *count);
 
 /* svc_reviews.c */
-/* GET /api/cars/{carId}/reviews: approved reviews (all for admins who ask). */
+/* The inputs of the review routes: the index of each key in its key array
+ * of routes.c (designated there as [NAME] = { ... }). */
+enum reviews_key {		/* GET /api/cars/{carId}/reviews */
+	REVIEWS_CAR, REVIEWS_PAGE, REVIEWS_LIMIT, REVIEWS_UNAPPROVED
+};
+enum review_new_key {		/* POST /api/cars/{carId}/reviews */
+	REVIEW_NEW_CAR, REVIEW_NEW_BOOKING, REVIEW_NEW_RATING, REVIEW_NEW_COMMENT
+};
+enum review_admin_list_key {	/* GET /api/admin/reviews */
+	REVIEW_ADMIN_STATUS, REVIEW_ADMIN_CAR, REVIEW_ADMIN_PAGE, REVIEW_ADMIN_LIMIT
+};
+enum review_id_key {		/* /api/admin/reviews/{reviewId}[/approve|/response] */
+	REVIEW_ID
+};
+enum review_reject_key {	/* POST /api/admin/reviews/{reviewId}/reject */
+	REVIEW_REJECT_ID, REVIEW_REJECT_REASON
+};
+enum review_respond_key {	/* PUT /api/admin/reviews/{reviewId}/response */
+	REVIEW_RESPOND_ID, REVIEW_RESPOND_TEXT
+};
+/* GET /api/cars/{carId}/reviews: approved reviews with the business's
+ * response (pending and rejected ones too for admins who ask). */
 enum api_err svc_reviews_list(struct call *c);
 /* POST /api/cars/{carId}/reviews: one review per completed own booking. */
 enum api_err svc_reviews_create(struct call *c);
+/* GET /api/admin/reviews: every review by status and car, paged. */
+enum api_err svc_reviews_admin_list(struct call *c);
+/* GET /api/admin/reviews/{reviewId}: one review, deleted ones too. */
+enum api_err svc_reviews_admin_get(struct call *c);
+/* POST /api/admin/reviews/{reviewId}/approve: publish it (the car's
+ * rating counts it); approving an approved review changes nothing. */
+enum api_err svc_reviews_approve(struct call *c);
+/* POST /api/admin/reviews/{reviewId}/reject: withdraw or refuse it, with
+ * an optional reason. */
+enum api_err svc_reviews_reject(struct call *c);
+/* PUT /api/admin/reviews/{reviewId}/response: the business's response. */
+enum api_err svc_reviews_respond(struct call *c);
+/* DELETE /api/admin/reviews/{reviewId}/response: withdraw it; 404 when
+ * there is none. */
+enum api_err svc_reviews_unrespond(struct call *c);
+/* DELETE /api/admin/reviews/{reviewId}: soft-delete it.  A deleted review
+ * is kept for the record and takes no further move (409). */
+enum api_err svc_reviews_delete(struct call *c);
 
 /* svc_admin.c */
 /* GET /api/admin/bookings: filtered, sorted, paged. */
