@@ -39,7 +39,9 @@ auth_session_key(const char *user_id, char *out, size_t len)
 }
 
 /* The role of user sub: from the session cache, else from the database
- * (then cached for SESSION_CACHE_TTL seconds). */
+ * (then cached for SESSION_CACHE_TTL seconds).  The cache is filled only
+ * where it is empty (SET NX): a role read before a change committed never
+ * overwrites the role auth_role_changed() stored after it. */
 static enum api_err
 auth_role(const char *sub, char *role, size_t rolelen)
 {
@@ -57,8 +59,24 @@ auth_role(const char *sub, char *role, size_t rolelen)
 	free(v);
 	if ((err = repo_user_role(sub, role, rolelen)) == API_OK &&
 	    conf->session_cache_ttl > 0)
-		(void)redis_cache_set(key, role, strlen(role), conf->session_cache_ttl);
+		(void)redis_set_nx(key, role, conf->session_cache_ttl * 1000);
 	return err;
+}
+
+int
+auth_role_changed(const char *user_id, const char *role)
+{
+	char key[128];
+
+	if (conf->session_cache_ttl <= 0)
+		return 0;
+	auth_session_key(user_id, key, sizeof key);
+	if (redis_cache_set(key, role, strlen(role), conf->session_cache_ttl) == 0)
+		return 0;
+	LOG_WARN("role of %s changed to %s, but its session cache was not "
+	    "updated: the old role may be served for up to %lds", user_id, role,
+	    conf->session_cache_ttl);
+	return -1;
 }
 
 enum api_err

@@ -99,6 +99,8 @@ struct conf {
 	char		*smtp_user;
 	char		*smtp_password;
 	char		*email_from;
+	char		*resend_api_key;		/* set: send through Resend */
+	char		*resend_api_url;
 	char		*contact_email;
 	char		*template_dir;
 	long		 queue_concurrency;

@@ -153,6 +153,9 @@ ts_zod_key(struct buf *b, const struct key *k)
 		}
 		buf_adds(b, "])");
 		break;
+	case KEY_OBJECT:
+		buf_adds(b, "z.record(z.string(), z.unknown())");
+		break;
 	case KEY_ARRAY:
 		buf_adds(b, "z.array(z.unknown())");
 		if (k->min > 0)

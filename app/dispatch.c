@@ -20,6 +20,7 @@
 #include "metrics.h"
 #include "ratelimit.h"
 #include "redis.h"
+#include "repo.h"
 #include "request.h"
 #include "response.h"
 
@@ -281,6 +282,84 @@ dispatch_count_view(const struct call *c)
 	}
 }
 
+/* The JSON text of an audit state x (in the arena; objects as they are,
+ * anything else as {"value": x}), or NULL. */
+static const char *
+dispatch_audit_state(struct req *r, struct json_object *x)
+{
+	struct json_object *o;
+	char *text;
+
+	if (x == NULL)
+		return NULL;
+	if (json_object_is_type(x, json_type_object))
+		return arena_strdup(&r->arena,
+		    json_object_to_json_string_ext(x, JSON_C_TO_STRING_PLAIN));
+	o = json_object_new_object();
+	json_object_object_add(o, "value", json_object_get(x));
+	text = arena_strdup(&r->arena,
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return text;
+}
+
+/* What an admin write changed when its handler did not say: the values of
+ * the path's {params}, joined with "/" (NULL when it has none). */
+static const char *
+dispatch_audit_target(const struct call *c)
+{
+	struct req *r = c->req;
+	struct buf b;
+	const char *t;
+	size_t i;
+
+	if (c->audit_target != NULL)
+		return c->audit_target;
+	if (r->nparams == 0)
+		return NULL;
+	buf_init(&b);
+	for (i = 0; i < r->nparams; i++) {
+		if (i > 0)
+			buf_adds(&b, "/");
+		buf_adds(&b, r->params[i]);
+	}
+	t = arena_strdup(&r->arena, b.data);
+	buf_free(&b);
+	return t;
+}
+
+/* Every admin write -- an AUTH_ADMIN route other than GET that answered
+ * 2xx -- leaves one admin_audit_log row: who, the route's operation, its
+ * target, the states before and after, the trace id, the client.  The
+ * write has committed by now, so a row that cannot be written is logged
+ * and counted, never turned into an error. */
+static void
+dispatch_audit(struct call *c)
+{
+	struct req *r = c->req;
+	struct repo_audit_row a;
+	enum api_err e;
+
+	if (c->route == NULL || c->route->auth != AUTH_ADMIN ||
+	    c->route->method == METHOD_GET || c->resp->status < 200 ||
+	    c->resp->status > 299 || r->user_id == NULL)
+		return;
+	a.actor = r->user_id;
+	a.action = c->route->operation;
+	a.target = dispatch_audit_target(c);
+	a.before = dispatch_audit_state(r, c->audit_before);
+	a.after = dispatch_audit_state(r, c->audit_after);
+	a.trace_id = r->trace_id;
+	a.client_ip = r->client_ip;
+	a.method = r->method_name;
+	a.path = c->route->path;
+	if ((e = repo_audit_add(&a)) != API_OK)
+		LOG_ERR("admin write %s (%s) by %s answered %d but was not "
+		    "audited: %s", a.action, a.target ? a.target : "-", a.actor,
+		    c->resp->status, apierr_code(e));
+	metrics_audit(e == API_OK);
+}
+
 void
 dispatch_run(struct req *r, struct resp *s, enum api_err early)
 {
@@ -308,6 +387,8 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	}
 	if (c.err_details != NULL)
 		json_object_put(c.err_details);
+	if (err == API_OK)
+		dispatch_audit(&c);
 	if (c.audit_before != NULL)
 		json_object_put(c.audit_before);
 	if (c.audit_after != NULL)

@@ -148,6 +148,11 @@ exposition_deps(struct buf *o, const struct metrics_counts *t,
 			buf_printf(o, "exodrive_jobs_total{queue=\"%s\",outcome=\"%s\"} %llu\n",
 			    queues[i], j == 0 ? "completed" : "failed",
 			    (unsigned long long)t->jobs[i][j]);
+	buf_printf(o, "# HELP exodrive_admin_audit_total Admin writes and their "
+	    "audit rows.\n# TYPE exodrive_admin_audit_total counter\n"
+	    "exodrive_admin_audit_total{outcome=\"written\"} %llu\n"
+	    "exodrive_admin_audit_total{outcome=\"failed\"} %llu\n",
+	    (unsigned long long)t->audit[0], (unsigned long long)t->audit[1]);
 }
 
 void

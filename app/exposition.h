@@ -30,8 +30,8 @@ void exposition_pool(struct buf *out);
  * routes; index METRICS_ROUTES of t: the unmatched ones). */
 void exposition_http(struct buf *o, const struct metrics_counts *t,
     const struct route *rt, size_t n);
-/* Cache outcomes, rate decisions, PostgreSQL and Redis round trips, and
- * the jobs of each queue named in queues (NULL-terminated). */
+/* Cache outcomes, rate decisions, PostgreSQL and Redis round trips, the
+ * jobs of each queue named in queues (NULL-terminated), audit rows. */
 void exposition_deps(struct buf *o, const struct metrics_counts *t,
     const char *const *queues);
 /* Live processes by role and state. */

@@ -24,7 +24,10 @@ static const struct mail_kind {
 	const char	*kind;
 	const char	*subject;
 } mail_kinds[] = {
-	{ "booking_confirmation", "Booking Confirmed - {{carName}} | ExoDrive" },
+	/* An unpaid booking is held, never "confirmed". */
+	{ "booking_confirmation", "{{#held}}Booking Held until {{holdUntil}}{{/held}}"
+	    "{{^held}}{{#confirmed}}Booking Confirmed{{/confirmed}}{{^confirmed}}"
+	    "Your Booking{{/confirmed}}{{/held}} - {{carName}} | ExoDrive" },
 	{ "payment_receipt", "Payment Receipt - {{carName}} | ExoDrive" },
 	{ "booking_modification", "Booking Modified - {{carName}} | ExoDrive" },
 	{ "booking_cancellation", "Booking Cancellation - {{carName}}" },
@@ -45,24 +48,25 @@ mail_subject_of(const char *kind)
 }
 
 int
-mail_render(const char *name, const char *data, struct buf *html,
-    struct buf *text, char *err, size_t errlen)
+mail_compose(const char *kind, struct json_object *d, struct buf *subject,
+    struct buf *html, struct buf *text, char *err, size_t errlen)
 {
-	struct json_object *d = json_tokener_parse(data);
+	const char *subj = mail_subject_of(kind);
 	char file[160];
-	int rc = -1;
 
-	if (d == NULL) {
-		snprintf(err, errlen, "the data of template %s is not JSON", name);
+	if (subj == NULL) {
+		snprintf(err, errlen, "no email kind %s", kind);
 		return -1;
 	}
-	snprintf(file, sizeof file, "%s.html", name);
-	if (template_render(file, d, MUSTACHE_HTML, html, err, errlen) == 0) {
-		snprintf(file, sizeof file, "%s.txt", name);
-		rc = template_render(file, d, MUSTACHE_TEXT, text, err, errlen);
-	}
-	json_object_put(d);
-	return rc;
+	template_email_vars(kind, d);
+	snprintf(file, sizeof file, "%s.html", kind);
+	if (template_render(file, d, MUSTACHE_HTML, html, err, errlen) != 0)
+		return -1;
+	snprintf(file, sizeof file, "%s.txt", kind);
+	if (template_render(file, d, MUSTACHE_TEXT, text, err, errlen) != 0)
+		return -1;
+	return mustache_render(subj, d, NULL, NULL, MUSTACHE_TEXT, subject, err,
+	    errlen);
 }
 
 /* Append header name: value, without control characters. */
@@ -149,12 +153,13 @@ mail_address(const char *s, char *out, size_t len)
 }
 
 /* The template data of email job j into *d (caller puts): the named
- * booking's data overlaid with the job's vars, or the vars alone. */
+ * booking's data overlaid with what the job says of its cancellation
+ * (reason, actor, cancellationFee) and its vars, or the vars alone. */
 static enum api_err
 mail_job_data(struct json_object *j, struct json_object **d, char *err,
     size_t errlen)
 {
-	struct json_object *b, *vars = NULL;
+	struct json_object *b, *v, *vars = NULL;
 	struct db_res *res = NULL;
 	const char *json = NULL, *booking;
 	enum api_err e = API_OK;
@@ -166,7 +171,8 @@ mail_job_data(struct json_object *j, struct json_object **d, char *err,
 		return API_OK;
 	}
 	booking = json_object_get_string(b);
-	if ((e = repo_email_booking(booking, conf->base_url, &res, &json)) != API_OK ||
+	if ((e = repo_email_booking(booking, conf->base_url,
+	    conf->booking_hold_minutes, &res, &json)) != API_OK ||
 	    json == NULL || (*d = json_tokener_parse(json)) == NULL) {
 		snprintf(err, errlen, "booking %s: %s", booking,
 		    e != API_OK ? apierr_code(e) : "not found");
@@ -174,9 +180,18 @@ mail_job_data(struct json_object *j, struct json_object **d, char *err,
 		return e != API_OK ? e : API_NOT_FOUND;
 	}
 	db_free(res);
+	if (json_object_object_get_ex(j, "reason", &v) &&
+	    json_object_is_type(v, json_type_string))
+		json_object_object_add(*d, "cancellationReason", json_object_get(v));
+	if (json_object_object_get_ex(j, "actor", &v) &&
+	    json_object_is_type(v, json_type_string))
+		json_object_object_add(*d, "isCustomerCancelled", json_object_new_boolean(
+		    strcmp(json_object_get_string(v), "customer") == 0));
+	if (json_object_object_get_ex(j, "cancellationFee", &v))
+		json_object_object_add(*d, "cancellationFee", json_object_get(v));
 	if (vars != NULL && json_object_is_type(vars, json_type_object)) {
-		json_object_object_foreach(vars, k, v)
-			json_object_object_add(*d, k, json_object_get(v));
+		json_object_object_foreach(vars, k, val)
+			json_object_object_add(*d, k, json_object_get(val));
 	}
 	return API_OK;
 }
@@ -191,31 +206,112 @@ mail_str(struct json_object *o, const char *name)
 	    json_type_string) ? json_object_get_string(v) : "";
 }
 
-/* Render and submit the email kind with data d to to; writes its
- * subject.  Returns 0, or -1 with err. */
+/* Add tag {name, value} to the array tags. */
+static void
+mail_tag(struct json_object *tags, const char *name, const char *value)
+{
+	struct json_object *t = json_object_new_object();
+
+	json_object_object_add(t, "name", json_object_new_string(name));
+	json_object_object_add(t, "value", json_object_new_string(value));
+	json_object_array_add(tags, t);
+}
+
+/* Send through Resend's API (POST RESEND_API_URL/emails), tagged with
+ * email_type and, for a booking's own email, booking_id, so its delivery
+ * events find the booking.  The job's Message-ID is the Idempotency-Key:
+ * a retried job is not sent twice.  Writes Resend's email id to id. */
 static int
-mail_submit(const char *kind, struct json_object *d, const char *to,
-    const char *reply_to, const char *mid, struct buf *subject, char *err,
+mail_resend(const char *kind, const char *booking, const char *to,
+    const char *reply_to, const char *idem, const char *subject,
+    const char *html, const char *text, char *id, size_t idlen, char *err,
     size_t errlen)
 {
-	const char *data = json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN);
+	struct json_object *o = json_object_new_object(), *a, *r, *v;
+	char url[1024], auth[600], idem_h[440];
+	const char *hdrs[5] = { "Content-Type: application/json", auth, idem_h,
+		"Accept: application/json", NULL };
+	struct http_result res;
+	const char *body;
+	size_t n;
+	int rc = -1;
+
+	n = strlen(conf->resend_api_url);
+	snprintf(url, sizeof url, "%.*s/emails", (int)(n > 0 &&
+	    conf->resend_api_url[n - 1] == '/' ? n - 1 : n), conf->resend_api_url);
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", conf->resend_api_key);
+	snprintf(idem_h, sizeof idem_h, "Idempotency-Key: %s", idem);
+	json_object_object_add(o, "from", json_object_new_string(conf->email_from));
+	a = json_object_new_array();
+	json_object_array_add(a, json_object_new_string(to));
+	json_object_object_add(o, "to", a);
+	json_object_object_add(o, "subject", json_object_new_string(subject));
+	json_object_object_add(o, "html", json_object_new_string(html));
+	json_object_object_add(o, "text", json_object_new_string(text));
+	if (reply_to != NULL && *reply_to != '\0')
+		json_object_object_add(o, "reply_to", json_object_new_string(reply_to));
+	a = json_object_new_array();
+	mail_tag(a, "email_type", kind);
+	if (booking != NULL)
+		mail_tag(a, "booking_id", booking);
+	json_object_object_add(o, "tags", a);
+	body = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	if (http_call("POST", url, hdrs, body, strlen(body), NULL,
+	    conf->queue_lease / 2, &res) != 0) {
+		snprintf(err, errlen, "Resend: %s", res.error);
+		http_result_free(&res);
+		json_object_put(o);
+		return -1;
+	}
+	r = json_tokener_parse(res.body.data ? res.body.data : "");
+	if (res.status < 200 || res.status > 299)
+		snprintf(err, errlen, "Resend answered %ld: %s", res.status,
+		    r != NULL && json_object_object_get_ex(r, "message", &v) ?
+		    json_object_get_string(v) : "no message");
+	else if (r != NULL && json_object_object_get_ex(r, "id", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    json_object_get_string_len(v) > 0) {
+		snprintf(id, idlen, "%s", json_object_get_string(v));
+		rc = 0;
+	} else
+		snprintf(err, errlen, "Resend answered %ld without an id", res.status);
+	json_object_put(r);
+	http_result_free(&res);
+	json_object_put(o);
+	return rc;
+}
+
+/* Render and send the email kind with data d to to, through Resend when
+ * RESEND_API_KEY is set, else over SMTP with Message-ID mid; writes its
+ * subject and the id it was sent as (mid, or Resend's).  Returns 0, or
+ * -1 with err. */
+static int
+mail_submit(const char *kind, const char *booking, struct json_object *d,
+    const char *to, const char *reply_to, const char *mid, struct buf *subject,
+    char *sent_id, size_t idlen, char *err, size_t errlen)
+{
 	struct buf html, text, msg;
-	char from[320], rcpt_addr[320];
+	char from[320], rcpt_addr[320], idem[400];
 	const char *rcpt[1] = { rcpt_addr };
 	int rc = -1;
 
 	buf_init(&html), buf_init(&text), buf_init(&msg);
 	mail_address(conf->email_from, from, sizeof from);
 	mail_address(to, rcpt_addr, sizeof rcpt_addr);
-	if (mail_render(kind, data, &html, &text, err, errlen) == 0 &&
-	    mustache_render(mail_subject_of(kind), d, NULL, NULL, MUSTACHE_TEXT,
-	    subject, err, errlen) == 0) {
+	if (mail_compose(kind, d, subject, &html, &text, err, errlen) != 0)
+		;
+	else if (conf->resend_api_key != NULL && *conf->resend_api_key != '\0') {
+		snprintf(idem, sizeof idem, "%.*s", (int)strcspn(mid + 1, ">"), mid + 1);
+		rc = mail_resend(kind, booking, to, reply_to, idem, subject->data,
+		    html.data, text.data, sent_id, idlen, err, errlen);
+	} else {
 		mail_message(conf->email_from, to, reply_to, subject->data, mid,
 		    html.data, text.data, &msg);
 		rc = http_smtp_send(conf->smtp_url, conf->smtp_user,
 		    conf->smtp_password, from, rcpt, 1, msg.data, msg.len,
 		    conf->queue_lease / 2,	/* done well within the job's lease */
 		    err, errlen);
+		snprintf(sent_id, idlen, "%s", mid);
 	}
 	buf_free(&html), buf_free(&text), buf_free(&msg);
 	return rc;
@@ -228,7 +324,7 @@ mail_send(const char *kind, const char *job_data, const char *job_id,
 	struct json_object *j = json_tokener_parse(job_data ? job_data : ""), *d = NULL;
 	struct buf subject;
 	const char *booking, *to;
-	char from[320], mid[400];
+	char from[320], mid[400], sent_id[400] = "";
 	enum api_err e;
 	int rc = -1;
 
@@ -256,17 +352,17 @@ mail_send(const char *kind, const char *job_data, const char *job_id,
 	if (*to == '\0')
 		snprintf(err, errlen, "email %s has no recipient", kind);
 	else
-		rc = mail_submit(kind, d, to, mail_str(j, "replyTo"), mid, &subject,
-		    err, errlen);
+		rc = mail_submit(kind, booking, d, to, mail_str(j, "replyTo"), mid,
+		    &subject, sent_id, sizeof sent_id, err, errlen);
 	if ((e = db_begin()) == API_OK &&
 	    ((e = repo_email_sent(booking, kind, to, subject.data ? subject.data : "",
-	    rc == 0 ? mid : NULL, rc == 0 ? NULL : err)) != API_OK ||
+	    rc == 0 ? sent_id : NULL, rc == 0 ? NULL : err)) != API_OK ||
 	    (e = db_commit()) != API_OK))
 		db_rollback();
 	if (e != API_OK)
 		LOG_ERR("email %s (job %s): status not recorded", kind, job_id);
 	if (rc == 0)
-		LOG_INFO("email %s (job %s) sent as %s", kind, job_id, mid);
+		LOG_INFO("email %s (job %s) sent as %s", kind, job_id, sent_id);
 	buf_free(&subject);
 	json_object_put(d);
 	json_object_put(j);

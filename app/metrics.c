@@ -19,7 +19,7 @@
 #include "log.h"
 #include "metrics.h"
 
-#define METRICS_MAGIC	0x6578646d65747233ULL	/* "exdmetr3": the layout */
+#define METRICS_MAGIC	0x6578646d65747234ULL	/* "exdmetr4": the layout */
 const char *const metrics_families[METRICS_FAMILIES] = { "fleet", "car",
 	"avail", "reviews" };
 const char *const metrics_states[METRICS_STATES] = { "HIT", "MISS",
@@ -236,6 +236,13 @@ metrics_job(int q, bool ok)
 {
 	if (metrics_me != NULL && q >= 0 && q < METRICS_QUEUES)
 		ADD(&metrics_me->c.jobs[q][ok ? 0 : 1], 1);
+}
+
+void
+metrics_audit(bool ok)
+{
+	if (metrics_me != NULL)
+		ADD(&metrics_me->c.audit[ok ? 0 : 1], 1);
 }
 
 /* The sum of every slot in use and the retired totals into *t. */

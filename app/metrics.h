@@ -40,6 +40,8 @@ void metrics_db(int64_t us, bool ok);
 void metrics_redis(int64_t us, bool ok);
 /* A finished job of queue index q (queue_names) */
 void metrics_job(int q, bool ok);
+/* An admin write's audit row: written, or failed (the write stands). */
+void metrics_audit(bool ok);
 
 /* How long process pid has been on its current request, in ms; -1 when
  * it is idle or has no slot (no metrics file: every process reads -1). */
@@ -68,6 +70,7 @@ struct metrics_counts {
 	uint64_t	db[3], redis[3];		/* calls, errors, us */
 	uint64_t	jobs[METRICS_QUEUES][2];	/* completed, failed */
 	uint64_t	requests;
+	uint64_t	audit[2];			/* written, failed */
 };
 
 /* One live process of the scoreboard. */

@@ -88,6 +88,10 @@ openapi_key_schema(const struct key *k)
 			json_object_array_add(e, JSTR(k->choices[i]));
 		JADD(s, "enum", e);
 		break;
+	case KEY_OBJECT:
+		JADD(s, "type", JSTR("object"));
+		JADD(s, "additionalProperties", json_object_new_boolean(1));
+		break;
 	case KEY_ARRAY:
 		JADD(s, "type", JSTR("array"));
 		JADD(s, "items", json_object_new_object());

@@ -41,6 +41,41 @@ enum api_err repo_refresh_use(const char *token, char *user_id, size_t ulen,
     char *family, size_t flen);
 /* Revoke the family of token.  API_OK even when it is unknown. */
 enum api_err repo_refresh_revoke(const char *token);
+/* The query of the admins' user list, by name. */
+enum repo_users_q { REPO_USERS_PAGE, REPO_USERS_LIMIT, REPO_USERS_SEARCH,
+	REPO_USERS_ROLE, REPO_USERS_NQ };
+/* Accounts newest first, paged, optionally those whose email contains
+ * search or with role, as JSON {success, users, pagination} owned by
+ * *res (caller frees with db_free()). */
+enum api_err repo_user_list(const char *const p[REPO_USERS_NQ],
+    struct db_res **res, const char **json);
+/* Give account id role ("admin" or "customer") in one transaction that
+ * locks every admin's profile first, so concurrent changes run one after
+ * the other.  before gets the role it had, email its address.
+ * API_NOT_FOUND for an unknown account, API_CONFLICT when it would leave
+ * no admin. */
+enum api_err repo_user_set_role(const char *id, const char *role,
+    char *before, size_t beforelen, char *email, size_t emaillen);
+
+/* repo_audit.c */
+/* One admin write, as the dispatcher records it (NULL: SQL NULL; before
+ * and after are JSON text). */
+struct repo_audit_row {
+	const char	*actor, *action, *target, *before, *after;
+	const char	*trace_id, *client_ip, *method, *path;
+};
+/* Append a row to admin_audit_log (its own statement, after the write
+ * committed). */
+enum api_err repo_audit_add(const struct repo_audit_row *a);
+/* The query of the audit log, by name (NULL: no filter; from and to are
+ * days, inclusive). */
+enum repo_audit_q { REPO_AUDIT_PAGE, REPO_AUDIT_LIMIT, REPO_AUDIT_ADMIN,
+	REPO_AUDIT_ACTION, REPO_AUDIT_TARGET, REPO_AUDIT_FROM, REPO_AUDIT_TO,
+	REPO_AUDIT_NQ };
+/* Audit rows newest first, filtered and paged, as JSON {success, entries,
+ * pagination} owned by *res (caller frees with db_free()). */
+enum api_err repo_audit_list(const char *const p[REPO_AUDIT_NQ],
+    struct db_res **res, const char **json);
 
 /* repo_cars.c -- each returns a JSON document in *json, owned by *res
  * (caller frees with db_free()). */
@@ -108,9 +143,11 @@ enum api_err repo_outbox_claim(const char *queues, long limit, struct db_res **r
 enum api_err repo_outbox_reminders(long *count);
 /* Mark outbox row id relayed to the queue. */
 enum api_err repo_outbox_relayed(const char *id);
-/* The template data of a booking's emails as JSON text. */
+/* The template data of a booking's emails as JSON text: raw figures
+ * (numbers, ISO dates, holdUntil in UTC while unpaid, the hold falling
+ * back to hold_minutes after creation) for template_email_vars(). */
 enum api_err repo_email_booking(const char *booking, const char *base_url,
-    struct db_res **res, const char **json);
+    long hold_minutes, struct db_res **res, const char **json);
 /* API_OK when booking exists and email kind can be sent for it (a
  * receipt needs a captured payment: else API_CONFLICT). */
 enum api_err repo_email_resendable(const char *booking, const char *kind);
@@ -327,11 +364,17 @@ enum api_err repo_webhook_booking(const char *id, char *booking, size_t len);
  * event time, to, from, subject, booking (or NULL), tags JSON, bounce
  * type, bounce message, the payload. */
 enum api_err repo_webhook_inbox(const char *const *p);
+/* The booking and email type of the booking email recorded as sent with
+ * message_id (a Resend email id); NOT_FOUND if none. */
+enum api_err repo_webhook_email_by_message(const char *message_id,
+    char *booking, size_t len, char *email_type, size_t typelen);
 /* The delivery status of a booking's email of email_type (email_events);
- * a delivered confirmation also sets email_confirmation_sent_at. */
+ * a delivered confirmation also sets email_confirmation_sent_at.  failure
+ * (a bounce or complaint, else NULL) becomes the booking's last email
+ * failure, and a confirmation or receipt's status failed. */
 enum api_err repo_webhook_email_status(const char *booking,
     const char *email_type, const char *status, const char *recipient,
-    const char *message_id);
+    const char *message_id, const char *failure);
 /* A booking's contract status (signed: with its time) from DocuSeal. */
 enum api_err repo_webhook_contract(const char *booking, const char *status,
     const char *submission);
@@ -394,6 +437,8 @@ enum api_err repo_image_delete(const char *path, struct db_res **res);
 /* API_OK when car (or location) exists, else API_NOT_FOUND. */
 enum api_err repo_bo_car_exists(const char *car);
 enum api_err repo_bo_location_exists(const char *location);
+/* API_OK when block id of car exists, else API_NOT_FOUND. */
+enum api_err repo_bo_block_exists(const char *car, const char *id);
 /* A car's maintenance blocks, by start. */
 enum api_err repo_bo_blocks(const char *car, struct db_res **res,
     const char **json);

@@ -96,6 +96,22 @@ repo_bo_location_exists(const char *location)
 /* Maintenance blocks ------------------------------------------------- */
 
 enum api_err
+repo_bo_block_exists(const char *car, const char *id)
+{
+	const char *p[2] = { car, id };
+	struct db_res *res;
+	enum api_err e;
+	int n;
+
+	if ((e = db_query("SELECT 1 FROM maintenance_blocks WHERE id = $2::uuid"
+	    " AND car_id = $1::uuid", 2, p, &res)) != API_OK)
+		return e;
+	n = db_rows(res);
+	db_free(res);
+	return n == 1 ? API_OK : API_NOT_FOUND;
+}
+
+enum api_err
 repo_bo_blocks(const char *car, struct db_res **res, const char **json)
 {
 	const char *p[1] = { car };

@@ -360,10 +360,14 @@ repo_outbox_relayed(const char *id)
 
 enum api_err
 repo_email_booking(const char *booking, const char *base_url,
-    struct db_res **res, const char **json)
+    long hold_minutes, struct db_res **res, const char **json)
 {
-	const char *p[2] = { booking, base_url };
+	char mins[24];
+	const char *p[3] = { booking, base_url, mins };
 
+	/* Raw figures (numbers, ISO dates, UTC times): template_email_vars()
+	 * makes them en-US and adds the defaults. */
+	snprintf(mins, sizeof mins, "%ld", hold_minutes);
 	return repo_json("SELECT json_build_object('bookingId', b.id,"
 	    " 'reference', 'EXO-' || upper(left(b.id::text, 8)),"
 	    " 'cancelReference', 'CANCEL-' || upper(left(b.id::text, 8)),"
@@ -371,21 +375,54 @@ repo_email_booking(const char *booking, const char *base_url,
 	    " 'customerName', concat_ws(' ', cu.first_name, nullif(cu.last_name, '')),"
 	    " 'customerFirstName', cu.first_name, 'customerEmail', cu.email,"
 	    " 'carName', c.name,"
-	    " 'startDate', to_char(b.start_date, 'FMDay, FMMonth FMDD, YYYY'),"
-	    " 'endDate', to_char(b.end_date, 'FMDay, FMMonth FMDD, YYYY'),"
+	    " 'carImage', (SELECT CASE WHEN i.url ~ '^https?://' THEN i.url"
+	    "   WHEN left(i.url, 1) = '/' THEN $2 || i.url END FROM car_images i"
+	    "   WHERE i.car_id = c.id ORDER BY i.is_primary DESC, i.sort_order, i.created_at LIMIT 1),"
+	    " 'startDate', b.start_date::text, 'endDate', b.end_date::text,"
 	    " 'days', b.end_date - b.start_date,"
-	    " 'totalPrice', to_char(b.total_price, 'FM$999,999,990.00'),"
-	    " 'deposit', to_char(b.security_deposit_amount, 'FM$999,999,990.00'),"
-	    " 'paidAmount', (SELECT to_char(coalesce(p.captured_amount, p.amount), 'FM$999,999,990.00')"
-	    "   FROM payments p WHERE p.booking_id = b.id ORDER BY p.created_at DESC LIMIT 1),"
-	    " 'refundAmount', (SELECT to_char(coalesce(p.captured_amount, 0), 'FM$999,999,990.00')"
-	    "   FROM payments p WHERE p.booking_id = b.id AND p.status = 'refunded'"
-	    "   ORDER BY p.created_at DESC LIMIT 1),"
+	    " 'totalPrice', b.total_price, 'currency', b.currency,"
+	    " 'basePrice', CASE WHEN jsonb_typeof(b.price_breakdown->'basePricePerDay') = 'number'"
+	    "   THEN (b.price_breakdown->'basePricePerDay')::numeric ELSE cp.base_price END,"
+	    " 'deposit', b.security_deposit_amount,"
+	    " 'pickupLocation', coalesce(nullif(b.pickup_location, ''), (SELECT nullif(concat_ws(', ',"
+	    "   nullif(l.address, ''), nullif(l.city, ''), nullif(l.state, ''), nullif(l.postal_code, ''),"
+	    "   nullif(l.country, '')), '') FROM booking_locations l WHERE l.booking_id = b.id"
+	    "   AND l.type = 'pickup')),"
+	    " 'dropoffLocation', coalesce(nullif(b.dropoff_location, ''), (SELECT nullif(concat_ws(', ',"
+	    "   nullif(l.address, ''), nullif(l.city, ''), nullif(l.state, ''), nullif(l.postal_code, ''),"
+	    "   nullif(l.country, '')), '') FROM booking_locations l WHERE l.booking_id = b.id"
+	    "   AND l.type = 'dropoff')),"
+	    " 'status', b.overall_status, 'paymentStatus', b.payment_status,"
+	    /* Unpaid: held until its own deadline (or the site's hold time). */
+	    " 'holdUntil', CASE WHEN b.payment_status = 'pending' AND b.overall_status IN"
+	    "   ('pending_customer_action', 'pending_payment') THEN to_char(coalesce(b.hold_until,"
+	    "   b.created_at + make_interval(mins => $3::int)) AT TIME ZONE 'UTC',"
+	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') END,"
+	    " 'paidAmount', pay.paid, 'transactionId', pay.txn,"
+	    " 'paymentMethod', pay.method, 'paymentDate', pay.day,"
+	    " 'capturedAmount', (SELECT coalesce(sum(p.captured_amount), 0) FROM payments p"
+	    "   WHERE p.booking_id = b.id AND p.status IN ('captured', 'refunded')),"
+	    " 'cancellationDate', (ev.timestamp AT TIME ZONE 'UTC')::date::text,"
+	    " 'cancellationReason', coalesce(ev.details->>'reason', ev.summary_text),"
+	    " 'isCustomerCancelled', coalesce(ev.actor_type = 'customer', false),"
 	    " 'bookingUrl', CASE WHEN t.token IS NOT NULL THEN $2 || '/booking/' || t.token END"
 	    ")::text FROM bookings b JOIN customers cu ON cu.id = b.customer_id"
 	    " JOIN cars c ON c.id = b.car_id"
+	    " LEFT JOIN car_pricing cp ON cp.car_id = c.id"
 	    " LEFT JOIN booking_secure_tokens t ON t.id = b.secure_token_id"
-	    " WHERE b.id = $1::uuid", 2, p, res, json);
+	    /* The payment a receipt is about: the last captured, else the last. */
+	    " LEFT JOIN LATERAL (SELECT coalesce(p.captured_amount, p.amount) AS paid,"
+	    "   coalesce(p.paypal_capture_id, p.paypal_authorization_id, p.paypal_order_id) AS txn,"
+	    "   CASE WHEN p.payment_method IS NULL OR lower(p.payment_method) = 'paypal'"
+	    "    THEN 'PayPal' ELSE p.payment_method END AS method,"
+	    "   (coalesce(p.captured_at, p.created_at) AT TIME ZONE 'UTC')::date::text AS day"
+	    "   FROM payments p WHERE p.booking_id = b.id"
+	    "   ORDER BY p.status IN ('captured', 'refunded') DESC, p.created_at DESC LIMIT 1) pay ON true"
+	    " LEFT JOIN LATERAL (SELECT e.timestamp, e.details, e.summary_text, e.actor_type"
+	    "   FROM booking_events e WHERE e.booking_id = b.id"
+	    "   AND e.event_type IN ('booking_cancelled', 'hold_expired')"
+	    "   ORDER BY e.timestamp DESC LIMIT 1) ev ON true"
+	    " WHERE b.id = $1::uuid", 3, p, res, json);
 }
 
 enum api_err

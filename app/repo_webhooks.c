@@ -184,15 +184,38 @@ repo_webhook_inbox(const char *const *p)
 }
 
 enum api_err
-repo_webhook_email_status(const char *booking, const char *email_type,
-    const char *status, const char *recipient, const char *message_id)
+repo_webhook_email_by_message(const char *message_id, char *booking,
+    size_t len, char *email_type, size_t typelen)
 {
-	const char *p[5] = { booking, email_type, status, recipient, message_id };
+	const char *p[1] = { message_id };
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("SELECT e.booking_id, e.email_type FROM email_events e"
+	    " JOIN bookings b ON b.id = e.booking_id WHERE e.message_id = $1"
+	    " ORDER BY e.updated_at DESC LIMIT 1 FOR UPDATE OF b", 1, p, &res);
+	if (e == API_OK && db_rows(res) == 0)
+		e = API_NOT_FOUND;
+	if (e == API_OK) {
+		snprintf(booking, len, "%s", db_val(res, 0, 0));
+		snprintf(email_type, typelen, "%s", db_val(res, 0, 1));
+	}
+	db_free(res);
+	return e;
+}
+
+enum api_err
+repo_webhook_email_status(const char *booking, const char *email_type,
+    const char *status, const char *recipient, const char *message_id,
+    const char *failure)
+{
+	const char *p[6] = { booking, email_type, status, recipient, message_id, failure };
+	const char *q[3] = { booking, email_type, failure };
 	enum api_err e;
 
 	e = db_exec("INSERT INTO email_events (booking_id, email_type, recipient_email,"
-	    " status, message_id, delivered_at, failed_at)"
-	    " VALUES ($1::uuid, $2, coalesce($4, ''), $3, $5,"
+	    " status, message_id, error_message, delivered_at, failed_at)"
+	    " VALUES ($1::uuid, $2, coalesce($4, ''), $3, $5, $6,"
 	    " CASE WHEN $3 = 'delivered' THEN now() END,"
 	    " CASE WHEN $3 IN ('bounced', 'complained', 'failed') THEN now() END)"
 	    " ON CONFLICT (booking_id, email_type) DO UPDATE SET"
@@ -200,11 +223,24 @@ repo_webhook_email_status(const char *booking, const char *email_type,
 	    "  ('delivered', 'bounced', 'complained') THEN email_events.status"
 	    "  ELSE EXCLUDED.status END,"
 	    " message_id = coalesce(EXCLUDED.message_id, email_events.message_id),"
+	    " error_message = coalesce(EXCLUDED.error_message, email_events.error_message),"
 	    " delivered_at = coalesce(EXCLUDED.delivered_at, email_events.delivered_at),"
-	    " failed_at = coalesce(EXCLUDED.failed_at, email_events.failed_at)", 5, p);
-	if (e != API_OK || strcmp(email_type, "booking_confirmation") != 0 ||
-	    strcmp(status, "delivered") != 0)
+	    " failed_at = coalesce(EXCLUDED.failed_at, email_events.failed_at)", 6, p);
+	if (e != API_OK)
 		return e;
+	/* A bounce or complaint: the booking's last email failure, and its
+	 * confirmation or receipt did not arrive. */
+	if (failure != NULL && (e = db_exec("UPDATE bookings SET"
+	    " email_last_failure_reason = $3,"
+	    " email_confirmation_status = CASE WHEN $2 = 'booking_confirmation'"
+	    "  THEN 'failed' ELSE email_confirmation_status END,"
+	    " email_payment_receipt_status = CASE WHEN $2 = 'payment_receipt'"
+	    "  THEN 'failed' ELSE email_payment_receipt_status END"
+	    " WHERE id = $1::uuid", 3, q)) != API_OK)
+		return e;
+	if (strcmp(email_type, "booking_confirmation") != 0 ||
+	    strcmp(status, "delivered") != 0)
+		return API_OK;
 	return db_exec("UPDATE bookings SET email_confirmation_sent_at ="
 	    " coalesce(email_confirmation_sent_at, now()), email_confirmation_status = 'sent'"
 	    " WHERE id = $1::uuid", 1, p);

@@ -546,6 +546,7 @@ request_check(const struct key *k, const char *v)
 		return request_is_money(v) ? NULL :
 		    "Must be an amount >= 0 with at most 2 decimals";
 	case KEY_ARRAY:
+	case KEY_OBJECT:
 		return NULL;
 	case KEY_ENUM:
 		for (i = 0; k->choices != NULL && k->choices[i] != NULL; i++) {
@@ -604,6 +605,10 @@ request_body_text(struct req *r, const struct key *k, struct json_object *v,
 		    (k->max > 0 && (long)json_object_array_length(v) > k->max))
 			return *why = "Has the wrong number of items", NULL;
 		return "";	/* present; the service reads the items */
+	case KEY_OBJECT:
+		if (!json_object_is_type(v, json_type_object))
+			return *why = "Must be an object", NULL;
+		return "";	/* present; the service reads the members */
 	case KEY_MONEY:
 		if (json_object_is_type(v, json_type_int))
 			break;
@@ -733,7 +738,8 @@ request_validate(struct req *r, const struct route *rt,
 		v = request_raw(r, rt, &in->keys[i], &why);
 		if (v == NULL && why == NULL && in->keys[i].required)
 			why = "Required";
-		if (v != NULL && why == NULL && in->keys[i].type != KEY_ARRAY)
+		if (v != NULL && why == NULL && in->keys[i].type != KEY_ARRAY &&
+		    in->keys[i].type != KEY_OBJECT)
 			why = request_check(&in->keys[i], v);
 		if (why != NULL)
 			request_field_error(details, in->keys[i].name, why);

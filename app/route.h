@@ -92,8 +92,10 @@ enum key_type {
 	KEY_ENUM,		/* one of the strings in .choices */
 	KEY_ARRAY,		/* a JSON array of min..max items; the service
 				   reads and checks the items */
-	KEY_LINE		/* KEY_STRING on one line: no control
+	KEY_LINE,		/* KEY_STRING on one line: no control
 				   characters (names that reach email) */
+	KEY_OBJECT		/* a JSON object, its members free; the
+				   service reads and checks them */
 };
 
 /* One declared input.  Handlers read the validated value from

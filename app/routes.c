@@ -175,45 +175,54 @@ static const struct input input_docuseal_event = INPUT(BODY_JSON_OPEN, keys_docu
 
 static const char *const mail_kinds[] = { "booking_confirmation",
 	"payment_receipt", "booking_cancellation", "reminder", NULL };
+static const char *const mail_templates[] = { "booking_confirmation",
+	"payment_receipt", "booking_cancellation", "reminder",
+	"booking_modification", "contact_notice", "contact_acknowledgement", NULL };
 static const char *const mail_formats[] = { "html", "text", NULL };
 static const struct key keys_email_preview[] = {
-	{ .name = "type", .src = KEY_QUERY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
-	{ .name = "format", .src = KEY_QUERY, .type = KEY_ENUM, .choices = mail_formats },
-	{ .name = "bookingId", .src = KEY_QUERY, .type = KEY_UUID, .required = true },
+	[EMAIL_PREVIEW_TYPE] = { .name = "type", .src = KEY_QUERY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
+	[EMAIL_PREVIEW_FORMAT] = { .name = "format", .src = KEY_QUERY, .type = KEY_ENUM, .choices = mail_formats },
+	[EMAIL_PREVIEW_BOOKING] = { .name = "bookingId", .src = KEY_QUERY, .type = KEY_UUID, .required = true },
 };
 static const struct input input_email_preview = INPUT(BODY_NONE, keys_email_preview);
+static const struct key keys_email_mock[] = {
+	[EMAIL_MOCK_TEMPLATE] = { .name = "template", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_templates },
+	[EMAIL_MOCK_FORMAT] = { .name = "format", .src = KEY_BODY, .type = KEY_ENUM, .choices = mail_formats },
+	[EMAIL_MOCK_DATA] = { .name = "data", .src = KEY_BODY, .type = KEY_OBJECT },
+};
+static const struct input input_email_mock = INPUT(BODY_JSON, keys_email_mock);
 static const struct key keys_email_test[] = {
-	{ .name = "type", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
-	{ .name = "bookingId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
-	{ .name = "recipientEmail", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
+	[EMAIL_TEST_TYPE] = { .name = "type", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
+	[EMAIL_TEST_BOOKING] = { .name = "bookingId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	[EMAIL_TEST_RECIPIENT] = { .name = "recipientEmail", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
 };
 static const struct input input_email_test = INPUT(BODY_JSON, keys_email_test);
 static const struct key keys_email_resend[] = {
-	{ .name = "bookingId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
-	{ .name = "emailType", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
-	{ .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
+	[EMAIL_RESEND_BOOKING] = { .name = "bookingId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	[EMAIL_RESEND_TYPE] = { .name = "emailType", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
+	[EMAIL_RESEND_REASON] = { .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
 };
 static const struct input input_email_resend = INPUT(BODY_JSON, keys_email_resend);
 static const char *const email_states[] = { "pending", "sent", "delivered",
 	"failed", "bounced", "complained", NULL };
 static const struct key keys_email_status[] = {
-	{ .name = "bookingId", .src = KEY_QUERY, .type = KEY_UUID },
-	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100000 },
-	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
-	{ .name = "status", .src = KEY_QUERY, .type = KEY_ENUM, .choices = email_states },
-	{ .name = "type", .src = KEY_QUERY, .type = KEY_ENUM, .choices = email_types },
+	[EMAIL_STATUS_BOOKING] = { .name = "bookingId", .src = KEY_QUERY, .type = KEY_UUID },
+	[EMAIL_STATUS_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100000 },
+	[EMAIL_STATUS_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+	[EMAIL_STATUS_STATUS] = { .name = "status", .src = KEY_QUERY, .type = KEY_ENUM, .choices = email_states },
+	[EMAIL_STATUS_TYPE] = { .name = "type", .src = KEY_QUERY, .type = KEY_ENUM, .choices = email_types },
 };
 static const struct input input_email_status = INPUT(BODY_NONE, keys_email_status);
 static const char *const email_actions[] = { "retry_failed", NULL };
 static const struct key keys_email_retry[] = {
-	{ .name = "action", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = email_actions },
-	{ .name = "emailType", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
-	{ .name = "maxRetries", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 10 },
+	[EMAIL_RETRY_ACTION] = { .name = "action", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = email_actions },
+	[EMAIL_RETRY_TYPE] = { .name = "emailType", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = mail_kinds },
+	[EMAIL_RETRY_MAX] = { .name = "maxRetries", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 10 },
 };
 static const struct input input_email_retry = INPUT(BODY_JSON, keys_email_retry);
 static const struct key keys_inbox[] = {
-	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100000 },
-	{ .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 200 },
+	[EMAIL_INBOX_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100000 },
+	[EMAIL_INBOX_SEARCH] = { .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 200 },
 };
 static const struct input input_inbox = INPUT(BODY_NONE, keys_inbox);
 
@@ -233,10 +242,10 @@ static const struct key keys_trpc[] = {
 static const struct input input_trpc = INPUT(BODY_JSON_OPEN, keys_trpc);
 
 static const struct key keys_contact[] = {
-	{ .name = "name", .src = KEY_BODY, .type = KEY_LINE, .required = true, .min = 1, .max = 100 },
-	{ .name = "email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
-	{ .name = "phone", .src = KEY_BODY, .type = KEY_LINE, .min = 3, .max = 40 },
-	{ .name = "message", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 5000 },
+	[EMAIL_CONTACT_NAME] = { .name = "name", .src = KEY_BODY, .type = KEY_LINE, .required = true, .min = 1, .max = 100 },
+	[EMAIL_CONTACT_EMAIL] = { .name = "email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
+	[EMAIL_CONTACT_PHONE] = { .name = "phone", .src = KEY_BODY, .type = KEY_LINE, .min = 3, .max = 40 },
+	[EMAIL_CONTACT_MESSAGE] = { .name = "message", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 5000 },
 };
 static const struct input input_contact = INPUT(BODY_JSON, keys_contact);
 
@@ -436,6 +445,32 @@ static const struct key keys_pages[] = {
 	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
 };
 static const struct input input_pages = INPUT(BODY_NONE, keys_pages);
+
+static const char *const user_roles[] = { "admin", "customer", NULL };
+static const struct key keys_users_list[] = {
+	[USERS_LIST_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	[USERS_LIST_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+	[USERS_LIST_SEARCH] = { .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 254 },
+	[USERS_LIST_ROLE] = { .name = "role", .src = KEY_QUERY, .type = KEY_ENUM, .choices = user_roles },
+};
+static const struct input input_users_list = INPUT(BODY_NONE, keys_users_list);
+
+static const struct key keys_user_role[] = {
+	[USER_ROLE_ID] = { .name = "userId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[USER_ROLE_ROLE] = { .name = "role", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = user_roles },
+};
+static const struct input input_user_role = INPUT(BODY_JSON, keys_user_role);
+
+static const struct key keys_audit_log[] = {
+	[AUDIT_LOG_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	[AUDIT_LOG_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+	[AUDIT_LOG_ADMIN] = { .name = "adminId", .src = KEY_QUERY, .type = KEY_UUID },
+	[AUDIT_LOG_ACTION] = { .name = "action", .src = KEY_QUERY, .type = KEY_LINE, .min = 1, .max = 100 },
+	[AUDIT_LOG_TARGET] = { .name = "target", .src = KEY_QUERY, .type = KEY_LINE, .min = 1, .max = 300 },
+	[AUDIT_LOG_FROM] = { .name = "from", .src = KEY_QUERY, .type = KEY_DATE },
+	[AUDIT_LOG_TO] = { .name = "to", .src = KEY_QUERY, .type = KEY_DATE },
+};
+static const struct input input_audit_log = INPUT(BODY_NONE, keys_audit_log);
 
 #define CAR_KEYS \
 	[CAR_NAME] = { .name = "name", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 100 }, \
@@ -980,7 +1015,15 @@ static const struct route routes[] = {
 	  .operation = "admin.email.preview",
 	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
 	  .media = "text/html",
-	  .summary = "Render a booking's email (html or text) without sending it" },
+	  .summary = "Render a booking's email (html or text) without sending it; X-Email-Subject holds its subject" },
+	/* POST /api/admin/emails/preview/mock: a template rendered with mock data. */
+	{ .method = METHOD_POST, .path = "/api/admin/emails/preview/mock",
+	  .handler = svc_emails_preview_mock, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_email_mock,
+	  .operation = "admin.email.previewMock",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .media = "text/html",
+	  .summary = "Render an email template (html or text) with mock data, no booking needed: data overlays a made-up booking; X-Email-Subject holds its subject" },
 	/* POST /api/admin/emails/preview: send a booking's email to a tester. */
 	{ .method = METHOD_POST, .path = "/api/admin/emails/preview",
 	  .handler = svc_emails_send_test, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
@@ -1158,6 +1201,30 @@ static const struct route routes[] = {
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
 	  .output = "RateLimitOverride",
 	  .summary = "Remove one IP's or user's override" },
+	/* GET /api/admin/users: accounts and their roles. */
+	{ .method = METHOD_GET, .path = "/api/admin/users",
+	  .handler = svc_users_list, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_users_list,
+	  .operation = "admin.user.list",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminUserList",
+	  .summary = "Accounts newest first, by email search and role, paged" },
+	/* PUT /api/admin/users/{userId}/role: grant or revoke admin. */
+	{ .method = METHOD_PUT, .path = "/api/admin/users/{userId}/role",
+	  .handler = svc_users_set_role, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_user_role,
+	  .operation = "admin.user.setRole",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AdminUserRole",
+	  .summary = "Grant or revoke the admin role (never the last admin); takes effect at once" },
+	/* GET /api/admin/audit-log: what admins wrote. */
+	{ .method = METHOD_GET, .path = "/api/admin/audit-log",
+	  .handler = svc_users_audit_log, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_audit_log,
+	  .operation = "admin.auditLog.list",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "AuditLog",
+	  .summary = "Admin writes newest first (who, what, before, after, trace id), filtered, paged" },
 	/* GET /api/admin/bookings: the booking list. */
 	{ .method = METHOD_GET, .path = "/api/admin/bookings",
 	  .handler = svc_admin_bookings, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,

@@ -137,7 +137,24 @@ enum api_err svc_payments_capture_booking(const char *booking,
 enum api_err svc_payments_settle(const char *booking, const char *actor,
     const char *actor_id, const char *reason);
 /* svc_emails.c */
+/* The inputs of the email routes by name: routes.c fills each key array
+ * as [NAME] = { .name = ... }, and the handlers read c->req->field[NAME]. */
+enum email_preview_key { EMAIL_PREVIEW_TYPE, EMAIL_PREVIEW_FORMAT, EMAIL_PREVIEW_BOOKING };
+enum email_mock_key { EMAIL_MOCK_TEMPLATE, EMAIL_MOCK_FORMAT, EMAIL_MOCK_DATA };
+enum email_test_key { EMAIL_TEST_TYPE, EMAIL_TEST_BOOKING, EMAIL_TEST_RECIPIENT };
+enum email_resend_key { EMAIL_RESEND_BOOKING, EMAIL_RESEND_TYPE, EMAIL_RESEND_REASON };
+enum email_status_key { EMAIL_STATUS_BOOKING, EMAIL_STATUS_PAGE, EMAIL_STATUS_LIMIT,
+	EMAIL_STATUS_STATUS, EMAIL_STATUS_TYPE };
+enum email_retry_key { EMAIL_RETRY_ACTION, EMAIL_RETRY_TYPE, EMAIL_RETRY_MAX };
+enum email_inbox_key { EMAIL_INBOX_PAGE, EMAIL_INBOX_SEARCH };
+enum email_contact_key { EMAIL_CONTACT_NAME, EMAIL_CONTACT_EMAIL, EMAIL_CONTACT_PHONE,
+	EMAIL_CONTACT_MESSAGE };
+/* GET /api/admin/emails/preview: a booking's email rendered. */
 enum api_err svc_emails_preview(struct call *c);
+/* POST /api/admin/emails/preview/mock: a template rendered with data
+ * overlaid on a made-up booking; 400 naming data.<member> that is not
+ * text, a number, true/false or a list. */
+enum api_err svc_emails_preview_mock(struct call *c);
 enum api_err svc_emails_resend(struct call *c);
 enum api_err svc_emails_inbox(struct call *c);
 enum api_err svc_emails_contact(struct call *c);
@@ -275,6 +292,28 @@ enum api_err svc_admin_warm(struct call *c);
 enum api_err svc_admin_warm_last(struct call *c);
 /* GET /api/admin/cars: the whole fleet including hidden cars. */
 enum api_err svc_admin_cars(struct call *c);
+
+/* svc_users.c: accounts and roles for admins, and the audit log of
+ * their writes.  The inputs: the index of each key in its key array of
+ * routes.c (designated there as [NAME] = { ... }). */
+enum users_list_key {		/* GET /api/admin/users */
+	USERS_LIST_PAGE, USERS_LIST_LIMIT, USERS_LIST_SEARCH, USERS_LIST_ROLE
+};
+enum user_role_key {		/* PUT /api/admin/users/{userId}/role */
+	USER_ROLE_ID, USER_ROLE_ROLE
+};
+enum audit_log_key {		/* GET /api/admin/audit-log */
+	AUDIT_LOG_PAGE, AUDIT_LOG_LIMIT, AUDIT_LOG_ADMIN, AUDIT_LOG_ACTION,
+	AUDIT_LOG_TARGET, AUDIT_LOG_FROM, AUDIT_LOG_TO
+};
+/* GET /api/admin/users: accounts newest first, by email search and role. */
+enum api_err svc_users_list(struct call *c);
+/* PUT /api/admin/users/{userId}/role: grant or revoke admin; 404 for an
+ * unknown account, 409 when it would leave no admin.  The account's next
+ * request is authorised with the new role. */
+enum api_err svc_users_set_role(struct call *c);
+/* GET /api/admin/audit-log: admin writes newest first, filtered, paged. */
+enum api_err svc_users_audit_log(struct call *c);
 
 /* svc_fleet.c */
 /* POST /api/admin/cars: a new car with pricing, images, features, specs. */

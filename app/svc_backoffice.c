@@ -132,6 +132,8 @@ svc_backoffice_block_save(struct call *c, const char *id)
 		c->err_message = "Car not found";
 		goto fail;
 	}
+	if (id != NULL && (e = repo_bo_block_exists(f[BB_CAR], id)) != API_OK)
+		goto fail;
 	if ((e = svc_backoffice_free_days(c, f[BB_CAR], id, f[BB_START],
 	    f[BB_END])) != API_OK)
 		goto fail;

@@ -212,13 +212,15 @@ svc_reviews_doc(const char *id, struct json_object **out)
 
 /* Make move m (text: the reason or the response) on review id, in one
  * transaction under the review's row lock; answer with the review after
- * it and describe the change for the audit log. */
+ * it and describe the change for the audit log (review:<id>, before,
+ * after). */
 static enum api_err
 svc_reviews_moderate(struct call *c, const char *id, enum review_move m,
     const char *text)
 {
 	struct review_state st;
 	struct json_object *before = NULL, *after = NULL;
+	char target[64];
 	const char *why = NULL;
 	bool apply = false;
 	enum api_err e;
@@ -262,17 +264,15 @@ svc_reviews_moderate(struct call *c, const char *id, enum review_move m,
 		return e;
 	}
 	if (apply) {
-		char target[64];
-
 		cache_invalidate_reviews(st.car);
 		cache_invalidate_car(st.car);
-		snprintf(target, sizeof target, "review:%s", id);
-		c->audit_target = arena_strdup(&c->req->arena, target);
-		c->audit_before = before;
-		c->audit_after = json_object_get(after);
-		before = NULL;
 	}
-	json_object_put(before);
+	/* The audit row (every admin write has one, a move that changed
+	 * nothing too: its states before and after are then the same). */
+	snprintf(target, sizeof target, "review:%s", id);
+	c->audit_target = arena_strdup(&c->req->arena, target);
+	c->audit_before = before;
+	c->audit_after = json_object_get(after);
 	svc_reviews_answer(c, after);
 	return API_OK;
 }

@@ -232,9 +232,52 @@ wh_paypal_apply(struct json_object *ev, const char *payload, char *booking,
 	return repo_booking_event(booking, event, "webhook_paypal", NULL, payload, type);
 }
 
+/* The value of tag name of a Resend event: data.tags is an object
+ * {name: value} in the events, a list [{name, value}] in the send API;
+ * both are read.  NULL when absent or not a short string. */
+static const char *
+wh_resend_tag(struct json_object *ev, const char *name)
+{
+	struct json_object *data, *tags, *t, *n, *v = NULL;
+	size_t i;
+
+	if (!json_object_object_get_ex(ev, "data", &data) ||
+	    !json_object_object_get_ex(data, "tags", &tags))
+		return NULL;
+	if (json_object_is_type(tags, json_type_object))
+		(void)json_object_object_get_ex(tags, name, &v);
+	else if (json_object_is_type(tags, json_type_array))
+		for (i = 0; v == NULL && i < json_object_array_length(tags); i++) {
+			t = json_object_array_get_idx(tags, i);
+			if (json_object_object_get_ex(t, "name", &n) &&
+			    json_object_is_type(n, json_type_string) &&
+			    strcmp(json_object_get_string(n), name) == 0)
+				(void)json_object_object_get_ex(t, "value", &v);
+		}
+	return v != NULL && json_object_is_type(v, json_type_string) &&
+	    json_object_get_string_len(v) > 0 && json_object_get_string_len(v) <= 64 ?
+	    json_object_get_string(v) : NULL;
+}
+
+/* True if kind is an email a booking's email_events row can be of. */
+static bool
+wh_booking_email(const char *kind)
+{
+	static const char *const kinds[] = { "booking_confirmation",
+		"payment_receipt", "booking_modification", "booking_cancellation",
+		"contract", "reminder" };
+	size_t i;
+
+	for (i = 0; kind != NULL && i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i], kind) == 0)
+			return true;
+	return false;
+}
+
 /* Resend: an email event.  Updates the inbox row and, for an email of a
- * booking (its booking_id and email_type tags), the booking's email
- * status and timeline. */
+ * booking (its booking_id and email_type tags, or else the booking email
+ * we recorded with that Resend id), the booking's email status and
+ * timeline; a bounce or complaint is the booking's last email failure. */
 static enum api_err
 wh_resend_apply(struct json_object *ev, const char *payload, char *booking,
     size_t len)
@@ -246,9 +289,10 @@ wh_resend_apply(struct json_object *ev, const char *payload, char *booking,
 		{ "email.bounced", "bounced", "email_bounced" },
 		{ "email.complained", "complained", "email_failed" },
 	};
-	const char *type = wh_str(ev, "type"), *tagged = wh_str(ev, "data.tags.booking_id");
-	const char *etype = wh_str(ev, "data.tags.email_type"), *p[11];
+	const char *type = wh_str(ev, "type"), *tagged = wh_resend_tag(ev, "booking_id");
+	const char *etype = wh_resend_tag(ev, "email_type"), *p[11];
 	struct json_object *data = json_object_object_get(ev, "data"), *v;
+	char why[400], recorded[64];
 	enum api_err e;
 	size_t i;
 
@@ -258,6 +302,14 @@ wh_resend_apply(struct json_object *ev, const char *payload, char *booking,
 	if (tagged != NULL && (e = repo_webhook_booking(tagged, booking, len)) != API_OK &&
 	    e != API_NOT_FOUND)
 		return e;
+	if (tagged == NULL && (e = repo_webhook_email_by_message(wh_str(ev,
+	    "data.email_id"), booking, len, recorded, sizeof recorded)) != API_OK &&
+	    e != API_NOT_FOUND)
+		return e;
+	if (tagged == NULL && booking[0] != '\0')
+		etype = recorded;
+	if (!wh_booking_email(etype))
+		etype = NULL;
 	p[0] = wh_str(ev, "data.email_id");
 	p[1] = type;
 	p[2] = wh_str(ev, "created_at");
@@ -277,9 +329,15 @@ wh_resend_apply(struct json_object *ev, const char *payload, char *booking,
 	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
 		if (strcmp(map[i].type, type) != 0)
 			continue;
+		/* "bounced (Permanent): the server's message" */
+		snprintf(why, sizeof why, "%s%s%s%s%s%s", strcmp(map[i].type,
+		    "email.complained") == 0 ? "complained" : "bounced",
+		    p[8] ? " (" : "", p[8] ? p[8] : "", p[8] ? ")" : "",
+		    p[9] ? ": " : "", p[9] ? p[9] : "");
 		if (map[i].status != NULL && etype != NULL &&
 		    (e = repo_webhook_email_status(booking, etype, map[i].status,
-		    p[3], p[0])) != API_OK)
+		    p[3], p[0], strcmp(map[i].status, "bounced") == 0 ||
+		    strcmp(map[i].status, "complained") == 0 ? why : NULL)) != API_OK)
 			return e;
 		return repo_booking_event(booking, map[i].event, "webhook_resend",
 		    NULL, payload, type);

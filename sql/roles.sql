@@ -25,6 +25,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO exodrive_
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO exodrive_app;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO exodrive_app;
 REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM exodrive_app;
+-- The admin audit log is append-only for the API: rows are added and read,
+-- never changed or removed (0009_audit).
+REVOKE UPDATE, DELETE ON admin_audit_log FROM exodrive_app;
 -- Tables the owner adds later are granted the same way.
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public
   GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO exodrive_app;

@@ -264,7 +264,7 @@ svc_reviews_approve__pending__publishes_logs_and_invalidates(void **state)
 }
 
 static void
-svc_reviews_approve__approved__changes_nothing(void **state)
+svc_reviews_approve__approved__changes_nothing_but_is_audited(void **state)
 {
 	struct t_call *t = *state;
 
@@ -273,8 +273,9 @@ svc_reviews_approve__approved__changes_nothing(void **state)
 	assert_int_equal(F.sets + F.events, 0);
 	assert_int_equal(F.inval_reviews + F.inval_car, 0);
 	assert_int_equal(t->s.status, 200);
-	assert_null(t->c.audit_target);
-	assert_null(t->c.audit_before);
+	assert_string_equal(t->c.audit_target, "review:" REVIEW);
+	assert_non_null(t->c.audit_before);
+	assert_non_null(t->c.audit_after);
 }
 
 static void
@@ -470,7 +471,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(svc_reviews_approve__pending__publishes_logs_and_invalidates),
-		T(svc_reviews_approve__approved__changes_nothing),
+		T(svc_reviews_approve__approved__changes_nothing_but_is_audited),
 		T(svc_reviews_approve__rejected__is_published_again),
 		T(svc_reviews_approve__no_booking__logs_no_event),
 		T(svc_reviews_approve__unknown__not_found_and_rolled_back),

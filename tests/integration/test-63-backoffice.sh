@@ -152,6 +152,8 @@ req PUT "/api/admin/cars/$P/maintenance/$blk" "${A[@]}" -d "{\"startDate\":\"$(d
 check "moving it over a live booking's day is 409" eq "$STATUS/$(js '.error.details.unavailableDates | join(",")')" "409/$(day $((w + 4)))"
 req PUT "/api/admin/cars/$P/maintenance/$NOID" "${A[@]}" -d "{\"startDate\":\"$(day $b)\",\"endDate\":\"$(day $b)\"}"
 check "replacing an unknown block is 404" eq "$STATUS" 404
+req PUT "/api/admin/cars/$P/maintenance/$NOID" "${A[@]}" -d "{\"startDate\":\"$(day $((w + 1)))\",\"endDate\":\"$(day $((w + 1)))\"}"
+check "an unknown block is 404 before its days are weighed" eq "$STATUS" 404
 req DELETE "/api/admin/cars/$P/maintenance/$blk" "${A[@]}"
 check "a block is deleted (200)" eq "$STATUS/$(js .block.id)" "200/$blk"
 check "its days are free again at once" eq "$(avail)" yyyyy

@@ -47,10 +47,12 @@ check "its violations are gone" eq "$(js .summary.totalViolations)" 0
 
 # The public tier (100/60 here) refills one request every 0.6 s.
 b=$(ip)
-seq 1 150 | xargs -P 50 -I{} curl -s -o /dev/null -H "X-Forwarded-For: $b" "$BASE/api/cars?limit=999"
-# A slow burst lets a refill or two back in (one per 0.6 s): ask until
-# the spent tier answers.
+# A slow burst lets refills back in (one per 0.6 s; a loaded machine may
+# serve fewer than that): burst again until the request after it is
+# refused.
 for i in 1 2 3 4 5 6 7 8; do
+	seq 1 $(( i == 1 ? 150 : 40 )) | xargs -P 50 -I{} curl -s -o /dev/null \
+		-H "X-Forwarded-For: $b" "$BASE/api/cars?limit=999"
 	t0=$(date +%s%N)	# before the request whose answer is the 429
 	req GET '/api/cars?limit=1' -H "X-Forwarded-For: $b"
 	[ "$STATUS" = 429 ] && break
@@ -72,15 +74,24 @@ most=$(( ms / 600 + 1 ))
 check "after ${ms} ms only the refilled requests pass ($n of 10, at most $most)" \
 	test "$n" -ge 1 -a "$n" -le "$most" -a "$most" -lt 10
 
-# Login: 10/60 per IP and per account, whichever is spent first.
+# Login: 10/60 per IP and per account, whichever is spent first.  Each
+# guess comes from a new address; they go on until one is refused (at most
+# 20).  The account's 10 are admitted, and one more per whole 6 s the
+# guesses took (a slow machine hashes slowly).
 acct="limit-$SERVER-$RANDOM@example.com"
-for i in $(seq 1 11); do
-	curl -s -o /dev/null -w '%{http_code}\n' -XPOST "$BASE/api/auth/login" \
+t0=$(date +%s)
+for i in $(seq 1 20); do
+	code=$(curl -s -o /dev/null -w '%{http_code}' -XPOST "$BASE/api/auth/login" \
 		-H "X-Forwarded-For: $(ip)" -H 'Content-Type: application/json' \
-		-d "{\"email\":\"$acct\",\"password\":\"guess-$i\"}"
+		-d "{\"email\":\"$acct\",\"password\":\"guess-$i\"}")
+	echo "$code"
+	[ "$code" = 429 ] && break
 done > "$OUT/login"
-check "10 guesses at one account from many IPs get 401" eq "$(grep -c '^401$' "$OUT/login")" 10
-check "the 11th is 429" eq "$(tail -1 "$OUT/login")" 429
+took=$(( $(date +%s) - t0 ))
+n=$(grep -c '^401$' "$OUT/login")
+check "10 guesses at one account from many IPs get 401, and the refills of $took s ($n)" \
+	test "$n" -ge 10 -a "$n" -le $(( 10 + (took + 1) / 6 ))
+check "the next one is 429" eq "$(tail -1 "$OUT/login") $(wc -l < "$OUT/login")" "429 $((n + 1))"
 
 # Overrides set by an admin, per IP or user, read by the decision script.
 o=$(ip)

@@ -33,7 +33,7 @@ ref="EXO-$(echo "$bid" | cut -c1-8 | tr a-f A-F)"
 sent() { grep -l "Reference:  *$ref" "$MAIL"/* >/dev/null 2>&1; }
 check "its confirmation reaches the SMTP server within seconds" until_ok 100 sent
 f=$(grep -l "Reference:  *$ref" "$MAIL"/* | head -1)
-check "subject names the car" grep -q '^Subject: Booking Confirmed - Mail Test Car' "$f"
+check "subject: the unpaid booking is held, naming the car" grep -q '^Subject: Booking Held until .* - Mail Test Car' "$f"
 check "the HTML part escapes the customer's name" grep -q 'Hello Tom &lt;b&gt;&amp;&lt;/b&gt; &#39;Jerry&#39;,' "$f"
 check "the text part keeps it as typed" grep -q "Hello Tom <b>&</b> 'Jerry'," "$f"
 mid=$(sed -n 's/^Message-ID: //p' "$f" | tr -d '\r')

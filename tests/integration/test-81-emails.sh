@@ -93,7 +93,7 @@ check "an unknown booking is 404" eq "$STATUS" 404
 before=$(psql_q "select recipient_email||' '||coalesce(message_id, '') from email_events where booking_id = '$bid' and email_type = 'booking_confirmation'")
 req POST /api/admin/emails/preview "${A[@]}" -d "{\"type\":\"booking_confirmation\",\"bookingId\":\"$bid\",\"recipientEmail\":\"tester-$tag@example.com\"}"
 check "a test send is queued (202)" eq "$STATUS" 202
-tested() { grep -l "^X-Rcpt-Args: <tester-$tag@example.com>" "$MAIL"/* 2>/dev/null | xargs -r grep -l '^Subject: Booking Confirmed - Modify Car' >/dev/null; }
+tested() { grep -l "^X-Rcpt-Args: <tester-$tag@example.com>" "$MAIL"/* 2>/dev/null | xargs -r grep -l '^Subject: Booking Held until .* - Modify Car' >/dev/null; }
 check "the tester gets the booking's confirmation" until_ok 100 tested
 check "the booking's own email record is unchanged" eq "$(psql_q "select recipient_email||' '||coalesce(message_id, '') from email_events where booking_id = '$bid' and email_type = 'booking_confirmation'")" "$before"
 req POST /api/admin/emails/preview "${A[@]}" -d "{\"type\":\"payment_receipt\",\"bookingId\":\"$bid\",\"recipientEmail\":\"tester@example.com\"}"
@@ -101,11 +101,11 @@ check "a receipt test without a captured payment is 409" eq "$STATUS" 409
 
 # Batch retry: a failed confirmation is queued again, once.
 psql_q "update email_events set status = 'failed', error_message = 'mailbox full', retry_count = 1 where booking_id = '$bid' and email_type = 'booking_confirmation'" >/dev/null
-n0=$(grep -l "mod-$tag@example.com" "$MAIL"/* | xargs grep -l '^Subject: Booking Confirmed' | wc -l)
+n0=$(grep -l "mod-$tag@example.com" "$MAIL"/* | xargs grep -l '^Subject: Booking Held until' | wc -l)
 req POST /api/admin/emails/status "${A[@]}" -d '{"action":"retry_failed","emailType":"booking_confirmation","maxRetries":5}'
 check "batch retry answers 202 and queues the failed one" eq "$STATUS" 202
 check "at least one queued" test "$(js .queued)" -ge 1
-again() { [ "$(grep -l "mod-$tag@example.com" "$MAIL"/* | xargs grep -l '^Subject: Booking Confirmed' | wc -l)" -gt "$n0" ]; }
+again() { [ "$(grep -l "mod-$tag@example.com" "$MAIL"/* | xargs grep -l '^Subject: Booking Held until' | wc -l)" -gt "$n0" ]; }
 check "and it is sent again" until_ok 100 again
 sentnow() { [ "$(psql_q "select status from email_events where booking_id = '$bid' and email_type = 'booking_confirmation'")" = sent ]; }
 check "its event is sent again" until_ok 50 sentnow

@@ -172,13 +172,22 @@ check "and take about as long (median ${tu}s vs ${tk}s: a dummy hash is checked)
 for i in $(seq 12); do answer "guess$i@example.com"; done > "$OUT/guesses"
 check "guessing accounts from one address meets 429 within 12 tries (RATE_LIMIT_LOGIN)" grep -q ' 429 ' "$OUT/guesses"
 ip=$(client_ip)
-# 150 guesses at once from one address: the public tier (100 a minute
-# here) admits 100 and one more per 0.6 s the burst lasts.
-for i in $(seq 150); do openssl rand -hex 48; done |
-	xargs -P 30 -I@ curl -s -o /dev/null -w '%{http_code}\n' -H "X-Forwarded-For: $ip" \
-	"$BASE/api/bookings/by-token/@" > "$OUT/tokens"
-check "guessed booking tokens are 404 ($(grep -c 404 "$OUT/tokens") of 150)" test "$(grep -c 404 "$OUT/tokens")" -ge 50
-check "and the guessing is throttled (429) within 150 tries ($(grep -c 429 "$OUT/tokens"))" grep -q 429 "$OUT/tokens"
+# Guesses at once from one address, 150 a round until one is refused (at
+# most 4 rounds: a loaded machine serves them slowly enough to refill): the
+# public tier (100 a minute here) admits 100 and one more per 0.6 s.
+t0=$(date +%s.%N); : > "$OUT/tokens"
+for round in 1 2 3 4; do
+	for i in $(seq 150); do openssl rand -hex 48; done |
+		xargs -P 30 -I@ curl -s -o /dev/null -w '%{http_code}\n' -H "X-Forwarded-For: $ip" \
+		"$BASE/api/bookings/by-token/@" >> "$OUT/tokens"
+	grep -q 429 "$OUT/tokens" && break
+done
+took=$(echo "$(date +%s.%N) - $t0" | bc)
+n404=$(grep -c 404 "$OUT/tokens"); n429=$(grep -c 429 "$OUT/tokens")
+check "guessed booking tokens are 404 ($n404 of $((n404 + n429)))" test "$n404" -ge 50
+check "and the guessing is throttled (429) within $((n404 + n429)) tries ($n429)" grep -q 429 "$OUT/tokens"
+check "no more guesses got in than 100 and the refills of ${took} s ($n404)" \
+	awk -v n="$n404" -v t="$took" 'BEGIN { exit !(n <= 100 + int(t / 0.6) + 1) }'
 check "no guess found a booking" eq "$(grep -c 200 "$OUT/tokens")" 0
 
 # --- Forwarded addresses: the hop our proxy appended is the client --------

@@ -54,11 +54,15 @@ check "no stack anywhere" bash -c "! grep -q stack '$OUT/body'"
 req GET "/trpc/superjson/car.byId?input=$(enc "{\"json\":{\"carId\":\"$car\"}}")"
 check "superjson answers wrap data with Date marks" eq "$(js '.result.data.meta.values["car.created_at"][0]')" Date
 
-# Each batch item counts against its REST twin's rate limit.
+# Each batch item counts against its REST twin's rate limit: 11 batches of
+# 10 at once, then one call, in rounds until it is refused (a loaded
+# machine refills one per 0.6 s while it serves them).  At most 4 rounds
+# are 48 requests: refused at all, the items were charged one by one.
 ip=$(other_ip)
 names=$(printf 'car.list,%.0s' $(seq 1 10)); names=${names%,}
-for i in 1 2 3 4 5 6 7 8 9 10 11; do
-	curl -s -o /dev/null -H "X-Forwarded-For: $ip" "$BASE/trpc/$names?batch=1"
+for round in 1 2 3 4; do
+	seq 1 11 | xargs -P 11 -I@ curl -s -o /dev/null -H "X-Forwarded-For: $ip" "$BASE/trpc/$names?batch=1"
+	req GET "/trpc/car.list" -H "X-Forwarded-For: $ip"
+	[ "$STATUS" = 429 ] && break
 done
-req GET "/trpc/car.list" -H "X-Forwarded-For: $ip"
 check "110 batched calls spend the public tier (RATE_LIMIT_PUBLIC, 100 a minute in the tests): 429 TOO_MANY_REQUESTS" eq "$STATUS $(js .error.data.code)" "429 TOO_MANY_REQUESTS"
