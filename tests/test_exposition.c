@@ -149,6 +149,7 @@ exposition_deps__named_queues__one_line_per_queue_and_outcome(void **state)
 	t->rate[2][1] = 6;			/* public denied */
 	t->db[0] = 12;
 	t->db[1] = 1;
+	t->audit[1] = 3;
 	buf_init(&b);
 	exposition_deps(&b, t, queues);
 	assert_int_equal(value(b.data, "exodrive_jobs_total{queue=\"report\",outcome=\"failed\"}"), 4);
@@ -159,6 +160,8 @@ exposition_deps__named_queues__one_line_per_queue_and_outcome(void **state)
 	assert_int_equal(value(b.data, "exodrive_db_calls_total"), 12);
 	assert_int_equal(value(b.data, "exodrive_db_errors_total"), 1);
 	assert_int_equal(value(b.data, "exodrive_redis_calls_total"), 0);
+	assert_int_equal(value(b.data, "exodrive_admin_audit_total{outcome=\"failed\"}"), 3);
+	assert_int_equal(value(b.data, "exodrive_admin_audit_total{outcome=\"written\"}"), 0);
 	buf_free(&b);
 	free(t);
 }
