@@ -326,6 +326,34 @@ paypal_capture(const char *auth_id, int64_t cents, const char *request_id,
 }
 
 enum paypal_rc
+paypal_reauthorize(const char *auth_id, int64_t cents, const char *request_id,
+    char *new_auth_id, size_t len, struct paypal_why *why)
+{
+	struct json_object *o = json_object_new_object(), *ans = NULL;
+	char path[256];
+	enum paypal_rc rc;
+
+	json_object_object_add(o, "amount", paypal_amount(cents));
+	snprintf(path, sizeof path, "/v2/payments/authorizations/%s/reauthorize",
+	    auth_id);
+	rc = paypal_post(path, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN), request_id, &ans, why);
+	json_object_put(o);
+	if (rc == PAYPAL_OK && (*paypal_str(ans, "id") == '\0' ||
+	    (strcmp(paypal_str(ans, "status"), "CREATED") != 0 &&
+	    strcmp(paypal_str(ans, "status"), "PENDING") != 0))) {
+		why->status = 200;
+		snprintf(why->issue, sizeof why->issue, "REAUTHORIZATION_%s",
+		    *paypal_str(ans, "status") ? paypal_str(ans, "status") : "UNKNOWN");
+		rc = PAYPAL_REFUSED;
+	}
+	if (rc == PAYPAL_OK)
+		snprintf(new_auth_id, len, "%s", paypal_str(ans, "id"));
+	json_object_put(ans);
+	return rc;
+}
+
+enum paypal_rc
 paypal_void(const char *auth_id, const char *request_id, struct paypal_why *why)
 {
 	struct json_object *ans = NULL;

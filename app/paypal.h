@@ -40,6 +40,13 @@ enum paypal_rc paypal_authorize(const char *order_id, const char *request_id,
 enum paypal_rc paypal_capture(const char *auth_id, int64_t cents,
     const char *request_id, char *capture_id, size_t len,
     struct paypal_why *why);
+/* Reauthorize authorization auth_id for cents (after the three-day honour
+ * period; valid up to 29 days after the original): writes the new
+ * authorization id.  PayPal v2 POST
+ * /v2/payments/authorizations/{id}/reauthorize. */
+enum paypal_rc paypal_reauthorize(const char *auth_id, int64_t cents,
+    const char *request_id, char *new_auth_id, size_t len,
+    struct paypal_why *why);
 /* Void authorization auth_id. */
 enum paypal_rc paypal_void(const char *auth_id, const char *request_id,
     struct paypal_why *why);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "apierr.h"
 
@@ -116,8 +117,10 @@ enum api_err repo_booking_blocked_days(const char *car, const char *start,
 enum api_err repo_booking_customer(const char *user_id, const char *email,
     const char *first, const char *last, const char *phone, char *id,
     size_t idlen);
-/* Insert a pending booking with its secure token; see the parameter list
- * in repo_bookings.c.  API_CONFLICT when the dates overlap another. */
+/* Insert a pending booking with its secure token.  p: customer, car,
+ * start, end, total, deposit, Idempotency-Key, breakdown (JSON), token,
+ * the token's days, hold_until (ISO 8601; "link": the token's expiry;
+ * NULL: none).  API_CONFLICT when the dates overlap another. */
 enum api_err repo_booking_insert(const char *const *p, char *id, size_t idlen);
 /* Hold the days start..end of car for booking (pending_confirmation). */
 enum api_err repo_booking_hold(const char *booking, const char *car,
@@ -188,8 +191,22 @@ enum api_err repo_booking_mine(const char *user_id, struct db_res **res,
 enum api_err repo_booking_cancel_own(const char *user_id,
     const char *booking, char *car, size_t carlen, char *status,
     size_t statuslen);
-/* Mark cancelled and release its days. */
+/* Mark cancelled and release its days; it holds nothing any more. */
 enum api_err repo_booking_set_cancelled(const char *booking);
+/* Unpaid bookings whose hold_until is before now (ISO 8601), at most
+ * limit, oldest deadline first: id. */
+enum api_err repo_booking_holds_due(const char *now, long limit,
+    struct db_res **res);
+/* Lock booking id if its hold is still lapsed at now (pending, unpaid,
+ * hold_until before now): its status and car.  API_NOT_FOUND otherwise. */
+enum api_err repo_booking_hold_lapsed(const char *id, const char *now,
+    char *status, size_t slen, char *car, size_t clen);
+/* The booking behind a secure token, locked, for paying it: id, overall
+ * and payment status, car and total price in cents.  API_NOT_FOUND for
+ * an unknown token, API_FORBIDDEN once it expired. */
+enum api_err repo_booking_payable(const char *token, char *id, size_t idlen,
+    char *status, size_t slen, char *payment, size_t plen, char *car,
+    size_t clen, int64_t *cents);
 
 /* repo_reviews.c */
 /* Reviews of a visible car, newest first, each with the business's public
@@ -312,13 +329,25 @@ enum api_err repo_admin_car_list(const char *page, const char *limit,
 
 /* repo_payments.c */
 /* Record an authorized PayPal payment of booking (status authorized,
- * booking payment authorized and overall upcoming). */
+ * booking payment authorized and overall upcoming; it holds no deadline
+ * any more). */
 enum api_err repo_payment_authorized(const char *booking, const char *order,
     const char *auth, const char *amount);
 /* The latest payment of booking, locked with its booking: id, status,
  * authorization id, capture id, amount, captured amount, the booking's
- * overall status and car.  No row: none. */
+ * overall status and car, and when it was authorized (epoch seconds).
+ * No row: none. */
 enum api_err repo_payment_of_booking(const char *booking, struct db_res **res);
+/* A new authorization auth of payment (reauthorized now). */
+enum api_err repo_payment_reauthorized(const char *payment, const char *auth);
+/* Move payment (of booking) to captured with capture_id only if it is
+ * neither captured, refunded nor voided: *moved tells whether this call
+ * changed the row; then the booking's payment status, status (pending ->
+ * upcoming) and days (booked) follow, and *cents and car get its amount
+ * and car. */
+enum api_err repo_payment_capture_once(const char *payment,
+    const char *booking, const char *capture_id, bool *moved, int64_t *cents,
+    char *car, size_t clen);
 /* Move payment (of booking) to status, recording capture_id when given;
  * the booking's payment status follows; captured also books its days and
  * moves a pending booking to upcoming. */

@@ -152,15 +152,17 @@ repo_booking_insert(const char *const *p, char *id, size_t idlen)
 	enum api_err e;
 
 	e = db_query("WITH t AS (INSERT INTO booking_secure_tokens (token, expires_at)"
-	    " VALUES ($9, now() + make_interval(days => $10::int)) RETURNING id)"
+	    " VALUES ($9, now() + make_interval(days => $10::int)) RETURNING id, expires_at)"
 	    " INSERT INTO bookings (customer_id, car_id, start_date,"
 	    " end_date, total_price, security_deposit_amount, idempotency_key,"
 	    " price_breakdown, overall_status, payment_status, contract_status, notes,"
-	    " secure_token_id)"
+	    " secure_token_id, hold_until)"
 	    " SELECT $1::uuid, $2::uuid, $3::date, $4::date, $5::numeric, $6::numeric,"
 	    " $7, $8::jsonb, 'pending_payment', 'pending', 'not_sent',"
-	    " 'Booking created. Days: ' || ($4::date - $3::date), t.id FROM t"
-	    " RETURNING id", 10, p, &res);
+	    " 'Booking created. Days: ' || ($4::date - $3::date), t.id,"
+	    " CASE WHEN $11::text = 'link' THEN t.expires_at"
+	    "  ELSE $11::timestamptz END FROM t"
+	    " RETURNING id", 11, p, &res);
 	if (e != API_OK)
 		return e;
 	if (db_rows(res) != 1) {
@@ -258,7 +260,8 @@ repo_booking_by_token(const char *token, struct db_res **res, const char **json)
 	    " 'overallStatus', b.overall_status, 'paymentStatus', b.payment_status,"
 	    " 'contractStatus', b.contract_status, 'createdAt', b.created_at,"
 	    " 'customer', json_build_object('firstName', cu.first_name, 'lastName', cu.last_name,"
-	    "  'email', cu.email), 'expiresAt', t.expires_at))::text, t.expires_at < now()"
+	    "  'email', cu.email), 'expiresAt', t.expires_at, 'holdUntil', b.hold_until))::text,"
+	    " t.expires_at < now()"
 	    " FROM booking_secure_tokens t JOIN bookings b ON b.id = t.booking_id"
 	    " JOIN cars c ON c.id = b.car_id JOIN customers cu ON cu.id = b.customer_id"
 	    " WHERE t.token = $1", 1, p, res);
@@ -320,7 +323,8 @@ repo_booking_set_cancelled(const char *booking)
 	const char *p[1] = { booking };
 	enum api_err e;
 
-	e = db_exec("UPDATE bookings SET overall_status = 'cancelled' WHERE id = $1::uuid",
+	e = db_exec("UPDATE bookings SET overall_status = 'cancelled', hold_until = NULL"
+	    " WHERE id = $1::uuid",
 	    1, p);
 	if (e != API_OK)
 		return e;
@@ -588,6 +592,73 @@ repo_email_retry_failed(const char *kind, const char *max_retries, long *count)
 	    2, p, &res);
 	if (e == API_OK)
 		*count = atol(db_val(res, 0, 0));
+	db_free(res);
+	return e;
+}
+
+enum api_err
+repo_booking_holds_due(const char *now, long limit, struct db_res **res)
+{
+	char n[24];
+	const char *p[2] = { now, n };
+
+	snprintf(n, sizeof n, "%ld", limit);
+	return db_query("SELECT id FROM bookings WHERE hold_until < $1::timestamptz"
+	    " AND overall_status IN ('pending_customer_action', 'pending_payment')"
+	    " AND payment_status = 'pending' ORDER BY hold_until LIMIT $2::int",
+	    2, p, res);
+}
+
+enum api_err
+repo_booking_hold_lapsed(const char *id, const char *now, char *status,
+    size_t slen, char *car, size_t clen)
+{
+	const char *p[2] = { id, now };
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("SELECT overall_status, car_id FROM bookings WHERE id = $1::uuid"
+	    " AND hold_until < $2::timestamptz AND payment_status = 'pending'"
+	    " AND overall_status IN ('pending_customer_action', 'pending_payment')"
+	    " FOR UPDATE", 2, p, &res);
+	if (e != API_OK)
+		return e;
+	if (db_rows(res) != 1)
+		e = API_NOT_FOUND;
+	else {
+		snprintf(status, slen, "%s", db_val(res, 0, 0));
+		snprintf(car, clen, "%s", db_val(res, 0, 1));
+	}
+	db_free(res);
+	return e;
+}
+
+enum api_err
+repo_booking_payable(const char *token, char *id, size_t idlen, char *status,
+    size_t slen, char *payment, size_t plen, char *car, size_t clen,
+    int64_t *cents)
+{
+	const char *p[1] = { token };
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("SELECT b.id, b.overall_status, b.payment_status, b.car_id,"
+	    " (b.total_price * 100)::bigint, t.expires_at < now()"
+	    " FROM booking_secure_tokens t JOIN bookings b ON b.id = t.booking_id"
+	    " WHERE t.token = $1 FOR UPDATE OF b", 1, p, &res);
+	if (e != API_OK)
+		return e;
+	if (db_rows(res) != 1)
+		e = API_NOT_FOUND;
+	else if (strcmp(db_val(res, 0, 5), "t") == 0)
+		e = API_FORBIDDEN;
+	else {
+		snprintf(id, idlen, "%s", db_val(res, 0, 0));
+		snprintf(status, slen, "%s", db_val(res, 0, 1));
+		snprintf(payment, plen, "%s", db_val(res, 0, 2));
+		snprintf(car, clen, "%s", db_val(res, 0, 3));
+		*cents = atoll(db_val(res, 0, 4));
+	}
 	db_free(res);
 	return e;
 }

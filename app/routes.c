@@ -80,72 +80,78 @@ static const struct input input_availability = INPUT(BODY_NONE, keys_availabilit
 
 static const char *const currencies[] = { "USD", NULL };
 
-static const struct key keys_booking[] = {	/* order: enum in svc_bookings.c */
-	{ .name = "carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
-	{ .name = "startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
-	{ .name = "endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
-	{ .name = "customerDetails.fullName", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 200 },
-	{ .name = "customerDetails.email", .src = KEY_BODY, .type = KEY_EMAIL },
-	{ .name = "customerDetails.phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
-	{ .name = "totalPrice", .src = KEY_BODY, .type = KEY_MONEY },
-	{ .name = "currency", .src = KEY_BODY, .type = KEY_ENUM, .choices = currencies },
-	{ .name = "securityDepositAmount", .src = KEY_BODY, .type = KEY_MONEY },
-	{ .name = "pickupLocationId", .src = KEY_BODY, .type = KEY_UUID },
-	{ .name = "dropoffLocationId", .src = KEY_BODY, .type = KEY_UUID },
-	{ .name = "Idempotency-Key", .src = KEY_HEADER, .type = KEY_STRING, .min = 8, .max = 255 },
+static const struct key keys_booking[] = {
+	[BK_CAR] = { .name = "carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	[BK_START] = { .name = "startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	[BK_END] = { .name = "endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	[BK_NAME] = { .name = "customerDetails.fullName", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 200 },
+	[BK_EMAIL] = { .name = "customerDetails.email", .src = KEY_BODY, .type = KEY_EMAIL },
+	[BK_PHONE] = { .name = "customerDetails.phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
+	[BK_TOTAL] = { .name = "totalPrice", .src = KEY_BODY, .type = KEY_MONEY },
+	[BK_CURRENCY] = { .name = "currency", .src = KEY_BODY, .type = KEY_ENUM, .choices = currencies },
+	[BK_DEPOSIT] = { .name = "securityDepositAmount", .src = KEY_BODY, .type = KEY_MONEY },
+	[BK_PICKUP] = { .name = "pickupLocationId", .src = KEY_BODY, .type = KEY_UUID },
+	[BK_DROPOFF] = { .name = "dropoffLocationId", .src = KEY_BODY, .type = KEY_UUID },
+	[BK_IDEM] = { .name = "Idempotency-Key", .src = KEY_HEADER, .type = KEY_STRING, .min = 8, .max = 255 },
 };
 static const struct input input_booking = INPUT(BODY_JSON, keys_booking);
 
 static const struct key keys_token[] = {
-	{ .name = "token", .src = KEY_PATH, .type = KEY_STRING, .required = true, .min = 32, .max = 128 },
+	[TK_TOKEN] = { .name = "token", .src = KEY_PATH, .type = KEY_STRING, .required = true, .min = 32, .max = 128 },
 };
 static const struct input input_token = INPUT(BODY_NONE, keys_token);
 
+static const struct key keys_pay_authorize[] = {
+	[PA_TOKEN] = { .name = "token", .src = KEY_PATH, .type = KEY_STRING, .required = true, .min = 32, .max = 128 },
+	[PA_ORDER] = { .name = "orderID", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 64 },
+};
+static const struct input input_pay_authorize = INPUT(BODY_JSON, keys_pay_authorize);
+
 static const struct key keys_booking_id[] = {
-	{ .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[BI_ID] = { .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
 };
 static const struct input input_booking_id = INPUT(BODY_NONE, keys_booking_id);
 
-static const struct key keys_create_order[] = {	/* order: enum in svc_payments.c */
-	{ .name = "carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
-	{ .name = "startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
-	{ .name = "endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
-	{ .name = "bookingId", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 64 },
-	{ .name = "description", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 127 },
+static const struct key keys_create_order[] = {
+	[CO_CAR] = { .name = "carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	[CO_START] = { .name = "startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	[CO_END] = { .name = "endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	[CO_BOOKING] = { .name = "bookingId", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 64 },
+	[CO_DESC] = { .name = "description", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 127 },
 };
 static const struct input input_create_order = INPUT(BODY_JSON, keys_create_order);
 
-static const struct key keys_authorize[] = {	/* order: enum in svc_payments.c */
-	{ .name = "orderID", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 64 },
-	{ .name = "bookingDetails.carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
-	{ .name = "bookingDetails.startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
-	{ .name = "bookingDetails.endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
-	{ .name = "bookingDetails.totalPrice", .src = KEY_BODY, .type = KEY_MONEY, .required = true },
-	{ .name = "bookingDetails.customer.firstName", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 100 },
-	{ .name = "bookingDetails.customer.lastName", .src = KEY_BODY, .type = KEY_STRING, .max = 100 },
-	{ .name = "bookingDetails.customer.email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
-	{ .name = "bookingDetails.customer.phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
+static const struct key keys_authorize[] = {
+	[AO_ORDER] = { .name = "orderID", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 64 },
+	[AO_CAR] = { .name = "bookingDetails.carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	[AO_START] = { .name = "bookingDetails.startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	[AO_END] = { .name = "bookingDetails.endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	[AO_TOTAL] = { .name = "bookingDetails.totalPrice", .src = KEY_BODY, .type = KEY_MONEY, .required = true },
+	[AO_FIRST] = { .name = "bookingDetails.customer.firstName", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 100 },
+	[AO_LAST] = { .name = "bookingDetails.customer.lastName", .src = KEY_BODY, .type = KEY_STRING, .max = 100 },
+	[AO_EMAIL] = { .name = "bookingDetails.customer.email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
+	[AO_PHONE] = { .name = "bookingDetails.customer.phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
 };
 static const struct input input_authorize = INPUT(BODY_JSON, keys_authorize);
 
 static const struct key keys_void[] = {
-	{ .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
-	{ .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
+	[VO_ID] = { .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[VO_REASON] = { .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
 };
 static const struct input input_void = INPUT(BODY_JSON, keys_void);
 
 static const struct key keys_paypal_event[] = {	/* checked, then the rest is read */
-	{ .name = "id", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 128 },
-	{ .name = "event_type", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 3, .max = 128 },
-	{ .name = "create_time", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 40 },
-	{ .name = "event_version", .src = KEY_BODY, .type = KEY_STRING, .max = 10 },
-	{ .name = "summary", .src = KEY_BODY, .type = KEY_STRING, .max = 500 },
-	{ .name = "resource.id", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
-	{ .name = "resource.status", .src = KEY_BODY, .type = KEY_STRING, .max = 64 },
-	{ .name = "resource.custom_id", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
-	{ .name = "resource.invoice_number", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
-	{ .name = "resource.amount.currency_code", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 3 },
-	{ .name = "resource.amount.value", .src = KEY_BODY, .type = KEY_STRING, .max = 32 },
+	[PE_ID] = { .name = "id", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 128 },
+	[PE_TYPE] = { .name = "event_type", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 3, .max = 128 },
+	[PE_TIME] = { .name = "create_time", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 40 },
+	[PE_VERSION] = { .name = "event_version", .src = KEY_BODY, .type = KEY_STRING, .max = 10 },
+	[PE_SUMMARY] = { .name = "summary", .src = KEY_BODY, .type = KEY_STRING, .max = 500 },
+	[PE_RESOURCE_ID] = { .name = "resource.id", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
+	[PE_RESOURCE_STATUS] = { .name = "resource.status", .src = KEY_BODY, .type = KEY_STRING, .max = 64 },
+	[PE_CUSTOM_ID] = { .name = "resource.custom_id", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
+	[PE_INVOICE] = { .name = "resource.invoice_number", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
+	[PE_CURRENCY] = { .name = "resource.amount.currency_code", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 3 },
+	[PE_VALUE] = { .name = "resource.amount.value", .src = KEY_BODY, .type = KEY_STRING, .max = 32 },
 };
 static const struct input input_paypal_event = INPUT(BODY_JSON_OPEN, keys_paypal_event);
 
@@ -153,23 +159,23 @@ static const char *const email_types[] = { "booking_confirmation",
 	"payment_receipt", "booking_modification", "booking_cancellation",
 	"contract", "reminder", "contact_notice", "contact_acknowledgement", NULL };
 static const struct key keys_resend_event[] = {	/* checked, then the rest is read */
-	{ .name = "type", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 3, .max = 64 },
-	{ .name = "created_at", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 40 },
-	{ .name = "data.email_id", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
-	{ .name = "data.from", .src = KEY_BODY, .type = KEY_STRING, .max = 320 },
-	{ .name = "data.subject", .src = KEY_BODY, .type = KEY_STRING, .max = 998 },
-	{ .name = "data.tags.booking_id", .src = KEY_BODY, .type = KEY_STRING, .max = 64 },
-	{ .name = "data.tags.email_type", .src = KEY_BODY, .type = KEY_ENUM, .choices = email_types },
-	{ .name = "data.bounce.type", .src = KEY_BODY, .type = KEY_STRING, .max = 32 },
-	{ .name = "data.bounce.message", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
-	{ .name = "Svix-Id", .src = KEY_HEADER, .type = KEY_STRING, .required = true, .min = 1, .max = 128 },
+	[RE_TYPE] = { .name = "type", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 3, .max = 64 },
+	[RE_CREATED] = { .name = "created_at", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 10, .max = 40 },
+	[RE_EMAIL_ID] = { .name = "data.email_id", .src = KEY_BODY, .type = KEY_STRING, .max = 128 },
+	[RE_FROM] = { .name = "data.from", .src = KEY_BODY, .type = KEY_STRING, .max = 320 },
+	[RE_SUBJECT] = { .name = "data.subject", .src = KEY_BODY, .type = KEY_STRING, .max = 998 },
+	[RE_BOOKING] = { .name = "data.tags.booking_id", .src = KEY_BODY, .type = KEY_STRING, .max = 64 },
+	[RE_EMAIL_TYPE] = { .name = "data.tags.email_type", .src = KEY_BODY, .type = KEY_ENUM, .choices = email_types },
+	[RE_BOUNCE_TYPE] = { .name = "data.bounce.type", .src = KEY_BODY, .type = KEY_STRING, .max = 32 },
+	[RE_BOUNCE_MESSAGE] = { .name = "data.bounce.message", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
+	[RE_SVIX_ID] = { .name = "Svix-Id", .src = KEY_HEADER, .type = KEY_STRING, .required = true, .min = 1, .max = 128 },
 };
 static const struct input input_resend_event = INPUT(BODY_JSON_OPEN, keys_resend_event);
 
 static const struct key keys_docuseal_event[] = {	/* checked, then the rest is read */
-	{ .name = "event_type", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 3, .max = 64 },
-	{ .name = "timestamp", .src = KEY_BODY, .type = KEY_STRING, .max = 40 },
-	{ .name = "data.metadata.booking_id", .src = KEY_BODY, .type = KEY_STRING, .max = 64 },
+	[DE_TYPE] = { .name = "event_type", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 3, .max = 64 },
+	[DE_TIMESTAMP] = { .name = "timestamp", .src = KEY_BODY, .type = KEY_STRING, .max = 40 },
+	[DE_BOOKING] = { .name = "data.metadata.booking_id", .src = KEY_BODY, .type = KEY_STRING, .max = 64 },
 };
 static const struct input input_docuseal_event = INPUT(BODY_JSON_OPEN, keys_docuseal_event);
 
@@ -347,28 +353,28 @@ static const char *const overall_statuses[] = { "pending_customer_action",
     "post_rental_finalization", "completed", "cancelled", "disputed", NULL };
 
 static const struct key keys_admin_bookings[] = {
-	{ .name = "status", .src = KEY_QUERY, .type = KEY_ENUM, .choices = status_groups },
-	{ .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 100 },
-	{ .name = "startDate", .src = KEY_QUERY, .type = KEY_DATE },
-	{ .name = "endDate", .src = KEY_QUERY, .type = KEY_DATE },
-	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
-	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
-	{ .name = "sortBy", .src = KEY_QUERY, .type = KEY_ENUM, .choices = booking_sorts },
-	{ .name = "sortOrder", .src = KEY_QUERY, .type = KEY_ENUM, .choices = sort_order },
+	[AL_STATUS] = { .name = "status", .src = KEY_QUERY, .type = KEY_ENUM, .choices = status_groups },
+	[AL_SEARCH] = { .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 100 },
+	[AL_START] = { .name = "startDate", .src = KEY_QUERY, .type = KEY_DATE },
+	[AL_END] = { .name = "endDate", .src = KEY_QUERY, .type = KEY_DATE },
+	[AL_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	[AL_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+	[AL_SORT] = { .name = "sortBy", .src = KEY_QUERY, .type = KEY_ENUM, .choices = booking_sorts },
+	[AL_ORDER] = { .name = "sortOrder", .src = KEY_QUERY, .type = KEY_ENUM, .choices = sort_order },
 };
 static const struct input input_admin_bookings = INPUT(BODY_NONE, keys_admin_bookings);
 
 static const struct key keys_admin_status[] = {
-	{ .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
-	{ .name = "status", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = overall_statuses },
-	{ .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
-	{ .name = "notes", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 2000 },
+	[AS_ID] = { .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[AS_STATUS] = { .name = "status", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = overall_statuses },
+	[AS_REASON] = { .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
+	[AS_NOTES] = { .name = "notes", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 2000 },
 };
 static const struct input input_admin_status = INPUT(BODY_JSON, keys_admin_status);
 
 static const struct key keys_admin_cancel[] = {
-	{ .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
-	{ .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
+	[AC_ID] = { .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[AC_REASON] = { .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 500 },
 };
 static const struct input input_admin_cancel = INPUT(BODY_JSON, keys_admin_cancel);
 
@@ -378,71 +384,71 @@ static const char *const payment_statuses[] = { "pending", "authorized", "captur
 static const char *const contract_statuses[] = { "not_sent", "sent", "viewed",
     "signed", "declined", "voided", "expired", NULL };
 
-static const struct key keys_admin_new[] = {	/* order: enum in svc_admin.c */
-	{ .name = "carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
-	{ .name = "customerId", .src = KEY_BODY, .type = KEY_UUID },
-	{ .name = "customerDetails.firstName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
-	{ .name = "customerDetails.lastName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
-	{ .name = "customerDetails.email", .src = KEY_BODY, .type = KEY_EMAIL },
-	{ .name = "customerDetails.phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
-	{ .name = "startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
-	{ .name = "endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
-	{ .name = "totalPrice", .src = KEY_BODY, .type = KEY_MONEY },
-	{ .name = "currency", .src = KEY_BODY, .type = KEY_ENUM, .choices = currencies },
-	{ .name = "securityDepositAmount", .src = KEY_BODY, .type = KEY_MONEY },
-	{ .name = "notes", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
-	{ .name = "skipAvailabilityCheck", .src = KEY_BODY, .type = KEY_BOOL },
-	{ .name = "initialStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = initial_statuses },
+static const struct key keys_admin_new[] = {
+	[AB_CAR] = { .name = "carId", .src = KEY_BODY, .type = KEY_UUID, .required = true },
+	[AB_CUSTOMER] = { .name = "customerId", .src = KEY_BODY, .type = KEY_UUID },
+	[AB_FIRST] = { .name = "customerDetails.firstName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
+	[AB_LAST] = { .name = "customerDetails.lastName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
+	[AB_EMAIL] = { .name = "customerDetails.email", .src = KEY_BODY, .type = KEY_EMAIL },
+	[AB_PHONE] = { .name = "customerDetails.phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
+	[AB_START] = { .name = "startDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	[AB_END] = { .name = "endDate", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	[AB_TOTAL] = { .name = "totalPrice", .src = KEY_BODY, .type = KEY_MONEY },
+	[AB_CURRENCY] = { .name = "currency", .src = KEY_BODY, .type = KEY_ENUM, .choices = currencies },
+	[AB_DEPOSIT] = { .name = "securityDepositAmount", .src = KEY_BODY, .type = KEY_MONEY },
+	[AB_NOTES] = { .name = "notes", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
+	[AB_SKIP] = { .name = "skipAvailabilityCheck", .src = KEY_BODY, .type = KEY_BOOL },
+	[AB_INITIAL] = { .name = "initialStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = initial_statuses },
 };
 static const struct input input_admin_new = INPUT(BODY_JSON, keys_admin_new);
 
-static const struct key keys_admin_edit[] = {	/* order: enum in svc_admin.c */
-	{ .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
-	{ .name = "notes", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
-	{ .name = "adminNotes", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
-	{ .name = "pickupLocation", .src = KEY_BODY, .type = KEY_STRING, .max = 300 },
-	{ .name = "dropoffLocation", .src = KEY_BODY, .type = KEY_STRING, .max = 300 },
-	{ .name = "startDate", .src = KEY_BODY, .type = KEY_DATE },
-	{ .name = "endDate", .src = KEY_BODY, .type = KEY_DATE },
-	{ .name = "totalPrice", .src = KEY_BODY, .type = KEY_MONEY },
-	{ .name = "securityDepositAmount", .src = KEY_BODY, .type = KEY_MONEY },
-	{ .name = "overallStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = overall_statuses },
-	{ .name = "paymentStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = payment_statuses },
-	{ .name = "contractStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = contract_statuses },
+static const struct key keys_admin_edit[] = {
+	[UB_ID] = { .name = "bookingId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[UB_NOTES] = { .name = "notes", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
+	[UB_ADMIN_NOTES] = { .name = "adminNotes", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 },
+	[UB_PICKUP] = { .name = "pickupLocation", .src = KEY_BODY, .type = KEY_STRING, .max = 300 },
+	[UB_DROPOFF] = { .name = "dropoffLocation", .src = KEY_BODY, .type = KEY_STRING, .max = 300 },
+	[UB_START] = { .name = "startDate", .src = KEY_BODY, .type = KEY_DATE },
+	[UB_END] = { .name = "endDate", .src = KEY_BODY, .type = KEY_DATE },
+	[UB_TOTAL] = { .name = "totalPrice", .src = KEY_BODY, .type = KEY_MONEY },
+	[UB_DEPOSIT] = { .name = "securityDepositAmount", .src = KEY_BODY, .type = KEY_MONEY },
+	[UB_OVERALL] = { .name = "overallStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = overall_statuses },
+	[UB_PAYMENT] = { .name = "paymentStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = payment_statuses },
+	[UB_CONTRACT] = { .name = "contractStatus", .src = KEY_BODY, .type = KEY_ENUM, .choices = contract_statuses },
 };
 static const struct input input_admin_edit = INPUT(BODY_JSON, keys_admin_edit);
 
 static const struct key keys_rate_monitor[] = {
-	{ .name = "minutes", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10080 },
-	{ .name = "identifier", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 100 },
+	[RM_MINUTES] = { .name = "minutes", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10080 },
+	[RM_IDENTIFIER] = { .name = "identifier", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 100 },
 };
 static const struct input input_rate_monitor = INPUT(BODY_NONE, keys_rate_monitor);
 
 static const char *const override_kinds[] = { "ip", "user", NULL };
 static const struct key keys_override_set[] = {
-	{ .name = "kind", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = override_kinds },
-	{ .name = "id", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 2, .max = 64 },
-	{ .name = "factor", .src = KEY_BODY, .type = KEY_INT, .required = true, .min = 0, .max = 100000 },
-	{ .name = "ttlSeconds", .src = KEY_BODY, .type = KEY_INT, .min = 60, .max = 2592000 },
+	[OS_KIND] = { .name = "kind", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = override_kinds },
+	[OS_ID] = { .name = "id", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 2, .max = 64 },
+	[OS_FACTOR] = { .name = "factor", .src = KEY_BODY, .type = KEY_INT, .required = true, .min = 0, .max = 100000 },
+	[OS_TTL] = { .name = "ttlSeconds", .src = KEY_BODY, .type = KEY_INT, .min = 60, .max = 2592000 },
 };
 static const struct input input_override_set = INPUT(BODY_JSON, keys_override_set);
 static const struct key keys_override_del[] = {
-	{ .name = "kind", .src = KEY_QUERY, .type = KEY_ENUM, .required = true, .choices = override_kinds },
-	{ .name = "id", .src = KEY_QUERY, .type = KEY_STRING, .required = true, .min = 2, .max = 64 },
+	[OD_KIND] = { .name = "kind", .src = KEY_QUERY, .type = KEY_ENUM, .required = true, .choices = override_kinds },
+	[OD_ID] = { .name = "id", .src = KEY_QUERY, .type = KEY_STRING, .required = true, .min = 2, .max = 64 },
 };
 static const struct input input_override_del = INPUT(BODY_NONE, keys_override_del);
 
 static const struct key keys_warm[] = {
-	{ .name = "warmPopularCars", .src = KEY_BODY, .type = KEY_BOOL },
-	{ .name = "warmUpcomingAvailability", .src = KEY_BODY, .type = KEY_BOOL },
-	{ .name = "popularCarsLimit", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 50 },
-	{ .name = "availabilityDays", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 30 },
+	[WM_POPULAR] = { .name = "warmPopularCars", .src = KEY_BODY, .type = KEY_BOOL },
+	[WM_AVAILABILITY] = { .name = "warmUpcomingAvailability", .src = KEY_BODY, .type = KEY_BOOL },
+	[WM_LIMIT] = { .name = "popularCarsLimit", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 50 },
+	[WM_DAYS] = { .name = "availabilityDays", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 30 },
 };
 static const struct input input_warm = INPUT(BODY_JSON, keys_warm);
 
 static const struct key keys_pages[] = {
-	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
-	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+	[PG_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	[PG_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
 };
 static const struct input input_pages = INPUT(BODY_NONE, keys_pages);
 
@@ -827,6 +833,22 @@ static const struct route routes[] = {
 	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
 	  .output = "BookingByToken",
 	  .summary = "A booking by its secure token" },
+	/* POST /api/bookings/by-token/{token}/paypal-order: pay by link, 1. */
+	{ .method = METHOD_POST, .path = "/api/bookings/by-token/{token}/paypal-order",
+	  .handler = svc_bookings_pay_order, .auth = AUTH_NONE, .rate = RATE_PAYMENT,
+	  .cache = CACHE_NONE, .input = &input_token,
+	  .operation = "booking.payOrder",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_EXTERNAL_SERVICE_ERROR) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "BookingPayOrder",
+	  .summary = "Pay an existing booking by its secure link: a PayPal order at its server price" },
+	/* POST /api/bookings/by-token/{token}/paypal-authorize: pay by link, 2. */
+	{ .method = METHOD_POST, .path = "/api/bookings/by-token/{token}/paypal-authorize",
+	  .handler = svc_bookings_pay_authorize, .auth = AUTH_NONE, .rate = RATE_PAYMENT,
+	  .cache = CACHE_NONE, .input = &input_pay_authorize,
+	  .operation = "booking.payAuthorize",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_EXTERNAL_SERVICE_ERROR) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "BookingPayAuthorized",
+	  .summary = "Authorize the PayPal order of a booking paid by its link; it moves as a paid booking" },
 	/* POST /api/bookings/create-paypal-order: PayPal checkout, step 1. */
 	{ .method = METHOD_POST, .path = "/api/bookings/create-paypal-order",
 	  .handler = svc_payments_create_order, .auth = AUTH_NONE, .rate = RATE_PAYMENT,
@@ -927,7 +949,7 @@ static const struct route routes[] = {
 	  .summary = "Hide or show a car" },
 	/* GET /api/admin/analytics: the dashboard. */
 	{ .method = METHOD_GET, .path = "/api/admin/analytics",
-	  .handler = svc_admin_analytics, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .handler = svc_analytics_get, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .operation = "admin.analytics",
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
@@ -935,7 +957,7 @@ static const struct route routes[] = {
 	  .summary = "Revenue, active bookings, fleet size, new customers; recent and popular" },
 	/* POST /api/admin/cache-warm: warm the catalogue cache. */
 	{ .method = METHOD_POST, .path = "/api/admin/cache-warm",
-	  .handler = svc_admin_warm, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .handler = svc_analytics_warm, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_warm,
 	  .operation = "admin.cache.warm",
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
@@ -943,7 +965,7 @@ static const struct route routes[] = {
 	  .summary = "Warm the cache: fleet list, popular cars, their next days" },
 	/* GET /api/admin/cache-warm: the last warm-up. */
 	{ .method = METHOD_GET, .path = "/api/admin/cache-warm",
-	  .handler = svc_admin_warm_last, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .handler = svc_analytics_warm_last, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .operation = "admin.cache.lastWarm",
 	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
@@ -951,7 +973,7 @@ static const struct route routes[] = {
 	  .summary = "Metrics of the last cache warm-up" },
 	/* GET /api/admin/rate-limit-monitoring: recent violations. */
 	{ .method = METHOD_GET, .path = "/api/admin/rate-limit-monitoring",
-	  .handler = svc_admin_rate_monitor, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .handler = svc_ratelimits_monitor, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_rate_monitor,
 	  .operation = "admin.rateLimit.violations",
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
@@ -959,7 +981,7 @@ static const struct route routes[] = {
 	  .summary = "Recent rate-limit violations (last 1000), summarised" },
 	/* DELETE /api/admin/rate-limit-monitoring: clear, or unblock one. */
 	{ .method = METHOD_DELETE, .path = "/api/admin/rate-limit-monitoring",
-	  .handler = svc_admin_rate_reset, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .handler = svc_ratelimits_reset, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_rate_monitor,
 	  .operation = "admin.rateLimit.reset",
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
@@ -1099,7 +1121,7 @@ static const struct route routes[] = {
 
 	/* GET /admin/dashboard: the dashboard page (no data in it). */
 	{ .method = METHOD_GET, .path = "/admin/dashboard",
-	  .handler = svc_admin_dashboard_page, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
+	  .handler = svc_analytics_dashboard_page, .auth = AUTH_NONE, .rate = RATE_PUBLIC,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .operation = "admin.dashboard.page",
 	  .errors = 0,
@@ -1107,7 +1129,7 @@ static const struct route routes[] = {
 	  .summary = "Admin dashboard (HTML): signs in, then shows /api/admin/dashboard" },
 	/* GET /api/admin/dashboard: the dashboard's figures. */
 	{ .method = METHOD_GET, .path = "/api/admin/dashboard",
-	  .handler = svc_admin_dashboard, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .handler = svc_analytics_dashboard, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .operation = "admin.dashboard.figures",
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
@@ -1179,7 +1201,7 @@ static const struct route routes[] = {
 	  .summary = "Resume a paused queue" },
 	/* GET /api/admin/rate-limit-overrides: the live overrides. */
 	{ .method = METHOD_GET, .path = "/api/admin/rate-limit-overrides",
-	  .handler = svc_admin_overrides, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .handler = svc_ratelimits_overrides, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_none,
 	  .operation = "admin.rateLimit.overrides",
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
@@ -1187,7 +1209,7 @@ static const struct route routes[] = {
 	  .summary = "Rate-limit overrides per IP or user, with time left" },
 	/* PUT /api/admin/rate-limit-overrides: raise, lower or lift limits. */
 	{ .method = METHOD_PUT, .path = "/api/admin/rate-limit-overrides",
-	  .handler = svc_admin_override_set, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .handler = svc_ratelimits_override_set, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_override_set,
 	  .operation = "admin.rateLimit.setOverride",
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
@@ -1195,7 +1217,7 @@ static const struct route routes[] = {
 	  .summary = "Multiply one IP's or user's limits by factor (0 exempts) for a while" },
 	/* DELETE /api/admin/rate-limit-overrides: back to the tiers. */
 	{ .method = METHOD_DELETE, .path = "/api/admin/rate-limit-overrides",
-	  .handler = svc_admin_override_del, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .handler = svc_ratelimits_override_del, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
 	  .cache = CACHE_NONE, .input = &input_override_del,
 	  .operation = "admin.rateLimit.deleteOverride",
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),

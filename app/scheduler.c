@@ -33,7 +33,7 @@ scheduler_holds(void)
 {
 	long n = 0;
 
-	if (svc_bookings_expire_holds(conf->booking_hold_minutes, &n) == API_OK &&
+	if (svc_bookings_expire_holds(1000, &n) == API_OK &&
 	    n > 0)
 		LOG_INFO("scheduled hold expiry: %ld expired", n);
 }

@@ -4,7 +4,6 @@
 
 #include <stdint.h>
 
-#include "paypal.h"
 #include "route.h"
 
 struct db_res;
@@ -41,6 +40,78 @@ enum keys_queue_jobs { QJOBS_QUEUE, QJOBS_STATE, QJOBS_PAGE, QJOBS_LIMIT,
 enum keys_queue_job { QJOB_QUEUE, QJOB_ID, QJOB__COUNT };
 enum keys_queue_stats { QSTATS_QUEUE, QSTATS_MINUTES, QSTATS__COUNT };
 enum keys_pool { POOL_FORMAT, POOL__COUNT };
+
+/* Inputs by name: one enum per key array of routes.c, whose entries are
+ * designated [NAME] = { ... }; handlers read c->req->field[NAME]. */
+enum { /* keys_booking */
+	BK_CAR, BK_START, BK_END, BK_NAME, BK_EMAIL, BK_PHONE, BK_TOTAL,
+	BK_CURRENCY, BK_DEPOSIT, BK_PICKUP, BK_DROPOFF, BK_IDEM
+};
+enum { /* keys_token */
+	TK_TOKEN
+};
+enum { /* keys_booking_id */
+	BI_ID
+};
+enum { /* keys_create_order */
+	CO_CAR, CO_START, CO_END, CO_BOOKING, CO_DESC
+};
+enum { /* keys_authorize */
+	AO_ORDER, AO_CAR, AO_START, AO_END, AO_TOTAL, AO_FIRST, AO_LAST,
+	AO_EMAIL, AO_PHONE
+};
+enum { /* keys_void */
+	VO_ID, VO_REASON
+};
+enum { /* keys_paypal_event */
+	PE_ID, PE_TYPE, PE_TIME, PE_VERSION, PE_SUMMARY, PE_RESOURCE_ID,
+	PE_RESOURCE_STATUS, PE_CUSTOM_ID, PE_INVOICE, PE_CURRENCY, PE_VALUE
+};
+enum { /* keys_resend_event */
+	RE_TYPE, RE_CREATED, RE_EMAIL_ID, RE_FROM, RE_SUBJECT, RE_BOOKING,
+	RE_EMAIL_TYPE, RE_BOUNCE_TYPE, RE_BOUNCE_MESSAGE, RE_SVIX_ID
+};
+enum { /* keys_docuseal_event */
+	DE_TYPE, DE_TIMESTAMP, DE_BOOKING
+};
+enum { /* keys_admin_bookings */
+	AL_STATUS, AL_SEARCH, AL_START, AL_END, AL_PAGE, AL_LIMIT, AL_SORT,
+	AL_ORDER
+};
+enum { /* keys_admin_status */
+	AS_ID, AS_STATUS, AS_REASON, AS_NOTES
+};
+enum { /* keys_admin_cancel */
+	AC_ID, AC_REASON
+};
+enum { /* keys_admin_new */
+	AB_CAR, AB_CUSTOMER, AB_FIRST, AB_LAST, AB_EMAIL, AB_PHONE, AB_START,
+	AB_END, AB_TOTAL, AB_CURRENCY, AB_DEPOSIT, AB_NOTES, AB_SKIP,
+	AB_INITIAL
+};
+enum { /* keys_admin_edit */
+	UB_ID, UB_NOTES, UB_ADMIN_NOTES, UB_PICKUP, UB_DROPOFF, UB_START,
+	UB_END, UB_TOTAL, UB_DEPOSIT, UB_OVERALL, UB_PAYMENT, UB_CONTRACT
+};
+enum { /* keys_rate_monitor */
+	RM_MINUTES, RM_IDENTIFIER
+};
+enum { /* keys_override_set */
+	OS_KIND, OS_ID, OS_FACTOR, OS_TTL
+};
+enum { /* keys_override_del */
+	OD_KIND, OD_ID
+};
+enum { /* keys_warm */
+	WM_POPULAR, WM_AVAILABILITY, WM_LIMIT, WM_DAYS
+};
+enum { /* keys_pages */
+	PG_PAGE, PG_LIMIT
+};
+enum { /* keys_pay_authorize */
+	PA_TOKEN, PA_ORDER
+};
+
 
 /* svc.c */
 /* A scheduled job: does up to limit units of work and adds its counts to
@@ -81,36 +152,16 @@ enum api_err svc_cars_by_slug(struct call *c);
 /* GET /api/cars/availability: day by day, at most 366 days. */
 enum api_err svc_cars_availability(struct call *c);
 
-/* svc_bookings.c */
+/* svc_bookings.c: thin handlers over booking.h */
 /* POST /api/bookings: server-priced booking for a guest or a customer;
  * an Idempotency-Key replays the first answer. */
 enum api_err svc_bookings_create(struct call *c);
-
-/* A booking to write, from either booking route's validated fields. */
-struct booking_in {
-	const char	*car, *start, *end;
-	const char	*first, *last, *email, *phone;	/* the customer */
-	const char	*total;		/* the client's figure (checked), or NULL */
-	const char	*pickup, *dropoff;	/* location ids, or NULL */
-	const char	*idem;		/* Idempotency-Key, or NULL */
-	char		 name[128];	/* storage of a split full name */
-};
-/* An authorized PayPal payment to book with. */
-struct booking_paid {
-	const char	*order_id, *authorization_id;
-	int64_t		 cents;		/* the authorized amount */
-	char		 booking_id[64];	/* out */
-};
-/* Write the booking of an authorized payment (PayPal first): the same
- * checks, lock and holds as POST /api/bookings, plus the payment row,
- * payment status authorized and the payment_authorized event.  Fails when
- * the authorized amount is not the server's price. */
-enum api_err svc_bookings_create_authorized(struct call *c,
-    const struct booking_in *b, struct booking_paid *pay);
-/* The server's price of booking b in *cents, after the checks of
- * POST /api/bookings (dates, the car, the client's figure when given). */
-enum api_err svc_bookings_quote(struct call *c, const struct booking_in *b,
-    int64_t *cents);
+/* POST /api/bookings/by-token/{token}/paypal-order: a PayPal order for
+ * that booking at its server price; 409 paid or cancelled. */
+enum api_err svc_bookings_pay_order(struct call *c);
+/* POST /api/bookings/by-token/{token}/paypal-authorize: authorize it; the
+ * booking moves as a paid site booking does. */
+enum api_err svc_bookings_pay_authorize(struct call *c);
 
 /* svc_payments.c */
 enum api_err svc_payments_create_order(struct call *c);
@@ -118,24 +169,6 @@ enum api_err svc_payments_authorize(struct call *c);
 enum api_err svc_payments_capture(struct call *c);
 enum api_err svc_payments_void(struct call *c);
 enum api_err svc_payments_process(struct call *c);
-/* The outcome of capturing a booking's payment. */
-struct svc_capture {
-	enum paypal_rc		rc;
-	struct paypal_why	why;
-	char			capture_id[128];
-	char			status[32];	/* the payment's status after */
-};
-/* Capture the authorized payment of booking.  API_OK when PayPal answered
- * (out->rc says whether it captured or declined; both are recorded),
- * API_NOT_FOUND without a payment, API_INVALID_REQUEST when it is not
- * authorized, API_SERVICE_UNAVAILABLE when PayPal is unreachable. */
-enum api_err svc_payments_capture_booking(const char *booking,
-    const char *actor, const char *actor_id, struct svc_capture *out);
-/* After a booking was cancelled (committed): void its authorized payment
- * or refund its captured one, and log it.  A failure is left to the
- * scheduler's sweep (svc_payments_run_due). */
-enum api_err svc_payments_settle(const char *booking, const char *actor,
-    const char *actor_id, const char *reason);
 /* svc_emails.c */
 /* The inputs of the email routes by name: routes.c fills each key array
  * as [NAME] = { .name = ... }, and the handlers read c->req->field[NAME]. */
@@ -202,7 +235,7 @@ enum api_err svc_webhooks_docuseal(struct call *c);
  * adds its counts to report. */
 enum api_err svc_webhooks_retry_due(long limit, struct json_object *report);
 /* The scheduled job: capture what is due, settle what cancellations left;
- * adds its counts to report. */
+ * adds its counts to report (booking_run_due()). */
 enum api_err svc_payments_run_due(long limit, struct json_object *report);
 /* GET /api/bookings/by-token/{token}: the booking behind a secure link. */
 enum api_err svc_bookings_by_token(struct call *c);
@@ -211,10 +244,10 @@ enum api_err svc_bookings_mine(struct call *c);
 /* POST /api/bookings/{bookingId}/cancel: cancel one's own booking before
  * pickup; 404 for anyone else's. */
 enum api_err svc_bookings_cancel(struct call *c);
-/* Expire unpaid holds older than minutes (exodrive expire-holds): release
- * their days and drop the cars' cached availability.  *count gets how
- * many bookings expired. */
-enum api_err svc_bookings_expire_holds(long minutes, long *count);
+/* Cancel up to limit unpaid bookings past their own hold_until
+ * (exodrive expire-holds, the scheduler), each as any cancellation: email,
+ * booking.cancelled, days released, cache.  *count gets how many. */
+enum api_err svc_bookings_expire_holds(long limit, long *count);
 
 /* svc_reviews.c */
 /* The inputs of the review routes: the index of each key in its key array
@@ -274,24 +307,33 @@ enum api_err svc_admin_booking_create(struct call *c);
 enum api_err svc_admin_booking_update(struct call *c);
 /* DELETE /api/admin/bookings/{bookingId}: cancel (§4.6). */
 enum api_err svc_admin_booking_cancel(struct call *c);
-/* GET /api/admin/analytics: dashboard figures. */
-enum api_err svc_admin_analytics(struct call *c);
-/* GET /api/admin/rate-limit-monitoring: recent 429s, summarised. */
-enum api_err svc_admin_rate_monitor(struct call *c);
-enum api_err svc_admin_dashboard(struct call *c);
-enum api_err svc_admin_dashboard_page(struct call *c);
-/* DELETE /api/admin/rate-limit-monitoring: clear them; with identifier,
- * also reset that client's tiers. */
-enum api_err svc_admin_rate_reset(struct call *c);
-enum api_err svc_admin_overrides(struct call *c);
-enum api_err svc_admin_override_set(struct call *c);
-enum api_err svc_admin_override_del(struct call *c);
-/* POST /api/admin/cache-warm: warm the catalogue cache now. */
-enum api_err svc_admin_warm(struct call *c);
-/* GET /api/admin/cache-warm: the last warm-up's metrics. */
-enum api_err svc_admin_warm_last(struct call *c);
 /* GET /api/admin/cars: the whole fleet including hidden cars. */
 enum api_err svc_admin_cars(struct call *c);
+
+/* svc_analytics.c */
+/* GET /api/admin/analytics: dashboard figures. */
+enum api_err svc_analytics_get(struct call *c);
+/* GET /api/admin/dashboard: queues, cache ratio, rate limits. */
+enum api_err svc_analytics_dashboard(struct call *c);
+/* GET /admin/dashboard: the page that shows it. */
+enum api_err svc_analytics_dashboard_page(struct call *c);
+/* POST /api/admin/cache-warm: warm the catalogue cache now. */
+enum api_err svc_analytics_warm(struct call *c);
+/* GET /api/admin/cache-warm: the last warm-up's metrics. */
+enum api_err svc_analytics_warm_last(struct call *c);
+
+/* svc_ratelimits.c */
+/* GET /api/admin/rate-limit-monitoring: recent 429s, summarised. */
+enum api_err svc_ratelimits_monitor(struct call *c);
+/* DELETE /api/admin/rate-limit-monitoring: clear them; with identifier,
+ * also reset that client's tiers. */
+enum api_err svc_ratelimits_reset(struct call *c);
+enum api_err svc_ratelimits_overrides(struct call *c);
+enum api_err svc_ratelimits_override_set(struct call *c);
+enum api_err svc_ratelimits_override_del(struct call *c);
+/* The violations of the last minutes (of identifier who, or all) as
+ * {summary, violations}; NULL when Redis is unreachable. */
+struct json_object *svc_ratelimits_violations(long minutes, const char *who);
 
 /* svc_users.c: accounts and roles for admins, and the audit log of
  * their writes.  The inputs: the index of each key in its key array of

@@ -1,289 +1,22 @@
-/* svc_bookings.c -- create, read by token, list own, cancel own.
- *
- * A booking is written in one transaction under a per-car lock: price on
- * the server, check the days, insert (the exclusion constraint is the last
- * word on overlaps), hold the days, log, and queue the confirmation email
- * in the outbox, so a crash after COMMIT loses no email. */
+/* svc_bookings.c -- a customer's bookings: create, read by token, pay by
+ * link, list own, cancel own.  Thin handlers over booking.h. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
-#include <openssl/sha.h>
 
-#include "cache.h"
-#include "conf.h"
+#include "booking.h"
+#include "clock.h"
 #include "db.h"
-#include "hooks.h"
-#include "lock.h"
-#include "log.h"
+#include "paypal.h"
 #include "pricing.h"
 #include "repo.h"
 #include "request.h"
 #include "response.h"
-#include "rng.h"
 #include "svc.h"
-
-enum {	/* fields of POST /api/bookings, in route-table order */
-	BK_CAR, BK_START, BK_END, BK_NAME, BK_EMAIL, BK_PHONE, BK_TOTAL,
-	BK_CURRENCY, BK_DEPOSIT, BK_PICKUP, BK_DROPOFF, BK_IDEM
-};
-
-/* Days from today (UTC) to the date s. */
-static long
-svc_bookings_from_today(const char *s)
-{
-	struct tm t;
-	time_t now = time(NULL);
-
-	memset(&t, 0, sizeof t);
-	strptime(s, "%Y-%m-%d", &t);
-	return (long)((timegm(&t) - (now - now % 86400)) / 86400);
-}
-
-/* Check the request's own consistency before touching the database. */
-static enum api_err
-svc_bookings_precheck(struct call *c, const struct booking_in *b)
-{
-	if (strcmp(b->start, b->end) >= 0) {
-		c->err_message = "endDate must be after startDate";
-		return API_VALIDATION_ERROR;
-	}
-	if (svc_bookings_from_today(b->start) < 0 ||
-	    svc_bookings_from_today(b->end) > 730) {
-		c->err_message = "Dates must lie between today and two years ahead";
-		return API_VALIDATION_ERROR;
-	}
-	if (c->req->user_id == NULL && (b->first == NULL || b->email == NULL)) {
-		c->err_message = "customerDetails.fullName and customerDetails.email "
-		    "are required without an account";
-		return API_VALIDATION_ERROR;
-	}
-	return API_OK;
-}
-
-/* The breakdown stored with the booking and returned to the client. */
-static struct json_object *
-svc_bookings_breakdown(const struct pricing_in *in, const struct pricing_out *o)
-{
-	struct json_object *b = json_object_new_object(), *fees;
-	char m[24];
-	int i;
-
-#define MONEY(k, v) json_object_object_add(b, k, \
-	json_object_new_double_s((double)(v) / 100.0, pricing_format((v), m)))
-	MONEY("basePricePerDay", in->base_cents);
-	json_object_object_add(b, "durationDays", json_object_new_int64(in->days));
-	MONEY("subtotal", o->subtotal);
-	MONEY("mandatoryFees", o->fees);
-	MONEY("locationFees", o->location_fees);
-	json_object_object_add(b, "peakPricingApplied",
-	    json_object_new_boolean(in->peak_multiplier > 1));
-	json_object_object_add(b, "peakMultiplier",
-	    json_object_new_double(in->peak_multiplier));
-	json_object_object_add(b, "discountPercentage",
-	    json_object_new_double(in->discount_pct));
-	json_object_object_add(b, "taxRate", json_object_new_double(in->tax_rate));
-	MONEY("taxes", o->taxes);
-	MONEY("total", o->total);
-	MONEY("depositRequired", in->deposit_cents);
-	fees = json_object_new_array();
-	for (i = 0; i < in->nfees; i++) {
-		struct json_object *fe = json_object_new_object();
-
-		json_object_object_add(fe, "name",
-		    json_object_new_string(in->fees[i].name));
-		json_object_object_add(fe, "amount", json_object_new_double_s(
-		    (double)in->fees[i].cents / 100.0,
-		    pricing_format(in->fees[i].cents, m)));
-		json_object_array_add(fees, fe);
-	}
-	json_object_object_add(b, "feesBreakdown", fees);
-#undef MONEY
-	return b;
-}
-
-/* Price the request; sets the error message on failure. */
-static enum api_err
-svc_bookings_price(struct call *c, const struct booking_in *b,
-    struct pricing_in *in, struct pricing_out *out)
-{
-	const char *why;
-	int64_t client;
-	char a[24];
-	enum api_err e;
-
-	e = repo_booking_price_inputs(b->car, b->start, b->end, b->pickup,
-	    b->dropoff, in);
-	if (e == API_NOT_FOUND)
-		c->err_message = "Car not found";
-	if (e != API_OK)
-		return e;
-	if ((why = pricing_compute(in, out)) != NULL) {
-		c->err_message = why;
-		return in->available ? API_VALIDATION_ERROR : API_CONFLICT;
-	}
-	if (b->total != NULL && (pricing_parse(b->total, &client) != 0 ||
-	    llabs(client - out->total) > 1)) {
-		/* The transaction is rolled back: the failure goes to the log. */
-		LOG_WARN("price_validation_failed: car %s client %s server %s",
-		    b->car, b->total, pricing_format(out->total, a));
-		c->err_message = "totalPrice does not match the price for these dates";
-		c->err_details = json_object_new_object();
-		json_object_object_add(c->err_details, "serverTotal",
-		    json_object_new_double_s((double)out->total / 100.0,
-		    pricing_format(out->total, a)));
-		json_object_object_add(c->err_details, "clientTotal",
-		    json_object_new_string(b->total));
-		return API_VALIDATION_ERROR;
-	}
-	return API_OK;
-}
-
-/* 409 with the blocking days when any day of the range is taken. */
-static enum api_err
-svc_bookings_days_free(struct call *c, const struct booking_in *b)
-{
-	struct json_object *days;
-	struct db_res *res;
-	enum api_err e;
-	int i, n;
-
-	e = repo_booking_blocked_days(b->car, b->start, b->end, &res);
-	if (e != API_OK)
-		return e;
-	if ((n = db_rows(res)) == 0) {
-		db_free(res);
-		return API_OK;
-	}
-	days = json_object_new_array();
-	for (i = 0; i < n; i++)
-		json_object_array_add(days, json_object_new_string(db_val(res, i, 0)));
-	db_free(res);
-	c->err_message = "The car is not available for these dates";
-	c->err_details = json_object_new_object();
-	json_object_object_add(c->err_details, "unavailableDates", days);
-	json_object_object_add(c->err_details, "retryable",
-	    json_object_new_boolean(0));
-	return API_CONFLICT;
-}
-
-/* Insert the booking and everything that goes with it. */
-static enum api_err
-svc_bookings_write(struct call *c, const struct booking_in *b,
-    const struct pricing_in *in, const struct pricing_out *out, char *id,
-    size_t idlen, char *customer, char *token, struct json_object *breakdown)
-{
-	char dedupe[128], total[24], deposit[24], payload[160];
-	const char *p[10];
-	enum api_err e;
-
-	e = repo_booking_customer(c->req->user_id, b->email, b->first, b->last,
-	    b->phone, customer, 64);
-	if (e != API_OK)
-		return e;
-	rng_hex(token, 48);
-	p[0] = customer;
-	p[1] = b->car;
-	p[2] = b->start;
-	p[3] = b->end;
-	p[4] = pricing_format(out->total, total);
-	p[5] = pricing_format(in->deposit_cents, deposit);
-	p[6] = b->idem;
-	p[7] = json_object_to_json_string_ext(breakdown, JSON_C_TO_STRING_PLAIN);
-	p[8] = token;
-	p[9] = "7";
-	if ((e = repo_booking_insert(p, id, idlen)) != API_OK)
-		return e;
-	if ((e = repo_price_audit(b->car, id, b->total ? "price_validated" :
-	    "price_calculated", p[7])) != API_OK)
-		return e;
-	if ((e = repo_booking_hold(id, b->car, b->start, b->end)) != API_OK ||
-	    (e = repo_booking_event(id, "booking_created",
-	    c->req->user_id ? "customer" : "system", c->req->user_id, p[7],
-	    "Booking created")) != API_OK)
-		return e;
-	snprintf(payload, sizeof payload, "{\"bookingId\":\"%s\"}", id);
-	snprintf(dedupe, sizeof dedupe, "booking_confirmation:%s", id);
-	if ((e = repo_outbox_add("email", "booking_confirmation", payload,
-	    dedupe)) != API_OK)
-		return e;
-	return hooks_event("booking.created", id);
-}
-
-static void
-svc_bookings_answer(struct call *c, const struct pricing_in *in,
-    const struct pricing_out *out, const char *id, const char *customer,
-    const char *token, struct json_object *breakdown)
-{
-	struct json_object *o = json_object_new_object();
-	char url[512], m[24];
-
-	snprintf(url, sizeof url, "%s/booking/%s", conf->base_url, token);
-	json_object_object_add(o, "message",
-	    json_object_new_string("Booking created"));
-	json_object_object_add(o, "bookingId", json_object_new_string(id));
-	json_object_object_add(o, "customerId", json_object_new_string(customer));
-	json_object_object_add(o, "bookingUrl", json_object_new_string(url));
-	json_object_object_add(o, "status", json_object_new_string("pending_payment"));
-	json_object_object_add(o, "totalPrice", json_object_new_double_s(
-	    (double)out->total / 100.0, pricing_format(out->total, m)));
-	json_object_object_add(o, "currency", json_object_new_string("USD"));
-	json_object_object_add(o, "securityDepositAmount", json_object_new_double_s(
-	    (double)in->deposit_cents / 100.0, pricing_format(in->deposit_cents, m)));
-	json_object_object_add(o, "days", json_object_new_int64(in->days));
-	json_object_object_add(o, "priceBreakdown", json_object_get(breakdown));
-	response_json(c->resp, 201, o);
-}
-
-/* The SHA-256 (hex) of the request body, for Idempotency-Key. */
-static void
-svc_bookings_fingerprint(const struct call *c, char *hash)
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	int i;
-
-	SHA256((const unsigned char *)(c->req->body ? c->req->body : ""),
-	    c->req->body_len, md);
-	for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
-		sprintf(hash + 2 * i, "%02x", md[i]);
-}
-
-/* Whose Idempotency-Keys c's key is among, into scope: the signed-in user,
- * or a guest's client address, so that knowing another guest's key and
- * body never replays that guest's answer (and its secure link). */
-static void
-svc_bookings_idem_scope(const struct call *c, char *scope, size_t len)
-{
-	if (c->req->user_id != NULL)
-		snprintf(scope, len, "%s", c->req->user_id);
-	else
-		snprintf(scope, len, "guest:%s", c->req->client_ip != NULL ?
-		    c->req->client_ip : "unknown");
-}
-
-/* A stored answer for this Idempotency-Key: API_OK after replaying it,
- * API_NOT_FOUND to go on, an error otherwise. */
-static enum api_err
-svc_bookings_replay(struct call *c, const char *scope, const char *hash)
-{
-	struct db_res *res = NULL;
-	const char *json = NULL;
-	int status = 0;
-	enum api_err e;
-
-	e = repo_idem_get(scope, c->req->field[BK_IDEM], hash, &status, &res, &json);
-	if (e == API_OK) {
-		response_raw_json(c->resp, status, json, strlen(json));
-		response_header(c->resp, "Idempotent-Replayed", "true");
-	} else if (e == API_CONFLICT)
-		c->err_message = "Idempotency-Key was used for a different request";
-	db_free(res);
-	return e;
-}
 
 /* The booking POST /api/bookings asks for. */
 static void
@@ -311,165 +44,13 @@ svc_bookings_input(const struct call *c, struct booking_in *b)
 	}
 }
 
-/* Run one booking transaction (once) for car under the per-car lock.
- * Deadlocks and serialization failures are retried a few times, as the
- * PostgreSQL manual advises; the lock makes them rare. */
-static enum api_err
-svc_bookings_locked(struct call *c, const struct booking_in *b,
-    enum api_err (*once)(struct call *, const struct booking_in *, void *),
-    void *arg)
-{
-	struct lock l;
-	enum api_err e;
-	int tries = 0;
-
-	if ((e = svc_bookings_precheck(c, b)) != API_OK)
-		return e;
-	/* One booking write per car at a time, filtered in Redis before it
-	 * costs the database a queue on the per-car lock. */
-	if (!lock_car(&l, b->car)) {
-		c->err_message = "Another booking of this car is in progress; retry";
-		c->err_details = json_object_new_object();
-		json_object_object_add(c->err_details, "retryable",
-		    json_object_new_boolean(1));
-		c->retry_after = 1;
-		return API_CONFLICT;
-	}
-	do {
-		e = once(c, b, arg);
-	} while (e == API_SERVICE_UNAVAILABLE && ++tries < 3 &&
-	    (strcmp(db_sqlstate(), "40P01") == 0 ||
-	    strcmp(db_sqlstate(), "40001") == 0));
-	lock_release(&l);
-	if (e == API_SERVICE_UNAVAILABLE && c->err_message == NULL) {
-		c->err_message = "The booking could not be written now; retry";
-		c->retry_after = 1;
-	}
-	return e;
-}
-
-static enum api_err
-svc_bookings_create_once(struct call *c, const struct booking_in *b, void *arg)
-{
-	struct pricing_in in;
-	struct pricing_out out;
-	struct json_object *breakdown = NULL;
-	char id[64], customer[64], token[97], hash[65], scope[96];
-	enum api_err e;
-
-	(void)arg;
-	svc_bookings_idem_scope(c, scope, sizeof scope);
-	svc_bookings_fingerprint(c, hash);
-	if ((e = db_begin()) != API_OK)
-		return e;
-	if (b->idem != NULL &&
-	    (e = svc_bookings_replay(c, scope, hash)) != API_NOT_FOUND)
-		goto done;
-	if ((e = repo_booking_lock_car(b->car)) != API_OK ||
-	    (e = svc_bookings_price(c, b, &in, &out)) != API_OK ||
-	    (e = svc_bookings_days_free(c, b)) != API_OK)
-		goto done;
-	breakdown = svc_bookings_breakdown(&in, &out);
-	e = svc_bookings_write(c, b, &in, &out, id, sizeof id, customer, token,
-	    breakdown);
-	if (e == API_CONFLICT && c->err_message == NULL)
-		c->err_message = "The car is not available for these dates";
-	if (e != API_OK)
-		goto done;
-	svc_bookings_answer(c, &in, &out, id, customer, token, breakdown);
-	if (b->idem != NULL)
-		e = repo_idem_put(scope, b->idem, hash, 201, c->resp->body.data);
-done:
-	json_object_put(breakdown);
-	if (e != API_OK) {
-		db_rollback();
-		return e;
-	}
-	if ((e = db_commit()) == API_OK)
-		cache_invalidate_availability(b->car);
-	return e;
-}
-
-enum api_err
-svc_bookings_quote(struct call *c, const struct booking_in *b, int64_t *cents)
-{
-	struct pricing_in in;
-	struct pricing_out out;
-	enum api_err e;
-
-	if ((e = svc_bookings_precheck(c, b)) != API_OK ||
-	    (e = svc_bookings_price(c, b, &in, &out)) != API_OK)
-		return e;
-	*cents = out.total;
-	return API_OK;
-}
-
 enum api_err
 svc_bookings_create(struct call *c)
 {
 	struct booking_in b;
 
 	svc_bookings_input(c, &b);
-	return svc_bookings_locked(c, &b, svc_bookings_create_once, NULL);
-}
-
-/* PayPal-first: the booking of an authorized payment, written like any
- * other (lock, server price, days checked and held), with the payment. */
-static enum api_err
-svc_bookings_authorized_once(struct call *c, const struct booking_in *b,
-    void *arg)
-{
-	struct booking_paid *pay = arg;
-	struct pricing_in in;
-	struct pricing_out out;
-	struct json_object *breakdown = NULL;
-	char customer[64], token[97], amount[24], details[512];
-	enum api_err e;
-
-	if ((e = db_begin()) != API_OK)
-		return e;
-	if ((e = repo_booking_lock_car(b->car)) != API_OK ||
-	    (e = svc_bookings_price(c, b, &in, &out)) != API_OK)
-		goto done;
-	if (llabs(out.total - pay->cents) > 1) {
-		c->err_message = "The authorized amount does not match the price";
-		e = API_VALIDATION_ERROR;
-		goto done;
-	}
-	if ((e = svc_bookings_days_free(c, b)) != API_OK)
-		goto done;
-	breakdown = svc_bookings_breakdown(&in, &out);
-	if ((e = svc_bookings_write(c, b, &in, &out, pay->booking_id,
-	    sizeof pay->booking_id, customer, token, breakdown)) != API_OK)
-		goto done;
-	pricing_format(pay->cents, amount);
-	snprintf(details, sizeof details, "{\"orderId\":\"%s\",\"authorizationId\":"
-	    "\"%s\",\"amount\":\"%s\"}", pay->order_id, pay->authorization_id, amount);
-	if ((e = repo_payment_authorized(pay->booking_id, pay->order_id,
-	    pay->authorization_id, amount)) != API_OK ||
-	    (e = repo_booking_event(pay->booking_id, "payment_authorized", "system",
-	    NULL, details, "Payment authorized through PayPal")) != API_OK)
-		goto done;
-done:
-	json_object_put(breakdown);
-	if (e != API_OK) {
-		db_rollback();
-		return e;
-	}
-	if ((e = db_commit()) == API_OK)
-		cache_invalidate_availability(b->car);
-	return e;
-}
-
-enum api_err
-svc_bookings_create_authorized(struct call *c, const struct booking_in *b,
-    struct booking_paid *pay)
-{
-	if (b->first == NULL || b->email == NULL) {
-		c->err_message = "The customer's name and email are required";
-		return API_VALIDATION_ERROR;
-	}
-	return svc_bookings_locked(c, b, svc_bookings_authorized_once, pay);
+	return booking_create(c, &b);
 }
 
 enum api_err
@@ -477,7 +58,7 @@ svc_bookings_by_token(struct call *c)
 {
 	struct db_res *res = NULL;
 	const char *json = NULL;
-	enum api_err e = repo_booking_by_token(c->req->field[0], &res, &json);
+	enum api_err e = repo_booking_by_token(c->req->field[TK_TOKEN], &res, &json);
 
 	if (e == API_OK)
 		response_raw_json(c->resp, 200, json, strlen(json));
@@ -489,6 +70,69 @@ svc_bookings_by_token(struct call *c)
 	}
 	db_free(res);
 	return e;
+}
+
+enum api_err
+svc_bookings_pay_order(struct call *c)
+{
+	struct paypal_why why;
+	struct json_object *o;
+	char id[64], order[128], rid[160], m[24];
+	enum paypal_rc rc;
+	enum api_err e;
+	int64_t cents;
+
+	if ((e = booking_payable(c, c->req->field[TK_TOKEN], id, sizeof id,
+	    &cents)) != API_OK)
+		return e;
+	snprintf(rid, sizeof rid, "pay-%s-%lld", id, (long long)clock_wall_ms());
+	rc = paypal_create_order(id, cents, "ExoDrive Car Rental Booking", rid,
+	    order, sizeof order, &why);
+	if (rc != PAYPAL_OK)
+		return booking_paypal_failed(c, rc, &why);
+	o = json_object_new_object();
+	json_object_object_add(o, "orderID", json_object_new_string(order));
+	json_object_object_add(o, "bookingId", json_object_new_string(id));
+	json_object_object_add(o, "amount", json_object_new_double_s(
+	    (double)cents / 100.0, pricing_format(cents, m)));
+	json_object_object_add(o, "currency", json_object_new_string("USD"));
+	response_json(c->resp, 200, o);
+	return API_OK;
+}
+
+enum api_err
+svc_bookings_pay_authorize(struct call *c)
+{
+	const char *token = c->req->field[PA_TOKEN], *order = c->req->field[PA_ORDER];
+	struct paypal_why why;
+	struct json_object *o;
+	char id[64], auth[128], rid[160], m[24];
+	enum paypal_rc rc;
+	enum api_err e;
+	int64_t cents, price;
+
+	/* Refused before anything is authorized: unknown, paid, cancelled. */
+	if ((e = booking_payable(c, token, id, sizeof id, &price)) != API_OK)
+		return e;
+	snprintf(rid, sizeof rid, "authorize-%s", order);
+	rc = paypal_authorize(order, rid, auth, sizeof auth, &cents, &why);
+	if (rc != PAYPAL_OK)
+		return booking_paypal_failed(c, rc, &why);
+	if ((e = booking_pay_authorized(c, token, order, auth, cents, id,
+	    sizeof id)) != API_OK) {
+		booking_release_authorization(auth);
+		return e;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "success", json_object_new_boolean(1));
+	json_object_object_add(o, "bookingId", json_object_new_string(id));
+	json_object_object_add(o, "authorizationId", json_object_new_string(auth));
+	json_object_object_add(o, "status", json_object_new_string("upcoming"));
+	json_object_object_add(o, "amount", json_object_new_double_s(
+	    (double)cents / 100.0, pricing_format(cents, m)));
+	json_object_object_add(o, "currency", json_object_new_string("USD"));
+	response_json(c->resp, 200, o);
+	return API_OK;
 }
 
 enum api_err
@@ -504,83 +148,29 @@ svc_bookings_mine(struct call *c)
 	return e;
 }
 
-/* Statuses a customer may still cancel from (before pickup). */
-static int
-svc_bookings_cancellable(const char *status)
-{
-	static const char *const ok[] = { "pending_customer_action",
-	    "pending_payment", "pending_contract", "upcoming", NULL };
-	int i;
-
-	for (i = 0; ok[i] != NULL; i++) {
-		if (strcmp(ok[i], status) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 enum api_err
 svc_bookings_cancel(struct call *c)
 {
-	const char *id = c->req->field[0];
-	char car[64], status[64], details[256], dedupe[96];
+	const struct booking_actor a = { BOOKING_CUSTOMER, c->req->user_id };
+	const char *id = c->req->field[BI_ID];
+	struct booking_moved m;
 	struct json_object *o, *b;
 	enum api_err e;
 
-	if ((e = db_begin()) != API_OK)
+	if ((e = booking_cancel(c, &a, id, "Cancelled by customer", &m)) != API_OK)
 		return e;
-	e = repo_booking_cancel_own(c->req->user_id, id, car, sizeof car, status,
-	    sizeof status);
-	if (e == API_NOT_FOUND)
-		c->err_message = "Booking not found";
-	if (e == API_OK && !svc_bookings_cancellable(status)) {
-		c->err_message = "This booking can no longer be cancelled";
-		e = API_INVALID_REQUEST;
-	}
-	snprintf(details, sizeof details, "{\"bookingId\":\"%s\",\"reason\":"
-	    "\"Cancelled by customer\",\"actor\":\"customer\",\"previous_status\":"
-	    "\"%s\"}", id, status);
-	snprintf(dedupe, sizeof dedupe, "booking_cancellation:%s", id);
-	if (e == API_OK && ((e = repo_booking_set_cancelled(id)) != API_OK ||
-	    (e = repo_booking_event(id, "booking_cancelled", "customer",
-	    c->req->user_id, details, "Booking cancelled by customer")) != API_OK ||
-	    (e = repo_outbox_add("email", "booking_cancellation", details, dedupe)) != API_OK ||
-	    (e = hooks_event("booking.cancelled", id)) != API_OK ||
-	    (e = db_commit()) != API_OK)) {
-		db_rollback();
-		return e;
-	}
-	if (e != API_OK) {
-		db_rollback();
-		return e;
-	}
-	cache_invalidate_availability(car);
-	(void)svc_payments_settle(id, "customer", c->req->user_id,
-	    "Cancelled by customer");
 	o = json_object_new_object();
 	b = json_object_new_object();
 	json_object_object_add(b, "id", json_object_new_string(id));
 	json_object_object_add(b, "overall_status", json_object_new_string("cancelled"));
-	json_object_object_add(b, "previous_status", json_object_new_string(status));
+	json_object_object_add(b, "previous_status", json_object_new_string(m.from));
 	json_object_object_add(o, "booking", b);
 	response_json(c->resp, 200, o);
 	return API_OK;
 }
 
 enum api_err
-svc_bookings_expire_holds(long minutes, long *count)
+svc_bookings_expire_holds(long limit, long *count)
 {
-	struct db_res *res = NULL;
-	enum api_err e;
-	int i;
-
-	*count = 0;
-	if ((e = repo_admin_expire_holds(minutes, &res)) != API_OK)
-		return e;
-	for (i = 0; i < db_rows(res); i++) {
-		*count += atol(db_val(res, i, 1));
-		cache_invalidate_availability(db_val(res, i, 0));
-	}
-	db_free(res);
-	return API_OK;
+	return booking_expire_holds(limit, count);
 }

@@ -21,7 +21,9 @@
 #include <json-c/json.h>
 #include <openssl/sha.h>
 
+#include "booking.h"
 #include "buf.h"
+#include "cache.h"
 #include "conf.h"
 #include "db.h"
 #include "hmac.h"
@@ -34,6 +36,10 @@
 #include "svc.h"
 
 #define WH_REPLAY_WINDOW	300	/* seconds */
+
+/* The car whose cached availability a processed event changed, dropped
+ * after its COMMIT ("" when none). */
+static char wh_car[64];
 
 /* The string at dotted path of o ("resource.amount.value"), or NULL. */
 static const char *
@@ -225,9 +231,19 @@ wh_paypal_apply(struct json_object *ev, const char *payload, char *booking,
 	if (e != API_OK)
 		return e;
 	event = wh_map(type, &status);
-	if (status != NULL && payment[0] != '\0' &&
-	    (e = repo_payment_move(payment, booking, status,
-	    strcmp(status, "captured") == 0 ? ids[0] : NULL)) != API_OK)
+	if (status != NULL && strcmp(status, "captured") == 0 && payment[0] != '\0') {
+		/* The one capture path: a capture the route or the scheduler
+		 * already recorded changes nothing and sends nothing again. */
+		bool moved;
+
+		if ((e = booking_captured(payment, booking, ids[0], "webhook_paypal",
+		    NULL, &moved, wh_car, sizeof wh_car)) != API_OK)
+			return e;
+		if (moved)
+			return API_OK;	/* booking_captured logged it */
+		event = "payment_webhook_received";
+	} else if (status != NULL && payment[0] != '\0' &&
+	    (e = repo_payment_move(payment, booking, status, NULL)) != API_OK)
 		return e;
 	return repo_booking_event(booking, event, "webhook_paypal", NULL, payload, type);
 }
@@ -432,6 +448,7 @@ wh_process(const char *type, const char *id, const char *payload,
 		json_object_put(ev);
 		return API_VALIDATION_ERROR;
 	}
+	wh_car[0] = '\0';
 	if ((e = db_begin()) != API_OK)
 		goto out;
 	if ((e = repo_webhook_seen(id, type)) == API_OK) {
@@ -448,6 +465,8 @@ wh_process(const char *type, const char *id, const char *payload,
 		e = repo_webhook_mark(id, type, booking[0] ? booking : NULL, result);
 	if (e != API_OK || (e = db_commit()) != API_OK)
 		db_rollback();
+	else if (wh_car[0] != '\0')
+		cache_invalidate_availability(wh_car);
 out:
 	json_object_put(ev);
 	return e;
@@ -508,7 +527,7 @@ wh_receive(struct call *c, const char *type, const char *id)
 enum api_err
 svc_webhooks_paypal(struct call *c)
 {
-	return wh_receive(c, "paypal", c->req->field[0]);
+	return wh_receive(c, "paypal", c->req->field[PE_ID]);
 }
 
 enum api_err

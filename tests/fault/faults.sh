@@ -241,7 +241,7 @@ scenario redis 10 0
 scenario postgres 10 0
 scenario kill9 5 "$POOL"
 scenario sighup 5 0
-scenario sigstop $((REQUEST_TIMEOUT + 3)) 2
+scenario sigstop $((REQUEST_TIMEOUT + 5)) 2
 scenario worker 30 0
 
 # PostgreSQL restarted while nothing runs: every responder holds a dead

@@ -19,7 +19,7 @@ body=$(jq -nc --arg n "Review Test GT $tag" '{name:$n, category:"Sports Car", de
 	images:[{url:"https://img.example/r.webp", is_primary:true, sort_order:0}], features:[], specifications:[]}')
 req POST /api/admin/cars "${A[@]}" "${J[@]}" -d "$body"
 check "the car to review is created" eq "$STATUS" 201
-car=$(js .carId)
+car=$(js .carId); slug=$(js .slug)
 
 # Customers of our own, each with a completed booking of the car.  The
 # booking is completed in PostgreSQL (the status machine is test-73's).
@@ -88,6 +88,7 @@ check "one review: pending, no response" eq "$(js '[.review.status, .review.resp
 # detail are invalidated, not left to their TTL).
 check "the public list is cached (HIT)" hit "/api/cars/$car/reviews"
 check "the car detail is cached (HIT)" hit "/api/cars/$car"
+check "the car by slug is cached (HIT)" hit "/api/cars/slug/$slug"
 req POST "/api/admin/reviews/${rv[1]}/approve" "${A[@]}" -d ''
 check "approve is 200, approved" eq "$STATUS $(js .review.status)" "200 approved"
 check "by this admin, now" eq "$(js '.review.approvedBy')" "$OWN_ADMIN_ID"
@@ -98,10 +99,14 @@ check "(the cached list was invalidated: MISS)" eq "$(hdr X-Cache)" MISS
 check "isApproved, no response yet" eq "$(js '.reviews[0] | [.isApproved, .response] | map(tostring) | join(" ")')" "true null"
 check "the car's figures follow at once (1 review, 5)" eq "$(figures)" "1 5"
 check "(the cached car was invalidated: MISS)" eq "$(hdr X-Cache)" MISS
+req GET "/api/cars/slug/$slug"
+check "the car by slug shows it at once too" eq "$(hdr X-Cache) $(js .car.review_count)" "MISS 1"
 req POST "/api/admin/reviews/${rv[2]}/approve" "${A[@]}" -d ''
 check "a second approval: 2 reviews, average 3.5" eq "$(figures)" "2 3.5"
 req POST "/api/admin/reviews/${rv[1]}/approve" "${A[@]}" -d ''
 check "approving an approved review is 200 and changes nothing" eq "$STATUS $(js .review.approvedAt)" "200 $approved_at"
+check "the approval is audited: the review, its status before and after" eq \
+	"$(psql_q "select (before_state->>'status') || ' ' || (after_state->>'status') from admin_audit_log where action = 'admin.review.approve' and target = 'review:${rv[1]}' order by seq limit 1")" "pending approved"
 check "the approval is a booking event" eq "$(psql_q "select count(*) from booking_events where booking_id = '${bk[1]}' and event_type = 'review_approved'")" 1
 
 # The business's response.

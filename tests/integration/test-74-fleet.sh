@@ -48,12 +48,13 @@ bid=$(js .bookingId)
 req DELETE "/api/admin/cars/$id" "${A[@]}" -d ''
 check "deleting a car with a live booking is 409" eq "$STATUS" 409
 
-# Stale holds: backdate the booking past BOOKING_HOLD_MINUTES and expire.
+# Stale holds: move the booking's own deadline (hold_until) into the past
+# and expire.
 av="/api/cars/availability?carId=$id&startDate=$(day 100)&endDate=$(day 102)"
 curl -s -o /dev/null "$BASE$av"
 req GET "$av"
 check "the held days are cached as unavailable" eq "$(hdr X-Cache) $(js .summary.unavailableDays)" "HIT 3"
-psql_q "update bookings set created_at = now() - interval '2 hours' where id = '$bid'" >/dev/null
+psql_q "update bookings set hold_until = now() - interval '1 minute' where id = '$bid'" >/dev/null
 "$BIN" --config "$VAR/exodrive.env" expire-holds >/dev/null
 req GET "$av"
 check "expiry drops the car's cached availability" eq "$(hdr X-Cache) $(js .summary.unavailableDays)" "MISS 0"

@@ -2,14 +2,16 @@
 """paypal.py -- a local stand-in for the PayPal REST API (never production).
 
 Speaks the documented endpoints the API uses: OAuth client credentials,
-Orders v2 (create, authorize), Payments v2 (capture, void, refund) and
+Orders v2 (create, authorize), Payments v2 (capture, reauthorize, void,
+refund) and
 verify-webhook-signature, with PayPal-Request-Id idempotency and PayPal's
 error shape ({name, message, debug_id, details[{issue}]}).
 
 Test controls (not PayPal's):
   POST /__control {"fail": {"<op>": "declined"|"timeout"|<status>}}
        makes the next call of <op> (token, create, authorize, capture,
-       void, refund, verify) fail that way once;
+       reauthorize, void, refund, verify) fail that way once
+       ("refused" for reauthorize: 422 REAUTHORIZATION_NOT_ALLOWED);
        {"fail_for": {"<op>": SECONDS}} answers every call of <op> 500 for
        that long; {"revoke_tokens": true} expires every access token
        issued so far.
@@ -37,6 +39,7 @@ replies = {}                 # PayPal-Request-Id -> (status, body)
 fail = {}
 fail_until = {}              # op -> time.time() until which it answers 500
 state = {"calls": {}, "voided": [], "captured": [], "refunded": [],
+         "reauthorized": [],
          "writes_without_request_id": 0}
 
 
@@ -139,7 +142,8 @@ class Handler(BaseHTTPRequestHandler):
         if parts[:3] == ["v2", "checkout", "orders"] and parts[-1] == "authorize":
             return self.authorize(parts[3])
         if parts[:3] == ["v2", "payments", "authorizations"] and len(parts) == 5:
-            return {"capture": self.capture, "void": self.void}.get(
+            return {"capture": self.capture, "void": self.void,
+                    "reauthorize": self.reauthorize}.get(
                 parts[4], lambda a, d: error(404, "NOT_FOUND", "INVALID_RESOURCE_ID"))(parts[3], doc)
         if parts[:3] == ["v2", "payments", "captures"] and parts[-1] == "refund":
             return self.refund(parts[3], doc)
@@ -201,6 +205,30 @@ class Handler(BaseHTTPRequestHandler):
             state["captured"].append(aid)
         return 201, {"id": cid, "status": "COMPLETED",
                      "amount": {"currency_code": "USD", "value": a["amount"]}}
+
+    def reauthorize(self, aid, doc):
+        # PayPal v2: a new authorization of the same (or a lower) amount
+        # replaces an authorization past its honour period.
+        how = self.injected("reauthorize")
+        if how == "refused":
+            return error(422, "UNPROCESSABLE_ENTITY", "REAUTHORIZATION_NOT_ALLOWED")
+        if how:
+            return how
+        with lock:
+            a = auths.get(aid)
+            if a is None:
+                return error(404, "RESOURCE_NOT_FOUND", "INVALID_RESOURCE_ID")
+            if a["status"] != "CREATED":
+                return error(422, "UNPROCESSABLE_ENTITY", "AUTHORIZATION_" + a["status"])
+            value = doc.get("amount", {}).get("value", a["amount"])
+            if float(value) > float(a["amount"]):
+                return error(422, "UNPROCESSABLE_ENTITY", "REAUTHORIZATION_AMOUNT_EXCEEDED")
+            a["status"] = "REAUTHORIZED"
+            nid = new_id("A")
+            auths[nid] = {"amount": value, "status": "CREATED"}
+            state["reauthorized"].append(aid)
+        return 201, {"id": nid, "status": "CREATED",
+                     "amount": {"currency_code": "USD", "value": value}}
 
     def void(self, aid, doc):
         how = self.injected("void")
