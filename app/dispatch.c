@@ -193,10 +193,12 @@ dispatch_call(struct call *c, struct buf *allow)
 {
 	struct req *r = c->req;
 	struct cache_plan plan;
+	const struct route *table;
 	enum route_match m;
 	enum api_err err;
 	unsigned mask;
 	char *scratch;
+	size_t n;
 	bool hit;
 
 	if (r->body_too_large) {
@@ -204,8 +206,9 @@ dispatch_call(struct call *c, struct buf *allow)
 		return API_PAYLOAD_TOO_LARGE;
 	}
 	scratch = arena_alloc(&r->arena, strlen(r->path) + 1);
-	m = routes_match(r->method, r->path, scratch, &c->route, r->params,
-	    &r->nparams, &mask);
+	table = route_served(&n);
+	m = route_match(table, n, r->method, r->path, scratch, &c->route,
+	    r->params, &r->nparams, &mask);
 	if (m == ROUTE_NO_PATH)
 		return API_NOT_FOUND;
 	dispatch_allow_list(mask, allow);
@@ -394,7 +397,7 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	    s->status == 200 && !r->internal)
 		dispatch_count_view(&c);
 	db_reads(false);
-	metrics_request(c.route != NULL ? (int)(c.route - routes_table(&nroutes)) : -1,
+	metrics_request(c.route != NULL ? (int)(c.route - route_served(&nroutes)) : -1,
 	    s->status, clock_mono_us() - r->start_us);
 	db_us = db_take_time();
 	response_header(s, "X-DB-Time", "%lld.%03lldms", db_us / 1000, db_us % 1000);

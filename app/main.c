@@ -28,6 +28,7 @@
 #include "prefork.h"
 #include "repo.h"
 #include "responder.h"
+#include "route.h"
 #include "seed.h"
 #include "svc.h"
 #include "warm.h"
@@ -498,8 +499,12 @@ main(int argc, char **argv)
 {
 	struct main_args a = { .config_path = getenv("EXODRIVE_CONFIG") };
 	const struct main_cmd *cmd;
+	const struct route *t;
 	int i = 1, rc;
+	size_t n;
 
+	t = routes_table(&n);
+	route_serve(t, n);
 	if (i + 1 < argc && strcmp(argv[i], "--config") == 0) {
 		a.config_path = argv[i + 1];
 		i += 2;

@@ -13,9 +13,8 @@
 #define METRICS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-
-#include "buf.h"
 
 #define METRICS_SLOTS		256
 #define METRICS_ROUTES		160	/* at least the route table's length */
@@ -48,11 +47,49 @@ void metrics_audit(bool ok);
  * it is idle or has no slot (no metrics file: every process reads -1). */
 int64_t metrics_busy_ms(long pid);
 
-/* Append the Prometheus text exposition of every figure. */
-void metrics_prometheus(struct buf *out);
-/* Append the pool's scoreboard as JSON: totals and one entry per live
- * process (pid, role, state, requests, start time, current request and
- * its age). */
-void metrics_pool(struct buf *out);
+/* The read side: figures only, no formats (exposition.c renders them). */
+#define METRICS_FAMILIES	4	/* cache families, metrics_families */
+#define METRICS_STATES		4	/* cache outcomes, metrics_states */
+#define METRICS_TIERS		12	/* rate tiers (enum rate_tier) */
+#define METRICS_QUEUES		8	/* job queues (queue_names) */
+
+/* The cache families and outcomes metrics_cache() counts, and the upper
+ * bounds of the latency buckets in microseconds (then +Inf). */
+extern const char *const metrics_families[METRICS_FAMILIES];
+extern const char *const metrics_states[METRICS_STATES];
+extern const int64_t metrics_le[METRICS_BUCKETS];
+
+/* Every counter.  Route index METRICS_ROUTES holds the requests no route
+ * matched. */
+struct metrics_counts {
+	uint64_t	status[METRICS_ROUTES + 1][4];	/* 2xx..5xx */
+	uint64_t	hist[METRICS_ROUTES + 1][METRICS_BUCKETS + 1];
+	uint64_t	sum_us[METRICS_ROUTES + 1];
+	uint64_t	cache[METRICS_FAMILIES][METRICS_STATES];
+	uint64_t	rate[METRICS_TIERS][2];		/* allowed, denied */
+	uint64_t	db[3], redis[3];		/* calls, errors, us */
+	uint64_t	jobs[METRICS_QUEUES][2];	/* completed, failed */
+	uint64_t	requests;
+	uint64_t	audit[2];			/* written, failed */
+};
+
+/* One live process of the scoreboard. */
+struct metrics_proc {
+	long			 pid;
+	enum metrics_role	 role;
+	bool			 busy;
+	uint64_t		 requests;
+	int64_t			 started;	/* Unix seconds */
+	int64_t			 since_ms;	/* wall ms its request began */
+	char			 method[8];	/* the request, when busy */
+	char			 path[120];	/* (redacted) */
+};
+
+/* The sum of every slot and the retired totals into *t (zeroes without
+ * the file; false then). */
+bool metrics_totals(struct metrics_counts *t);
+/* Up to max live processes into p, in slot order; returns how many, or
+ * -1 without the file. */
+int metrics_processes(struct metrics_proc *p, size_t max);
 
 #endif

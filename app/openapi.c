@@ -431,7 +431,7 @@ openapi_document(struct buf *out)
 	}
 	schemas = json_object_object_get(comp, "schemas");
 	paths = json_object_new_object();
-	t = routes_table(&n);
+	t = route_served(&n);
 	for (i = 0; i < n; i++) {
 		if (t[i].output != NULL && !json_object_object_get_ex(schemas, t[i].output, NULL)) {
 			LOG_ERR("route %s %s: no schema %s in the contract",

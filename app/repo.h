@@ -85,9 +85,15 @@ struct db_res;
  * missing or hidden. */
 enum api_err repo_car_get(const char *id, const char *slug,
     struct db_res **res, const char **json);
-/* The visible fleet, filtered, sorted and paged; p holds search,
- * category, minPrice, maxPrice, features, sortBy, sortOrder, page, limit. */
-enum api_err repo_car_list(const char *const *p, struct db_res **res,
+/* A catalogue query: filters (NULL: none), order and page, as text. */
+struct repo_car_query {
+	const char	*search, *category, *min_price, *max_price;
+	const char	*features;		/* comma-separated names */
+	const char	*sort_by, *sort_order;	/* featured|name|price, asc|desc */
+	const char	*page, *limit;
+};
+/* The visible fleet of query q, filtered, sorted and paged. */
+enum api_err repo_car_list(const struct repo_car_query *q, struct db_res **res,
     const char **json);
 /* Day-by-day status of car from start to end inclusive.  API_NOT_FOUND
  * for an unknown or hidden car. */
@@ -276,10 +282,18 @@ enum api_err repo_admin_booking_list(const char *const *p,
 /* One booking with customer, car, payments, timeline, media, dispute. */
 enum api_err repo_admin_booking_detail(const char *id, const char *base_url,
     struct db_res **res, const char **json);
-/* Create (car_id NULL) or replace a car with its pricing and child rows,
- * in one transaction; p holds the 16 body fields in svc_fleet.c's order
- * with the arrays as JSON text.  id gets the car's id. */
-enum api_err repo_fleet_save(const char *car_id, const char *const *p,
+/* A car as the back office writes it: validated text (NULL: absent, the
+ * column's default), the child rows as JSON arrays. */
+struct repo_car_in {
+	const char	*name, *category, *description, *short_description;
+	const char	*available, *featured, *hidden;		/* true|false */
+	const char	*base_price, *currency, *deposit, *discount;
+	const char	*minimum_days, *offer;
+	const char	*images, *features, *specifications;	/* JSON */
+};
+/* Create (car_id NULL) or replace car in with its pricing and child rows,
+ * in one transaction.  id gets the car's id. */
+enum api_err repo_fleet_save(const char *car_id, const struct repo_car_in *in,
     const char *slug, char *id, size_t idlen);
 /* Delete a car; API_CONFLICT while it has current or future bookings. */
 enum api_err repo_fleet_delete(const char *id);

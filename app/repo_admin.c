@@ -169,14 +169,33 @@ repo_admin_car_list(const char *page, const char *limit, struct db_res **res,
 
 /* p: the car fields in svc_fleet.c's order; car NULL creates. */
 enum api_err
-repo_fleet_save(const char *car_id, const char *const *p, const char *slug,
-    char *id, size_t idlen)
+repo_fleet_save(const char *car_id, const struct repo_car_in *in,
+    const char *slug, char *id, size_t idlen)
 {
-	const char *car[9] = { car_id, p[0], p[1], p[2], p[3], p[4], p[5], p[6], slug };
-	const char *price[7] = { NULL, p[7], p[8], p[9], p[10], p[11], p[12] };
-	const char *kids[4] = { NULL, p[13], p[14], p[15] };
+	const char *car[9], *price[7], *kids[4];
 	struct db_res *res;
 	enum api_err e;
+
+	car[0] = car_id;	/* $1 */
+	car[1] = in->name;
+	car[2] = in->category;
+	car[3] = in->description;
+	car[4] = in->short_description;
+	car[5] = in->available;
+	car[6] = in->featured;
+	car[7] = in->hidden;
+	car[8] = slug;		/* $9 */
+	price[0] = NULL;	/* $1: the car's id, below */
+	price[1] = in->base_price;
+	price[2] = in->currency;
+	price[3] = in->deposit;
+	price[4] = in->discount;
+	price[5] = in->minimum_days;
+	price[6] = in->offer;	/* $7 */
+	kids[0] = NULL;		/* $1: the car's id */
+	kids[1] = in->images;
+	kids[2] = in->features;
+	kids[3] = in->specifications;
 
 	if ((e = db_begin()) != API_OK)
 		return e;

@@ -44,8 +44,20 @@ repo_car_get(const char *id, const char *slug, struct db_res **res,
 /* Parameters: 1 search, 2 category, 3 minPrice, 4 maxPrice, 5 features
  * (comma list), 6 sortBy, 7 sortOrder, 8 page, 9 limit. */
 enum api_err
-repo_car_list(const char *const *p, struct db_res **res, const char **json)
+repo_car_list(const struct repo_car_query *q, struct db_res **res,
+    const char **json)
 {
+	const char *p[9];
+
+	p[0] = q->search;	/* $1 */
+	p[1] = q->category;
+	p[2] = q->min_price;
+	p[3] = q->max_price;
+	p[4] = q->features;	/* $5 */
+	p[5] = q->sort_by;
+	p[6] = q->sort_order;
+	p[7] = q->page;
+	p[8] = q->limit;	/* $9 */
 	/* Filter and page on plain columns first; images and features are
 	 * looked up only for the cars of the page. */
 	return repo_json(

@@ -176,24 +176,33 @@ struct route {
 #define ROUTE_MAX_PARAMS	4
 #define ROUTE_MAX_SEGMENTS	12
 
-/* routes.c */
+/* routes.c: the route table. */
+/* The table and its length.  Only main() (and tests) read it here: the
+ * table points at every handler, and some handlers read the table (tRPC,
+ * OpenAPI, the cache warmer through the dispatcher), so everyone else
+ * asks route_served() for it and the modules stay in layers. */
+const struct route *routes_table(size_t *n);
+
+/* route.c: the table served, matching, the names of route fields. */
+/* Serve table t of n routes: main() passes routes_table() at start-up. */
+void route_serve(const struct route *t, size_t n);
+/* The table served and its length (NULL and 0 before route_serve()). */
+const struct route *route_served(size_t *n);
+
 enum route_match {
 	ROUTE_FOUND = 0,
 	ROUTE_NO_PATH,		/* 404 */
 	ROUTE_NO_METHOD		/* 405: *allow holds the methods */
 };
 
-/* The route table and its length. */
-const struct route *routes_table(size_t *n);
-/* Find the route for method and path.  On ROUTE_FOUND the values of the
- * pattern's {params} are stored as pointers into scratch (a copy of path
- * the caller provides, at least strlen(path)+1 bytes).  On ROUTE_NO_METHOD
- * allow gets a bitmask of (1 << enum http_method). */
-enum route_match routes_match(enum http_method method, const char *path,
-    char *scratch, const struct route **found, const char **params,
-    size_t *nparams, unsigned *allow);
-/* routes_match() over any table t of n routes (for tests). */
-enum route_match routes_match_in(const struct route *t, size_t n,
+/* Find the route of table t (n routes) for method and path.  The most
+ * specific pattern wins: a literal segment beats a {param}, earlier
+ * segments weigh more.  HEAD is served by a GET route.  On ROUTE_FOUND
+ * the values of the pattern's {params} are stored as pointers into
+ * scratch (a copy of path the caller provides, at least strlen(path)+1
+ * bytes).  On ROUTE_NO_METHOD allow gets a bitmask of
+ * (1 << enum http_method). */
+enum route_match route_match(const struct route *t, size_t n,
     enum http_method method, const char *path, char *scratch,
     const struct route **found, const char **params, size_t *nparams,
     unsigned *allow);

@@ -1,10 +1,9 @@
 /* routes.c -- THE route table.  Nothing else routes.
  *
  * One designated-initialiser entry per endpoint; the dispatcher applies
- * every policy field before the handler runs. */
+ * every policy field before the handler runs.  This file holds the table
+ * and its key arrays only; matching is route.c. */
 #include "config.h"
-
-#include <string.h>
 
 #include "queue.h"
 #include "route.h"
@@ -12,60 +11,71 @@
 #include "trpc.h"
 
 #define INPUT(b, k)	{ .body = (b), .keys = (k), .nkeys = sizeof (k) / sizeof (k)[0] }
+/* Key array k has exactly the n entries of its enum in svc.h (a missing
+ * one in the middle leaves a hole that tests/test_routes.c finds). */
+#define KEYS_COUNT(k, n)	_Static_assert(sizeof (k) / sizeof (k)[0] == (n), \
+	    #k " has one entry per value of its enum in svc.h")
 
 static const struct input input_none = { .body = BODY_NONE, .keys = NULL, .nkeys = 0 };
 
 static const struct key keys_register[] = {
-	{ .name = "email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
-	{ .name = "password", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 8, .max = 128 },
-	{ .name = "firstName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
-	{ .name = "lastName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
-	{ .name = "phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
+	[REG_EMAIL] = { .name = "email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
+	[REG_PASSWORD] = { .name = "password", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 8, .max = 128 },
+	[REG_FIRST_NAME] = { .name = "firstName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
+	[REG_LAST_NAME] = { .name = "lastName", .src = KEY_BODY, .type = KEY_STRING, .min = 1, .max = 100 },
+	[REG_PHONE] = { .name = "phone", .src = KEY_BODY, .type = KEY_STRING, .min = 3, .max = 40 },
 };
+KEYS_COUNT(keys_register, REG__COUNT);
 static const struct input input_register = INPUT(BODY_JSON, keys_register);
 
 static const struct key keys_login[] = {
-	{ .name = "email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
-	{ .name = "password", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 128 },
+	[LOGIN_EMAIL] = { .name = "email", .src = KEY_BODY, .type = KEY_EMAIL, .required = true },
+	[LOGIN_PASSWORD] = { .name = "password", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 128 },
 };
+KEYS_COUNT(keys_login, LOGIN__COUNT);
 static const struct input input_login = INPUT(BODY_JSON, keys_login);
 
 static const struct key keys_refresh[] = {
-	{ .name = "refreshToken", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 64, .max = 64 },
+	[REFRESH_TOKEN] = { .name = "refreshToken", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 64, .max = 64 },
 };
+KEYS_COUNT(keys_refresh, REFRESH__COUNT);
 static const struct input input_refresh = INPUT(BODY_JSON, keys_refresh);
 
 static const char *const sort_by[] = { "featured", "name", "price", NULL };
 static const char *const sort_order[] = { "asc", "desc", NULL };
 
 static const struct key keys_cars[] = {
-	{ .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 100 },
-	{ .name = "category", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 50 },
-	{ .name = "minPrice", .src = KEY_QUERY, .type = KEY_INT, .min = 0, .max = 100000 },
-	{ .name = "maxPrice", .src = KEY_QUERY, .type = KEY_INT, .min = 0, .max = 100000 },
-	{ .name = "features", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 500 },
-	{ .name = "sortBy", .src = KEY_QUERY, .type = KEY_ENUM, .choices = sort_by },
-	{ .name = "sortOrder", .src = KEY_QUERY, .type = KEY_ENUM, .choices = sort_order },
-	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
-	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 50 },
+	[CARS_SEARCH] = { .name = "search", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 100 },
+	[CARS_CATEGORY] = { .name = "category", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 50 },
+	[CARS_MIN_PRICE] = { .name = "minPrice", .src = KEY_QUERY, .type = KEY_INT, .min = 0, .max = 100000 },
+	[CARS_MAX_PRICE] = { .name = "maxPrice", .src = KEY_QUERY, .type = KEY_INT, .min = 0, .max = 100000 },
+	[CARS_FEATURES] = { .name = "features", .src = KEY_QUERY, .type = KEY_STRING, .min = 1, .max = 500 },
+	[CARS_SORT_BY] = { .name = "sortBy", .src = KEY_QUERY, .type = KEY_ENUM, .choices = sort_by },
+	[CARS_SORT_ORDER] = { .name = "sortOrder", .src = KEY_QUERY, .type = KEY_ENUM, .choices = sort_order },
+	[CARS_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	[CARS_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 50 },
 };
+KEYS_COUNT(keys_cars, CARS__COUNT);
 static const struct input input_cars = INPUT(BODY_NONE, keys_cars);
 
 static const struct key keys_car_id[] = {
-	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[CARID_CAR] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
 };
+KEYS_COUNT(keys_car_id, CARID__COUNT);
 static const struct input input_car_id = INPUT(BODY_NONE, keys_car_id);
 
 static const struct key keys_car_slug[] = {
-	{ .name = "slug", .src = KEY_PATH, .type = KEY_STRING, .required = true, .min = 1, .max = 120 },
+	[SLUG_SLUG] = { .name = "slug", .src = KEY_PATH, .type = KEY_STRING, .required = true, .min = 1, .max = 120 },
 };
+KEYS_COUNT(keys_car_slug, SLUG__COUNT);
 static const struct input input_car_slug = INPUT(BODY_NONE, keys_car_slug);
 
 static const struct key keys_availability[] = {
-	{ .name = "carId", .src = KEY_QUERY, .type = KEY_UUID, .required = true },
-	{ .name = "startDate", .src = KEY_QUERY, .type = KEY_DATE, .required = true },
-	{ .name = "endDate", .src = KEY_QUERY, .type = KEY_DATE, .required = true },
+	[AVAIL_CAR] = { .name = "carId", .src = KEY_QUERY, .type = KEY_UUID, .required = true },
+	[AVAIL_START] = { .name = "startDate", .src = KEY_QUERY, .type = KEY_DATE, .required = true },
+	[AVAIL_END] = { .name = "endDate", .src = KEY_QUERY, .type = KEY_DATE, .required = true },
 };
+KEYS_COUNT(keys_availability, AVAIL__COUNT);
 static const struct input input_availability = INPUT(BODY_NONE, keys_availability);
 
 static const char *const currencies[] = { "USD", NULL };
@@ -224,8 +234,9 @@ static const struct input input_inbox = INPUT(BODY_NONE, keys_inbox);
 
 static const char *const pool_formats[] = { "json", "text", NULL };
 static const struct key keys_pool[] = {
-	{ .name = "format", .src = KEY_QUERY, .type = KEY_ENUM, .choices = pool_formats },
+	[POOL_FORMAT] = { .name = "format", .src = KEY_QUERY, .type = KEY_ENUM, .choices = pool_formats },
 };
+KEYS_COUNT(keys_pool, POOL__COUNT);
 static const struct input input_pool = INPUT(BODY_NONE, keys_pool);
 
 static const char *const trpc_batch[] = { "0", "1", NULL };
@@ -246,44 +257,51 @@ static const struct input input_contact = INPUT(BODY_JSON, keys_contact);
 
 static const struct input input_upload = { .body = BODY_MULTIPART, .keys = NULL, .nkeys = 0 };
 static const struct key keys_image_delete[] = {
-	{ .name = "storagePath", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 300 },
+	[IMGDEL_PATH] = { .name = "storagePath", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 300 },
 };
+KEYS_COUNT(keys_image_delete, IMGDEL__COUNT);
 static const struct input input_image_delete = INPUT(BODY_JSON, keys_image_delete);
 
 static const char *const report_kinds[] = { "bookings_revenue", "fleet_utilisation", NULL };
 static const struct key keys_report_new[] = {
-	{ .name = "kind", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = report_kinds },
-	{ .name = "from", .src = KEY_BODY, .type = KEY_DATE, .required = true },
-	{ .name = "to", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	[REPNEW_KIND] = { .name = "kind", .src = KEY_BODY, .type = KEY_ENUM, .required = true, .choices = report_kinds },
+	[REPNEW_FROM] = { .name = "from", .src = KEY_BODY, .type = KEY_DATE, .required = true },
+	[REPNEW_TO] = { .name = "to", .src = KEY_BODY, .type = KEY_DATE, .required = true },
 };
+KEYS_COUNT(keys_report_new, REPNEW__COUNT);
 static const struct input input_report_new = INPUT(BODY_JSON, keys_report_new);
 static const struct key keys_report[] = {
-	{ .name = "reportId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[REPORT_ID] = { .name = "reportId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
 };
+KEYS_COUNT(keys_report, REPORT__COUNT);
 static const struct input input_report = INPUT(BODY_NONE, keys_report);
 
 static const char *const queue_states[] = { "ready", "active", "delayed",
 	"completed", "failed", NULL };
 static const struct key keys_queue[] = {
-	{ .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
+	[QUEUE_NAME] = { .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
 };
+KEYS_COUNT(keys_queue, QUEUE__COUNT);
 static const struct input input_queue = INPUT(BODY_NONE, keys_queue);
 static const struct key keys_queue_jobs[] = {
-	{ .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
-	{ .name = "state", .src = KEY_QUERY, .type = KEY_ENUM, .choices = queue_states },
-	{ .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100000 },
-	{ .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+	[QJOBS_QUEUE] = { .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
+	[QJOBS_STATE] = { .name = "state", .src = KEY_QUERY, .type = KEY_ENUM, .choices = queue_states },
+	[QJOBS_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100000 },
+	[QJOBS_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
 };
+KEYS_COUNT(keys_queue_jobs, QJOBS__COUNT);
 static const struct input input_queue_jobs = INPUT(BODY_NONE, keys_queue_jobs);
 static const struct key keys_queue_job[] = {
-	{ .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
-	{ .name = "jobId", .src = KEY_PATH, .type = KEY_INT, .required = true, .min = 1, .max = 999999999999L },
+	[QJOB_QUEUE] = { .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
+	[QJOB_ID] = { .name = "jobId", .src = KEY_PATH, .type = KEY_INT, .required = true, .min = 1, .max = 999999999999L },
 };
+KEYS_COUNT(keys_queue_job, QJOB__COUNT);
 static const struct input input_queue_job = INPUT(BODY_NONE, keys_queue_job);
 static const struct key keys_queue_stats[] = {
-	{ .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
-	{ .name = "minutes", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 1440 },
+	[QSTATS_QUEUE] = { .name = "queue", .src = KEY_PATH, .type = KEY_ENUM, .required = true, .choices = queue_names },
+	[QSTATS_MINUTES] = { .name = "minutes", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 1440 },
 };
+KEYS_COUNT(keys_queue_stats, QSTATS__COUNT);
 static const struct input input_queue_stats = INPUT(BODY_NONE, keys_queue_stats);
 
 static const struct key keys_reviews[] = {
@@ -461,33 +479,36 @@ static const struct key keys_audit_log[] = {
 static const struct input input_audit_log = INPUT(BODY_NONE, keys_audit_log);
 
 #define CAR_KEYS \
-	{ .name = "name", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 100 }, \
-	{ .name = "category", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 50 }, \
-	{ .name = "description", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 }, \
-	{ .name = "short_description", .src = KEY_BODY, .type = KEY_STRING, .max = 200 }, \
-	{ .name = "available", .src = KEY_BODY, .type = KEY_BOOL }, \
-	{ .name = "featured", .src = KEY_BODY, .type = KEY_BOOL }, \
-	{ .name = "hidden", .src = KEY_BODY, .type = KEY_BOOL }, \
-	{ .name = "pricing.base_price", .src = KEY_BODY, .type = KEY_MONEY, .required = true }, \
-	{ .name = "pricing.currency", .src = KEY_BODY, .type = KEY_ENUM, .choices = currencies }, \
-	{ .name = "pricing.deposit_amount", .src = KEY_BODY, .type = KEY_MONEY, .required = true }, \
-	{ .name = "pricing.discount_percentage", .src = KEY_BODY, .type = KEY_INT, .min = 0, .max = 100 }, \
-	{ .name = "pricing.minimum_days", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 365 }, \
-	{ .name = "pricing.special_offer_text", .src = KEY_BODY, .type = KEY_STRING, .max = 200 }, \
-	{ .name = "images", .src = KEY_BODY, .type = KEY_ARRAY, .required = true, .min = 1, .max = 20 }, \
-	{ .name = "features", .src = KEY_BODY, .type = KEY_ARRAY, .max = 50 }, \
-	{ .name = "specifications", .src = KEY_BODY, .type = KEY_ARRAY, .max = 100 }
+	[CAR_NAME] = { .name = "name", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 100 }, \
+	[CAR_CATEGORY] = { .name = "category", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 50 }, \
+	[CAR_DESCRIPTION] = { .name = "description", .src = KEY_BODY, .type = KEY_STRING, .max = 2000 }, \
+	[CAR_SHORT] = { .name = "short_description", .src = KEY_BODY, .type = KEY_STRING, .max = 200 }, \
+	[CAR_AVAILABLE] = { .name = "available", .src = KEY_BODY, .type = KEY_BOOL }, \
+	[CAR_FEATURED] = { .name = "featured", .src = KEY_BODY, .type = KEY_BOOL }, \
+	[CAR_HIDDEN] = { .name = "hidden", .src = KEY_BODY, .type = KEY_BOOL }, \
+	[CAR_PRICE] = { .name = "pricing.base_price", .src = KEY_BODY, .type = KEY_MONEY, .required = true }, \
+	[CAR_CURRENCY] = { .name = "pricing.currency", .src = KEY_BODY, .type = KEY_ENUM, .choices = currencies }, \
+	[CAR_DEPOSIT] = { .name = "pricing.deposit_amount", .src = KEY_BODY, .type = KEY_MONEY, .required = true }, \
+	[CAR_DISCOUNT] = { .name = "pricing.discount_percentage", .src = KEY_BODY, .type = KEY_INT, .min = 0, .max = 100 }, \
+	[CAR_MINDAYS] = { .name = "pricing.minimum_days", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 365 }, \
+	[CAR_OFFER] = { .name = "pricing.special_offer_text", .src = KEY_BODY, .type = KEY_STRING, .max = 200 }, \
+	[CAR_IMAGES] = { .name = "images", .src = KEY_BODY, .type = KEY_ARRAY, .required = true, .min = 1, .max = 20 }, \
+	[CAR_FEATURES] = { .name = "features", .src = KEY_BODY, .type = KEY_ARRAY, .max = 50 }, \
+	[CAR_SPECS] = { .name = "specifications", .src = KEY_BODY, .type = KEY_ARRAY, .max = 100 }
 
 static const struct key keys_car_new[] = { CAR_KEYS };
+KEYS_COUNT(keys_car_new, CAR_NEW__COUNT);
 static const struct input input_car_new = INPUT(BODY_JSON, keys_car_new);
 static const struct key keys_car_put[] = { CAR_KEYS,
-	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true } };
+	[CAR_ID] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true } };
+KEYS_COUNT(keys_car_put, CAR_PUT__COUNT);
 static const struct input input_car_put = INPUT(BODY_JSON, keys_car_put);
 
 static const struct key keys_car_visibility[] = {
-	{ .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
-	{ .name = "hidden", .src = KEY_BODY, .type = KEY_BOOL, .required = true },
+	[VIS_CAR] = { .name = "carId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[VIS_HIDDEN] = { .name = "hidden", .src = KEY_BODY, .type = KEY_BOOL, .required = true },
 };
+KEYS_COUNT(keys_car_visibility, VIS__COUNT);
 static const struct input input_car_visibility = INPUT(BODY_JSON, keys_car_visibility);
 
 /* The back office (svc_backoffice.c; key enums in svc.h).  An update is a
@@ -1489,137 +1510,4 @@ routes_table(size_t *n)
 {
 	*n = sizeof routes / sizeof routes[0];
 	return routes;
-}
-
-const char *
-route_method_name(enum http_method m)
-{
-	switch (m) {
-	case METHOD_GET:	return "GET";
-	case METHOD_HEAD:	return "HEAD";
-	case METHOD_POST:	return "POST";
-	case METHOD_PUT:	return "PUT";
-	case METHOD_PATCH:	return "PATCH";
-	case METHOD_DELETE:	return "DELETE";
-	case METHOD_OPTIONS:	return "OPTIONS";
-	case METHOD_OTHER:	return "OTHER";
-	case METHOD__UNSET:	break;
-	}
-	return "UNSET";
-}
-
-const char *
-route_cache_control(enum cache_policy p)
-{
-	switch (p) {
-	case CACHE_NONE:		return "no-store";
-	case CACHE_FLEET:		return "public, max-age=300";
-	case CACHE_CAR:			return "public, max-age=300";
-	case CACHE_AVAILABILITY:	return "public, max-age=30";
-	case CACHE_REVIEWS:		return "public, max-age=300";
-	case CACHE__UNSET:		break;
-	}
-	return "no-store";
-}
-
-/* Split path (a writable copy starting with '/') into segments in place.
- * Returns the count, or -1 if there are too many. */
-static int
-routes_split(char *path, char **seg)
-{
-	int n = 0;
-	char *p = path + 1;
-
-	for (;;) {
-		if (n == ROUTE_MAX_SEGMENTS)
-			return -1;
-		seg[n++] = p;
-		if ((p = strchr(p, '/')) == NULL)
-			return n;
-		*p++ = '\0';
-	}
-}
-
-/* Match pattern against the segments.  Returns a specificity score (a
- * literal segment early in the path weighs more than a later one, so
- * "/api/cars/availability" beats "/api/cars/{carId}"), or -1. */
-static long
-routes_score(const char *pattern, char **seg, int nseg, const char **params,
-    size_t *nparams)
-{
-	const char *p = pattern + 1;
-	size_t len, np = 0;
-	long score = 0;
-	int i;
-
-	for (i = 0; i < nseg; i++) {
-		if (p == NULL)
-			return -1;		/* the path is longer */
-		len = strcspn(p, "/");
-		if (p[0] == '{') {
-			if (seg[i][0] == '\0' || np == ROUTE_MAX_PARAMS)
-				return -1;
-			if (params != NULL)
-				params[np] = seg[i];
-			np++;
-		} else if (strlen(seg[i]) != len || memcmp(seg[i], p, len) != 0)
-			return -1;
-		else
-			score |= 1L << (ROUTE_MAX_SEGMENTS - i);
-		p = p[len] == '/' ? p + len + 1 : NULL;
-	}
-	if (p != NULL)
-		return -1;			/* the pattern is longer */
-	if (nparams != NULL)
-		*nparams = np;
-	return score;
-}
-
-enum route_match
-routes_match(enum http_method method, const char *path, char *scratch,
-    const struct route **found, const char **params, size_t *nparams,
-    unsigned *allow)
-{
-	return routes_match_in(routes, sizeof routes / sizeof routes[0], method,
-	    path, scratch, found, params, nparams, allow);
-}
-
-enum route_match
-routes_match_in(const struct route *t, size_t n, enum http_method method,
-    const char *path, char *scratch, const struct route **found,
-    const char **params, size_t *nparams, unsigned *allow)
-{
-	const enum http_method want = method == METHOD_HEAD ? METHOD_GET : method;
-	char *seg[ROUTE_MAX_SEGMENTS];
-	size_t i;
-	long best = -1, s;
-	int nseg;
-
-	*allow = 0;
-	*found = NULL;
-	if (path[0] != '/')
-		return ROUTE_NO_PATH;
-	strcpy(scratch, path);
-	if ((nseg = routes_split(scratch, seg)) < 0)
-		return ROUTE_NO_PATH;
-	for (i = 0; i < n; i++) {
-		s = routes_score(t[i].path, seg, nseg, NULL, NULL);
-		if (s > best)
-			best = s;
-	}
-	if (best < 0)
-		return ROUTE_NO_PATH;
-	for (i = 0; i < n; i++) {
-		if (routes_score(t[i].path, seg, nseg, NULL, NULL) != best)
-			continue;
-		*allow |= 1u << t[i].method;
-		if (t[i].method == want && *found == NULL) {
-			*found = &t[i];
-			routes_score(t[i].path, seg, nseg, params, nparams);
-		}
-	}
-	if (*allow & (1u << METHOD_GET))
-		*allow |= 1u << METHOD_HEAD;
-	*allow |= 1u << METHOD_OPTIONS;
-	return *found != NULL ? ROUTE_FOUND : ROUTE_NO_METHOD;
 }

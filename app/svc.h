@@ -9,6 +9,38 @@
 struct db_res;
 struct json_object;
 
+/* The inputs of the routes, by name.  One enum per key array of routes.c,
+ * named after it: the array's entries are designated ([CARS_PAGE] = {...})
+ * and handlers read c->req->field[CARS_PAGE], so reordering an array or
+ * an enum moves nothing.  Each enum ends with its count (X__COUNT), and
+ * routes.c asserts that every array has exactly that many entries. */
+enum keys_register { REG_EMAIL, REG_PASSWORD, REG_FIRST_NAME, REG_LAST_NAME,
+	REG_PHONE, REG__COUNT };
+enum keys_login { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN__COUNT };
+enum keys_refresh { REFRESH_TOKEN, REFRESH__COUNT };	/* also logout */
+enum keys_cars { CARS_SEARCH, CARS_CATEGORY, CARS_MIN_PRICE, CARS_MAX_PRICE,
+	CARS_FEATURES, CARS_SORT_BY, CARS_SORT_ORDER, CARS_PAGE, CARS_LIMIT,
+	CARS__COUNT };
+enum keys_car_id { CARID_CAR, CARID__COUNT };	/* {carId} */
+enum keys_car_slug { SLUG_SLUG, SLUG__COUNT };
+enum keys_availability { AVAIL_CAR, AVAIL_START, AVAIL_END, AVAIL__COUNT };
+/* The car body of POST /api/admin/cars; PUT adds the path's CAR_ID. */
+enum keys_car { CAR_NAME, CAR_CATEGORY, CAR_DESCRIPTION, CAR_SHORT,
+	CAR_AVAILABLE, CAR_FEATURED, CAR_HIDDEN, CAR_PRICE, CAR_CURRENCY,
+	CAR_DEPOSIT, CAR_DISCOUNT, CAR_MINDAYS, CAR_OFFER, CAR_IMAGES,
+	CAR_FEATURES, CAR_SPECS, CAR_NEW__COUNT,
+	CAR_ID = CAR_NEW__COUNT, CAR_PUT__COUNT };
+enum keys_car_visibility { VIS_CAR, VIS_HIDDEN, VIS__COUNT };
+enum keys_image_delete { IMGDEL_PATH, IMGDEL__COUNT };
+enum keys_report_new { REPNEW_KIND, REPNEW_FROM, REPNEW_TO, REPNEW__COUNT };
+enum keys_report { REPORT_ID, REPORT__COUNT };
+enum keys_queue { QUEUE_NAME, QUEUE__COUNT };
+enum keys_queue_jobs { QJOBS_QUEUE, QJOBS_STATE, QJOBS_PAGE, QJOBS_LIMIT,
+	QJOBS__COUNT };
+enum keys_queue_job { QJOB_QUEUE, QJOB_ID, QJOB__COUNT };
+enum keys_queue_stats { QSTATS_QUEUE, QSTATS_MINUTES, QSTATS__COUNT };
+enum keys_pool { POOL_FORMAT, POOL__COUNT };
+
 /* Inputs by name: one enum per key array of routes.c, whose entries are
  * designated [NAME] = { ... }; handlers read c->req->field[NAME]. */
 enum { /* keys_booking */

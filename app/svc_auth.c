@@ -61,15 +61,15 @@ svc_auth_register(struct call *c)
 	char hash[PASSWORD_HASH_MAX], id[64];
 	enum api_err e;
 
-	/* fields: email, password, firstName, lastName, phone */
-	if (password_hash(f[1], hash, sizeof hash) != 0)
+	if (password_hash(f[REG_PASSWORD], hash, sizeof hash) != 0)
 		return API_INTERNAL_ERROR;
-	e = repo_user_create(f[0], hash, f[2], f[3], f[4], id, sizeof id);
+	e = repo_user_create(f[REG_EMAIL], hash, f[REG_FIRST_NAME],
+	    f[REG_LAST_NAME], f[REG_PHONE], id, sizeof id);
 	if (e == API_CONFLICT)
 		c->err_message = "An account with this email already exists";
 	if (e != API_OK)
 		return e;
-	return svc_auth_session(c, 201, id, f[0], "customer", NULL);
+	return svc_auth_session(c, 201, id, f[REG_EMAIL], "customer", NULL);
 }
 
 enum api_err
@@ -79,17 +79,16 @@ svc_auth_login(struct call *c)
 	char id[64], hash[PASSWORD_HASH_MAX], role[16];
 	enum api_err e;
 
-	/* fields: email, password */
-	e = repo_user_by_email(f[0], id, sizeof id, hash, sizeof hash, role,
+	e = repo_user_by_email(f[LOGIN_EMAIL], id, sizeof id, hash, sizeof hash, role,
 	    sizeof role);
 	if (e != API_OK && e != API_NOT_FOUND)
 		return e;
-	if (!password_verify(f[1], e == API_OK ? hash : svc_auth_dummy) ||
+	if (!password_verify(f[LOGIN_PASSWORD], e == API_OK ? hash : svc_auth_dummy) ||
 	    e != API_OK) {
 		c->err_message = "Invalid email or password";
 		return API_UNAUTHORIZED;
 	}
-	return svc_auth_session(c, 200, id, f[0], role, NULL);
+	return svc_auth_session(c, 200, id, f[LOGIN_EMAIL], role, NULL);
 }
 
 enum api_err
@@ -98,8 +97,7 @@ svc_auth_refresh(struct call *c)
 	char user[64], family[64];
 	enum api_err e;
 
-	/* fields: refreshToken */
-	e = repo_refresh_use(c->req->field[0], user, sizeof user, family,
+	e = repo_refresh_use(c->req->field[REFRESH_TOKEN], user, sizeof user, family,
 	    sizeof family);
 	if (e == API_UNAUTHORIZED)
 		c->err_message = "Invalid or expired refresh token";
@@ -111,7 +109,7 @@ svc_auth_refresh(struct call *c)
 enum api_err
 svc_auth_logout(struct call *c)
 {
-	enum api_err e = repo_refresh_revoke(c->req->field[0]);
+	enum api_err e = repo_refresh_revoke(c->req->field[REFRESH_TOKEN]);
 
 	if (e == API_OK)
 		response_empty(c->resp, 204);

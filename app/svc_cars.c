@@ -15,23 +15,26 @@ enum api_err
 svc_cars_list(struct call *c)
 {
 	const char *const *f = c->req->field;
-	const char *p[9];
+	struct repo_car_query q;
 	struct db_res *res = NULL;
 	const char *json = NULL;
 	enum api_err e;
 
-	/* fields: search, category, minPrice, maxPrice, features, sortBy,
-	 * sortOrder, page, limit */
-	memcpy(p, f, sizeof p);
-	p[5] = f[5] ? f[5] : "featured";
-	p[6] = f[6] ? f[6] : "desc";
-	p[7] = f[7] ? f[7] : "1";
-	p[8] = f[8] ? f[8] : "12";
-	if (f[2] && f[3] && atol(f[2]) > atol(f[3])) {
+	if (f[CARS_MIN_PRICE] && f[CARS_MAX_PRICE] &&
+	    atol(f[CARS_MIN_PRICE]) > atol(f[CARS_MAX_PRICE])) {
 		c->err_message = "minPrice must not exceed maxPrice";
 		return API_VALIDATION_ERROR;
 	}
-	e = repo_car_list(p, &res, &json);
+	q.search = f[CARS_SEARCH];
+	q.category = f[CARS_CATEGORY];
+	q.min_price = f[CARS_MIN_PRICE];
+	q.max_price = f[CARS_MAX_PRICE];
+	q.features = f[CARS_FEATURES];
+	q.sort_by = f[CARS_SORT_BY] ? f[CARS_SORT_BY] : "featured";
+	q.sort_order = f[CARS_SORT_ORDER] ? f[CARS_SORT_ORDER] : "desc";
+	q.page = f[CARS_PAGE] ? f[CARS_PAGE] : "1";
+	q.limit = f[CARS_LIMIT] ? f[CARS_LIMIT] : "12";
+	e = repo_car_list(&q, &res, &json);
 	return svc_answer(c, e, res, json, "No cars");
 }
 
@@ -40,7 +43,8 @@ svc_cars_get(struct call *c)
 {
 	struct db_res *res = NULL;
 	const char *json = NULL;
-	enum api_err e = repo_car_get(c->req->field[0], NULL, &res, &json);
+	enum api_err e = repo_car_get(c->req->field[CARID_CAR], NULL, &res,
+	    &json);
 
 	return svc_answer(c, e, res, json, "Car not found");
 }
@@ -50,7 +54,8 @@ svc_cars_by_slug(struct call *c)
 {
 	struct db_res *res = NULL;
 	const char *json = NULL;
-	enum api_err e = repo_car_get(NULL, c->req->field[0], &res, &json);
+	enum api_err e = repo_car_get(NULL, c->req->field[SLUG_SLUG], &res,
+	    &json);
 
 	return svc_answer(c, e, res, json, "Car not found");
 }
@@ -74,10 +79,9 @@ svc_cars_availability(struct call *c)
 	const char *const *f = c->req->field;
 	struct db_res *res = NULL;
 	const char *json = NULL;
-	long days = svc_cars_days(f[1], f[2]);
+	long days = svc_cars_days(f[AVAIL_START], f[AVAIL_END]);
 	enum api_err e;
 
-	/* fields: carId, startDate, endDate */
 	if (days < 0) {
 		c->err_message = "startDate must not be after endDate";
 		return API_VALIDATION_ERROR;
@@ -86,6 +90,7 @@ svc_cars_availability(struct call *c)
 		c->err_message = "The range may span at most 366 days";
 		return API_VALIDATION_ERROR;
 	}
-	e = repo_car_availability(f[0], f[1], f[2], &res, &json);
+	e = repo_car_availability(f[AVAIL_CAR], f[AVAIL_START], f[AVAIL_END],
+	    &res, &json);
 	return svc_answer(c, e, res, json, "Car not found");
 }

@@ -19,12 +19,6 @@
 #include "response.h"
 #include "svc.h"
 
-enum {	/* fields of the car body, in route-table order; PUT adds CF_ID */
-	CF_NAME, CF_CATEGORY, CF_DESCRIPTION, CF_SHORT, CF_AVAILABLE,
-	CF_FEATURED, CF_HIDDEN, CF_PRICE, CF_CURRENCY, CF_DEPOSIT, CF_DISCOUNT,
-	CF_MINDAYS, CF_OFFER, CF_IMAGES, CF_FEATURES, CF_SPECS, CF_ID
-};
-
 struct item_field {
 	const char	*name;
 	json_type	 type;
@@ -185,26 +179,35 @@ static enum api_err
 svc_fleet_write(struct call *c, const char *id, int status)
 {
 	const char *const *f = c->req->field;
-	const char *arr[3], *p[CF_ID];
+	struct repo_car_in in;
 	char slug[128], newid[64];
 	struct json_object *o;
 	enum api_err e;
 
-	arr[0] = svc_fleet_array(c, "images", svc_fleet_image);
-	arr[1] = svc_fleet_array(c, "features", svc_fleet_feature);
-	arr[2] = svc_fleet_array(c, "specifications", svc_fleet_spec);
+	in.images = svc_fleet_array(c, "images", svc_fleet_image);
+	in.features = svc_fleet_array(c, "features", svc_fleet_feature);
+	in.specifications = svc_fleet_array(c, "specifications", svc_fleet_spec);
 	if (c->err_details != NULL)
 		return API_VALIDATION_ERROR;
-	svc_fleet_slug(f[CF_NAME], slug, sizeof slug);
+	svc_fleet_slug(f[CAR_NAME], slug, sizeof slug);
 	if (slug[0] == '\0') {
 		c->err_message = "The name must contain letters or digits";
 		return API_VALIDATION_ERROR;
 	}
-	memcpy(p, f, sizeof p);
-	p[CF_IMAGES] = arr[0];
-	p[CF_FEATURES] = arr[1];
-	p[CF_SPECS] = arr[2];
-	e = repo_fleet_save(id, p, slug, newid, sizeof newid);
+	in.name = f[CAR_NAME];
+	in.category = f[CAR_CATEGORY];
+	in.description = f[CAR_DESCRIPTION];
+	in.short_description = f[CAR_SHORT];
+	in.available = f[CAR_AVAILABLE];
+	in.featured = f[CAR_FEATURED];
+	in.hidden = f[CAR_HIDDEN];
+	in.base_price = f[CAR_PRICE];
+	in.currency = f[CAR_CURRENCY];
+	in.deposit = f[CAR_DEPOSIT];
+	in.discount = f[CAR_DISCOUNT];
+	in.minimum_days = f[CAR_MINDAYS];
+	in.offer = f[CAR_OFFER];
+	e = repo_fleet_save(id, &in, slug, newid, sizeof newid);
 	if (e == API_CONFLICT)
 		c->err_message = "A car with this name (slug) exists";
 	if (e == API_NOT_FOUND)
@@ -229,14 +232,14 @@ svc_fleet_create(struct call *c)
 enum api_err
 svc_fleet_replace(struct call *c)
 {
-	return svc_fleet_write(c, c->req->field[CF_ID], 200);
+	return svc_fleet_write(c, c->req->field[CAR_ID], 200);
 }
 
 enum api_err
 svc_fleet_delete(struct call *c)
 {
 	struct json_object *o;
-	enum api_err e = repo_fleet_delete(c->req->field[0]);
+	enum api_err e = repo_fleet_delete(c->req->field[CARID_CAR]);
 
 	if (e == API_NOT_FOUND)
 		c->err_message = "Car not found";
@@ -244,7 +247,7 @@ svc_fleet_delete(struct call *c)
 		c->err_message = "The car has current or future bookings; hide it instead";
 	if (e != API_OK)
 		return e;
-	cache_invalidate_car(c->req->field[0]);
+	cache_invalidate_car(c->req->field[CARID_CAR]);
 	o = json_object_new_object();
 	json_object_object_add(o, "success", json_object_new_boolean(1));
 	response_json(c->resp, 200, o);
@@ -255,17 +258,18 @@ enum api_err
 svc_fleet_visibility(struct call *c)
 {
 	struct json_object *o;
-	enum api_err e = repo_fleet_hide(c->req->field[0], c->req->field[1]);
+	const char *const *f = c->req->field;
+	enum api_err e = repo_fleet_hide(f[VIS_CAR], f[VIS_HIDDEN]);
 
 	if (e == API_NOT_FOUND)
 		c->err_message = "Car not found";
 	if (e != API_OK)
 		return e;
-	cache_invalidate_car(c->req->field[0]);
+	cache_invalidate_car(f[VIS_CAR]);
 	o = json_object_new_object();
 	json_object_object_add(o, "success", json_object_new_boolean(1));
 	json_object_object_add(o, "hidden",
-	    json_object_new_boolean(strcmp(c->req->field[1], "true") == 0));
+	    json_object_new_boolean(strcmp(f[VIS_HIDDEN], "true") == 0));
 	response_json(c->resp, 200, o);
 	return API_OK;
 }

@@ -139,13 +139,12 @@ svc_images_upload(struct call *c)
 enum api_err
 svc_images_delete(struct call *c)
 {
-	const char *path = c->req->field[0];
+	const char *path = c->req->field[IMGDEL_PATH];
 	struct db_res *res = NULL;
 	struct json_object *o;
 	enum api_err e;
 	int i;
 
-	/* fields: storagePath */
 	if (!storage_path_ok(path)) {
 		request_field_error(&c->err_details, "storagePath",
 		    "Must be {folder}/{name}.(jpg|jpeg|png|webp) with letters, digits, _ and -");

@@ -9,7 +9,7 @@
 #include "buf.h"
 #include "cidr.h"
 #include "conf.h"
-#include "metrics.h"
+#include "exposition.h"
 #include "openapi.h"
 #include "request.h"
 #include "response.h"
@@ -52,13 +52,13 @@ svc_meta_metrics(struct call *c)
 	if ((e = svc_meta_operator(c)) != API_OK)
 		return e;
 	buf_init(&b);
-	metrics_prometheus(&b);
+	exposition_prometheus(&b);
 	response_body(c->resp, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
 	buf_free(&b);
 	return API_OK;
 }
 
-/* The scoreboard (JSON of metrics_pool()) as php-fpm prints its status. */
+/* The scoreboard (JSON of exposition_pool()) as php-fpm prints its status. */
 static void
 svc_meta_pool_text(struct call *c, const char *json)
 {
@@ -109,8 +109,9 @@ svc_meta_pool(struct call *c)
 	if ((e = svc_meta_operator(c)) != API_OK)
 		return e;
 	buf_init(&b);
-	metrics_pool(&b);
-	if (c->req->field[0] != NULL && strcmp(c->req->field[0], "text") == 0)
+	exposition_pool(&b);
+	if (c->req->field[POOL_FORMAT] != NULL &&
+	    strcmp(c->req->field[POOL_FORMAT], "text") == 0)
 		svc_meta_pool_text(c, b.data);
 	else
 		response_raw_json(c->resp, 200, b.data, b.len);

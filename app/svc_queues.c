@@ -96,14 +96,14 @@ enum api_err
 svc_queues_jobs(struct call *c)
 {
 	const char *const *f = c->req->field;
-	long page = f[2] ? atol(f[2]) : 1, limit = f[3] ? atol(f[3]) : 20, total = 0;
+	long page = f[QJOBS_PAGE] ? atol(f[QJOBS_PAGE]) : 1;
+	long limit = f[QJOBS_LIMIT] ? atol(f[QJOBS_LIMIT]) : 20, total = 0;
 	struct buf b;
 
-	/* fields: queue, state, page, limit */
 	buf_init(&b);
 	buf_adds(&b, "{\"jobs\":");
-	if (queue_list(f[0], f[1] ? f[1] : "failed", (page - 1) * limit,
-	    page * limit - 1, &b, &total) != 0) {
+	if (queue_list(f[QJOBS_QUEUE], f[QJOBS_STATE] ? f[QJOBS_STATE] : "failed",
+	    (page - 1) * limit, page * limit - 1, &b, &total) != 0) {
 		buf_free(&b);
 		return svc_queues_down(c);
 	}
@@ -120,10 +120,10 @@ svc_queues_job(struct call *c)
 	struct buf b;
 	int rc;
 
-	/* fields: queue, jobId */
 	buf_init(&b);
 	buf_adds(&b, "{\"job\":");
-	if ((rc = queue_get(c->req->field[0], c->req->field[1], &b)) <= 0) {
+	if ((rc = queue_get(c->req->field[QJOB_QUEUE], c->req->field[QJOB_ID],
+	    &b)) <= 0) {
 		buf_free(&b);
 		if (rc < 0)
 			return svc_queues_down(c);
@@ -149,7 +149,8 @@ svc_queues_ok(struct call *c)
 enum api_err
 svc_queues_retry(struct call *c)
 {
-	int rc = queue_retry_dead(c->req->field[0], c->req->field[1]);
+	int rc = queue_retry_dead(c->req->field[QJOB_QUEUE],
+	    c->req->field[QJOB_ID]);
 
 	if (rc < 0)
 		return svc_queues_down(c);
@@ -163,7 +164,7 @@ svc_queues_retry(struct call *c)
 enum api_err
 svc_queues_remove(struct call *c)
 {
-	int rc = queue_remove(c->req->field[0], c->req->field[1]);
+	int rc = queue_remove(c->req->field[QJOB_QUEUE], c->req->field[QJOB_ID]);
 
 	if (rc < 0)
 		return svc_queues_down(c);
@@ -181,14 +182,14 @@ svc_queues_remove(struct call *c)
 enum api_err
 svc_queues_pause(struct call *c)
 {
-	return queue_pause(c->req->field[0], true) == 0 ? svc_queues_ok(c) :
+	return queue_pause(c->req->field[QUEUE_NAME], true) == 0 ? svc_queues_ok(c) :
 	    svc_queues_down(c);
 }
 
 enum api_err
 svc_queues_resume(struct call *c)
 {
-	return queue_pause(c->req->field[0], false) == 0 ? svc_queues_ok(c) :
+	return queue_pause(c->req->field[QUEUE_NAME], false) == 0 ? svc_queues_ok(c) :
 	    svc_queues_down(c);
 }
 
@@ -198,10 +199,10 @@ svc_queues_stats(struct call *c)
 	const char *const *f = c->req->field;
 	struct buf b;
 
-	/* fields: queue, minutes */
 	buf_init(&b);
 	buf_adds(&b, "{\"minutes\":");
-	if (queue_stats(f[0], f[1] ? atol(f[1]) : 60, &b) != 0) {
+	if (queue_stats(f[QSTATS_QUEUE], f[QSTATS_MINUTES] ?
+	    atol(f[QSTATS_MINUTES]) : 60, &b) != 0) {
 		buf_free(&b);
 		return svc_queues_down(c);
 	}

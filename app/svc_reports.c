@@ -39,21 +39,21 @@ svc_reports_create(struct call *c)
 	enum api_err e;
 	long span;
 
-	/* fields: kind, from, to */
-	if ((span = svc_reports_days(f[1], f[2])) < 0 || span > SVC_REPORTS_MAX_DAYS) {
+	if ((span = svc_reports_days(f[REPNEW_FROM], f[REPNEW_TO])) < 0 || span > SVC_REPORTS_MAX_DAYS) {
 		c->err_message = "to must be on or after from, at most 5 years later";
 		return API_VALIDATION_ERROR;
 	}
 	if ((e = db_begin()) != API_OK)
 		return e;
-	if ((e = repo_report_create(f[0], f[1], f[2], c->req->user_id, &res, &json)) == API_OK) {
+	if ((e = repo_report_create(f[REPNEW_KIND], f[REPNEW_FROM],
+	    f[REPNEW_TO], c->req->user_id, &res, &json)) == API_OK) {
 		id = json_tokener_parse(json);
 		snprintf(payload, sizeof payload, "{\"reportId\":\"%s\"}",
 		    json_object_get_string(json_object_object_get(id, "id")));
 		snprintf(dedupe, sizeof dedupe, "report:%s",
 		    json_object_get_string(json_object_object_get(id, "id")));
 		json_object_put(id);
-		e = repo_outbox_add("report", f[0], payload, dedupe);
+		e = repo_outbox_add("report", f[REPNEW_KIND], payload, dedupe);
 	}
 	if (e != API_OK || (e = db_commit()) != API_OK) {
 		db_rollback();
@@ -80,7 +80,8 @@ svc_reports_get(struct call *c)
 {
 	struct db_res *res = NULL;
 	const char *json = NULL;
-	enum api_err e = repo_report_get(c->req->field[0], &res, &json);
+	enum api_err e = repo_report_get(c->req->field[REPORT_ID], &res,
+	    &json);
 
 	return svc_answer(c, e, res, json, "Report not found");
 }
@@ -88,7 +89,7 @@ svc_reports_get(struct call *c)
 enum api_err
 svc_reports_download(struct call *c)
 {
-	const char *id = c->req->field[0], *status = NULL, *csv = NULL;
+	const char *id = c->req->field[REPORT_ID], *status = NULL, *csv = NULL;
 	struct db_res *res = NULL;
 	enum api_err e;
 

@@ -267,7 +267,7 @@ trpc_route(const char *name)
 	const struct route *t;
 	size_t n, i;
 
-	t = routes_table(&n);
+	t = route_served(&n);
 	for (i = 0; i < n; i++)
 		if (strcmp(t[i].operation, name) == 0)
 			return trpc_procedure(&t[i]) ? &t[i] : NULL;

@@ -11,15 +11,20 @@
 #include "dispatch.h"
 #include "request.h"
 #include "response.h"
+#include "route.h"
 
 static struct conf c;
 
 static int
 setup(void **state)
 {
+	const struct route *t;
 	char err[256];
+	size_t n;
 
 	(void)state;
+	t = routes_table(&n);
+	route_serve(t, n);
 	if (conf_load(&c, NULL, err, sizeof err) != 0)
 		return -1;
 	free(c.cors_origins);

@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "conf.h"
 #include "metrics.h"
 #include "route.h"
@@ -39,97 +38,127 @@ teardown(void **state)
 	return 0;
 }
 
-/* The value of the first line of text starting with prefix, or -1. */
-static long long
-metrics_value(const char *text, const char *prefix)
+/* The index of the route named op in the table. */
+static int
+route_index(const char *op)
 {
-	const char *p = strstr(text, prefix);
+	const struct route *t;
+	size_t n, i;
 
-	return p == NULL ? -1 : strtoll(p + strlen(prefix), NULL, 10);
+	t = routes_table(&n);
+	for (i = 0; i < n && strcmp(t[i].operation, op) != 0; i++)
+		;
+	return (int)i;
 }
 
 static void
-metrics_prometheus__two_processes__counts_add_up(void **state)
+metrics_totals__two_processes__counts_add_up(void **state)
 {
-	const char *key = "exodrive_http_requests_total{route=\"car.byId\",method=\"GET\",code=\"2xx\"} ";
-	const struct route *t;
-	struct buf b;
-	size_t n, i;
+	struct metrics_counts *t = calloc(1, sizeof *t);
+	int i = route_index("car.byId");
 	pid_t pid;
 	int st;
 
 	(void)state;
-	t = routes_table(&n);
-	for (i = 0; i < n && strcmp(t[i].operation, "car.byId") != 0; i++)
-		;
 	metrics_attach(METRICS_RESPONDER);
-	metrics_request((int)i, 200, 800);
-	metrics_request((int)i, 200, 3000);
+	metrics_request(i, 200, 800);
+	metrics_request(i, 200, 3000);
 	if ((pid = fork()) == 0) {		/* another responder */
 		metrics_attach(METRICS_RESPONDER);
-		metrics_request((int)i, 200, 120000);
-		metrics_request((int)i, 404, 100);
+		metrics_request(i, 200, 120000);
+		metrics_request(i, 404, 100);
 		_exit(0);
 	}
 	waitpid(pid, &st, 0);
-	buf_init(&b);
-	metrics_prometheus(&b);
-	assert_int_equal(metrics_value(b.data, key), 3);
-	assert_int_equal(metrics_value(b.data, "exodrive_http_requests_total{route=\"car.byId\","
-	    "method=\"GET\",code=\"4xx\"} "), 1);
-	assert_int_equal(metrics_value(b.data, "exodrive_http_request_duration_seconds_bucket"
-	    "{route=\"car.byId\",le=\"0.001\"} "), 2);
-	assert_int_equal(metrics_value(b.data, "exodrive_http_request_duration_seconds_count"
-	    "{route=\"car.byId\"} "), 4);
-	buf_free(&b);
+	assert_true(metrics_totals(t));
+	assert_int_equal(t->status[i][0], 3);
+	assert_int_equal(t->status[i][2], 1);
+	assert_int_equal(t->hist[i][0] + t->hist[i][1], 2);	/* <= 1 ms */
+	assert_int_equal(t->sum_us[i], 800 + 3000 + 120000 + 100);
 	/* The gone child's slot, taken again, keeps its counts (retired). */
 	if ((pid = fork()) == 0) {
 		metrics_attach(METRICS_WORKER);
 		_exit(0);
 	}
 	waitpid(pid, &st, 0);
-	buf_init(&b);
-	metrics_prometheus(&b);
-	assert_int_equal(metrics_value(b.data, key), 3);
-	buf_free(&b);
+	assert_true(metrics_totals(t));
+	assert_int_equal(t->status[i][0], 3);
+	free(t);
 }
 
 static void
-metrics_pool__this_process__is_listed_busy_with_its_request(void **state)
+metrics_request__no_route__counts_in_the_last_row(void **state)
 {
-	struct buf b;
-	char want[64];
+	struct metrics_counts *t = calloc(1, sizeof *t);
+	uint64_t before;
+
+	(void)state;
+	metrics_attach(METRICS_RESPONDER);
+	assert_true(metrics_totals(t));
+	before = t->status[METRICS_ROUTES][2];
+	metrics_request(-1, 404, 10);
+	metrics_request(METRICS_ROUTES + 5, 404, 10);
+	assert_true(metrics_totals(t));
+	assert_int_equal(t->status[METRICS_ROUTES][2], before + 2);
+	free(t);
+}
+
+/* This process's entry among the live ones, or NULL. */
+static const struct metrics_proc *
+me(struct metrics_proc *p, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].pid == (long)getpid())
+			return &p[i];
+	return NULL;
+}
+
+static void
+metrics_processes__this_process__is_listed_busy_with_its_request(void **state)
+{
+	struct metrics_proc *p = calloc(METRICS_SLOTS, sizeof *p);
+	const struct metrics_proc *m;
+	int n;
 
 	(void)state;
 	metrics_attach(METRICS_RESPONDER);
 	metrics_busy("GET", "/api/cars/slow");
-	buf_init(&b);
-	metrics_pool(&b);
-	snprintf(want, sizeof want, "{\"pid\":%d,\"role\":\"responder\",\"state\":\"busy\"",
-	    (int)getpid());
-	assert_non_null(strstr(b.data, want));
-	assert_non_null(strstr(b.data, "\"path\":\"/api/cars/slow\""));
+	n = metrics_processes(p, METRICS_SLOTS);
+	assert_true(n >= 1);
+	assert_non_null(m = me(p, n));
+	assert_int_equal(m->role, METRICS_RESPONDER);
+	assert_true(m->busy);
+	assert_string_equal(m->method, "GET");
+	assert_string_equal(m->path, "/api/cars/slow");
 	metrics_idle();
-	buf_free(&b);
+	n = metrics_processes(p, METRICS_SLOTS);
+	assert_non_null(m = me(p, n));
+	assert_false(m->busy);
+	assert_string_equal(m->path, "");
+	free(p);
 }
 
 static void
-metrics_pool__secure_link_request__shows_no_token(void **state)
+metrics_processes__secure_link_request__shows_no_token(void **state)
 {
 	const char *token = "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928";
+	struct metrics_proc *p = calloc(METRICS_SLOTS, sizeof *p);
+	const struct metrics_proc *m;
 	char link[128];
-	struct buf b;
+	int n;
 
 	(void)state;
 	snprintf(link, sizeof link, "/api/bookings/by-token/%s", token);
 	metrics_attach(METRICS_RESPONDER);
 	metrics_busy("GET", link);
-	buf_init(&b);
-	metrics_pool(&b);
-	assert_null(strstr(b.data, token));
-	assert_non_null(strstr(b.data, "\"path\":\"/api/bookings/by-token/[redacted]\""));
+	n = metrics_processes(p, METRICS_SLOTS);
+	assert_non_null(m = me(p, n));
+	assert_null(strstr(m->path, token));
+	assert_string_equal(m->path, "/api/bookings/by-token/[redacted]");
 	metrics_idle();
-	buf_free(&b);
+	free(p);
 }
 
 static void
@@ -162,9 +191,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(metrics_prometheus__two_processes__counts_add_up),
-		cmocka_unit_test(metrics_pool__this_process__is_listed_busy_with_its_request),
-		cmocka_unit_test(metrics_pool__secure_link_request__shows_no_token),
+		cmocka_unit_test(metrics_totals__two_processes__counts_add_up),
+		cmocka_unit_test(metrics_request__no_route__counts_in_the_last_row),
+		cmocka_unit_test(metrics_processes__this_process__is_listed_busy_with_its_request),
+		cmocka_unit_test(metrics_processes__secure_link_request__shows_no_token),
 		cmocka_unit_test(metrics_busy_ms__busy_then_idle__is_its_age_then_minus_one),
 		cmocka_unit_test(routes_table__fits_the_metrics_file),
 	};

@@ -273,6 +273,10 @@ main(void)
 		cmocka_unit_test(openapi_document__contract_schemas__have_real_types_and_closed_objects),
 		cmocka_unit_test(test_schema__null_alone_and_open_object__are_caught),
 	};
+	const struct route *t;
+	size_t n;
 
+	t = routes_table(&n);
+	route_serve(t, n);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

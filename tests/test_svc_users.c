@@ -17,6 +17,7 @@
 #include "repo.h"
 #include "request.h"
 #include "response.h"
+#include "route.h"
 
 #define USER	"11111111-1111-4111-8111-111111111111"
 #define ADMIN	"22222222-2222-4222-8222-222222222222"
@@ -136,9 +137,13 @@ __wrap_redis_run(struct redis_call *calls, int n)
 static int
 setup(void **state)
 {
+	const struct route *t;
 	char err[256];
+	size_t n;
 
 	(void)state;
+	t = routes_table(&n);
+	route_serve(t, n);
 	if (conf_load(&cf, NULL, err, sizeof err) != 0)
 		return -1;
 	conf = &cf;

@@ -23,6 +23,7 @@
 #include "dispatch.h"
 #include "request.h"
 #include "response.h"
+#include "route.h"
 
 #define FUZZ_MAX_ENV	40
 
@@ -32,8 +33,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	const struct route *t;
+	size_t n;
+
 	(void)argc;
 	(void)argv;
+	t = routes_table(&n);
+	route_serve(t, n);
 	setenv("DATABASE_URL", "host=/nonexistent dbname=exodrive", 1);
 	setenv("REDIS_URL", "unix:///nonexistent/redis.sock", 1);
 	setenv("JWT_SECRET", "fuzz-secret-fuzz-secret-fuzz-secret!", 1);
