@@ -27,6 +27,13 @@ enum app_env {
 	APP_ENV_PRODUCTION
 };
 
+/* RATE_LIMIT_STORE. */
+enum rate_limit_store {
+	RATE_STORE_AUTO = 0,
+	RATE_STORE_LOCAL,
+	RATE_STORE_REDIS
+};
+
 /* A rate-limit tier: limit requests per seconds. */
 struct conf_rate {
 	long	limit;
@@ -46,6 +53,9 @@ struct conf {
 	bool		 redis_cache_enabled;
 	long		 redis_cache_ttl_default;	/* seconds */
 	bool		 rate_limit_enabled;
+	long		 rate_limit_store;		/* enum rate_limit_store */
+	char		*rate_limit_file;		/* "": METRICS_FILE-ratelimit */
+	long		 rate_limit_local_slots;
 	long		 log_level;			/* enum log_level */
 	long		 max_body_bytes;
 	long		 upload_max_bytes;

@@ -8,6 +8,7 @@
 #include "exposition.h"
 #include "metrics.h"
 #include "queue.h"
+#include "ratelimit.h"
 #include "route.h"
 
 const char *
@@ -209,6 +210,7 @@ exposition_prometheus(struct buf *out)
 		np = metrics_processes(p, METRICS_SLOTS);
 		exposition_processes(out, p, np > 0 ? (size_t)np : 0);
 		exposition_queues(out);
+		ratelimit_exposition(out);
 	}
 	free(p);
 	free(t);

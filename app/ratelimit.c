@@ -4,7 +4,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 #include <openssl/sha.h>
@@ -16,6 +18,7 @@
 #include "ratelimit.h"
 #include "redis.h"
 #include "request.h"
+#include "rltable.h"
 
 /* KEYS: n bucket keys (one per identity), then their n override keys;
  * ARGV: period (µs) and limit per bucket.  An override holds a factor for
@@ -168,6 +171,150 @@ ratelimit_ids(struct req *r, enum rate_tier t, const char *kind[2],
 	}
 }
 
+/* --- the local store: the host's table (rltable.c) --------------------- */
+
+static struct rltable	*ratelimit_tab;
+static int		 ratelimit_tab_state;	/* 0 untried, 1 mapped, -1 not */
+
+static int64_t
+ratelimit_wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+bool
+ratelimit_store_local(void)
+{
+	static const struct conf *seen;
+	static bool local;
+	struct redis_addr a;
+
+	if (conf == seen)
+		return local;
+	seen = conf;
+	switch (conf->rate_limit_store) {
+	case RATE_STORE_LOCAL:
+		return local = true;
+	case RATE_STORE_REDIS:
+		return local = false;
+	default:
+		break;
+	}
+	if (conf->redis_sentinels[0] != '\0' ||
+	    redis_parse_url(conf->redis_url, &a) != 0)
+		return local = false;
+	return local = a.path[0] != '\0' || strcmp(a.host, "127.0.0.1") == 0 ||
+	    strcmp(a.host, "::1") == 0 || strcmp(a.host, "[::1]") == 0 ||
+	    strcmp(a.host, "localhost") == 0 || strncmp(a.host, "127.", 4) == 0;
+}
+
+static void ratelimit_load_overrides(struct rltable *t);
+
+/* The host's table, mapped on first use; NULL when unavailable. */
+static struct rltable *
+ratelimit_table(void)
+{
+	char path[1024];
+
+	if (ratelimit_tab_state != 0)
+		return ratelimit_tab;
+	if (conf->rate_limit_file[0] != '\0')
+		snprintf(path, sizeof path, "%s", conf->rate_limit_file);
+	else
+		snprintf(path, sizeof path, "%s-ratelimit", conf->metrics_file);
+	ratelimit_tab = rltable_open(path, (size_t)conf->rate_limit_local_slots);
+	ratelimit_tab_state = ratelimit_tab != NULL ? 1 : -1;
+	if (ratelimit_tab == NULL) {
+		LOG_WARN("rate-limit table %s unavailable: decisions go to Redis",
+		    path);
+		return NULL;
+	}
+	ratelimit_load_overrides(ratelimit_tab);
+	return ratelimit_tab;
+}
+
+static uint64_t
+ratelimit_override_hash(const char *kind, const char *id)
+{
+	char key[200];
+
+	ratelimit_override_key(kind, id, key, sizeof key);
+	return rltable_hash(key);
+}
+
+/* Decide v in the host's table.  Returns false when an identity found no
+ * room (the caller asks Redis instead). */
+static bool
+ratelimit_table_decide(struct rltable *tab, struct ratelimit_verdict *v,
+    const struct conf_rate *rt, const char *const kind[2],
+    const char *const id[2])
+{
+	int64_t now = ratelimit_wall_us(), period = rt->seconds * 1000000LL;
+	struct rltable_charge ch[2];
+	enum rltable_verdict got[2];
+	uint64_t key[2];
+	bool used[2] = { false, false }, any = false;
+	long f, limit[2], r;
+	int i, j;
+
+	v->allowed = true;
+	v->remaining = -1;
+	v->retry_after = v->reset = 0;
+	for (i = 0; i < v->nids; i++) {
+		f = rltable_override_get(tab, ratelimit_override_hash(kind[i],
+		    id[i]), now / 1000000);
+		if (f == 0)
+			continue;	/* exempt */
+		limit[i] = f > 0 ? rt->limit * f : rt->limit;
+		if (limit[i] < 1)
+			limit[i] = 1;
+		key[i] = rltable_hash(v->key[i]);
+		ch[i].period = period;
+		ch[i].interval = period / limit[i];
+		got[i] = rltable_charge(tab, key[i], now, &ch[i]);
+		if (got[i] == RLTABLE_FULL) {
+			for (j = 0; j < i; j++)
+				if (used[j] && got[j] == RLTABLE_ALLOW)
+					rltable_refund(tab, key[j], ch[j].interval);
+			return false;
+		}
+		used[i] = any = true;
+	}
+	if (!any) {
+		v->applied = false;	/* every identity is exempt */
+		return true;
+	}
+	for (i = 0; i < v->nids; i++) {
+		if (!used[i])
+			continue;
+		if (got[i] == RLTABLE_DENY) {
+			v->allowed = false;
+			r = (long)((ch[i].tat - period - now + 999999) / 1000000);
+			if (r > v->retry_after)
+				v->retry_after = r;
+			v->remaining = 0;
+			v->limit = limit[i];
+		} else {
+			r = (long)((period - (ch[i].tat - now)) / ch[i].interval);
+			if (v->allowed && (v->remaining < 0 || r < v->remaining)) {
+				v->remaining = r;
+				v->limit = limit[i];
+			}
+		}
+		r = (long)((ch[i].tat - now + 999999) / 1000000);
+		if (r > v->reset)
+			v->reset = r;
+	}
+	if (!v->allowed)	/* only then are the new TATs kept */
+		for (i = 0; i < v->nids; i++)
+			if (used[i] && got[i] == RLTABLE_ALLOW)
+				rltable_refund(tab, key[i], ch[i].interval);
+	return true;
+}
+
 /* The in-process fallback: the same GCRA over a small table. */
 #define RATELIMIT_SLOTS	1024
 static struct { uint64_t hash; int64_t tat; } ratelimit_local_tab[RATELIMIT_SLOTS];
@@ -190,6 +337,9 @@ ratelimit_local(struct ratelimit_verdict *v, const struct conf_rate *rt)
 	uint64_t h[2];
 	int i, slot[2];
 
+	if (ratelimit_tab != NULL && v->kind[0] != NULL &&
+	    ratelimit_table_decide(ratelimit_tab, v, rt, v->kind, v->id))
+		return;
 	T = period / rt->limit;
 	v->allowed = true;
 	v->remaining = rt->limit;
@@ -259,6 +409,19 @@ ratelimit_begin(struct req *r, enum rate_tier tier, struct ratelimit_verdict *v,
 	v->applied = true;
 	v->limit = rt->limit;
 	n = v->nids = ratelimit_ids(r, tier, kind, id, acct);
+	for (i = 0; i < n; i++) {
+		ratelimit_key(tier, kind[i], id[i], v->key[i], sizeof v->key[i]);
+		ratelimit_override_key(kind[i], id[i], v->key[n + i],
+		    sizeof v->key[n + i]);
+		v->kind[i] = kind[i];
+		snprintf(v->idbuf[i], sizeof v->idbuf[i], "%s", id[i]);
+		v->id[i] = v->idbuf[i];
+	}
+	if (ratelimit_store_local() && ratelimit_table() != NULL &&
+	    ratelimit_table_decide(ratelimit_tab, v, rt, v->kind, v->id)) {
+		v->store_local = true;
+		return false;	/* decided here: no round trip */
+	}
 	snprintf(v->period, sizeof v->period, "%lld", rt->seconds * 1000000LL);
 	snprintf(v->limit_s, sizeof v->limit_s, "%ld", rt->limit);
 	memset(call, 0, sizeof *call);
@@ -266,9 +429,6 @@ ratelimit_begin(struct req *r, enum rate_tier tier, struct ratelimit_verdict *v,
 	call->nkeys = 2 * n;
 	call->argc = 4 * n;
 	for (i = 0; i < n; i++) {
-		ratelimit_key(tier, kind[i], id[i], v->key[i], sizeof v->key[i]);
-		ratelimit_override_key(kind[i], id[i], v->key[n + i],
-		    sizeof v->key[n + i]);
 		call->argv[i] = v->key[i];
 		call->argv[n + i] = v->key[n + i];
 		call->argv[2 * n + 2 * i] = v->period;
@@ -283,7 +443,7 @@ ratelimit_end(enum rate_tier tier, struct ratelimit_verdict *v,
 {
 	const struct conf_rate *rt = ratelimit_tier_rate(tier);
 
-	if (!v->applied)
+	if (!v->applied || v->store_local)
 		return;
 	if (call->nval == 5) {
 		v->applied = call->val[1].i >= 0;
@@ -297,6 +457,7 @@ ratelimit_end(enum rate_tier tier, struct ratelimit_verdict *v,
 	}
 	redis_call_free(call);
 	v->local = true;
+	(void)ratelimit_table();	/* the host's table, if any, decides */
 	if (!ratelimit_fails_closed(tier)) {
 		v->applied = false;
 		return;
@@ -316,11 +477,39 @@ ratelimit_check(struct req *r, enum rate_tier tier, struct ratelimit_verdict *v)
 
 #define RATELIMIT_VIOLATIONS_KEY	"rl:v1:violations"
 
+/* Send the buffered violations to Redis in one round trip. */
+void
+ratelimit_flush(void)
+{
+	static char texts[RLTABLE_RING][RLTABLE_RING_TEXT];
+	const char *push[RLTABLE_RING + 2], *trim[4];
+	const char *const *argv[2] = { push, trim };
+	int argc[2], n, i;
+	char stop[24];
+
+	if (ratelimit_tab == NULL || rltable_ring_count(ratelimit_tab, NULL) == 0)
+		return;
+	n = rltable_ring_take(ratelimit_tab, texts, RLTABLE_RING);
+	if (n == 0)
+		return;
+	push[0] = "LPUSH", push[1] = RATELIMIT_VIOLATIONS_KEY;
+	for (i = 0; i < n; i++)
+		push[2 + i] = texts[i];
+	snprintf(stop, sizeof stop, "%d", RATELIMIT_VIOLATIONS_MAX - 1);
+	trim[0] = "LTRIM", trim[1] = RATELIMIT_VIOLATIONS_KEY, trim[2] = "0";
+	trim[3] = stop;
+	argc[0] = n + 2, argc[1] = 4;
+	if (redis_send(2, argc, argv) != 0)
+		LOG_DEBUG("%d rate-limit violations not recorded: Redis unreachable", n);
+}
+
 void
 ratelimit_record(struct req *r, enum rate_tier tier, const char *route)
 {
+	int64_t since;
 	struct buf b;
 	char ts[40];
+	int n;
 
 	clock_iso8601(ts, sizeof ts);
 	buf_init(&b);
@@ -330,14 +519,27 @@ ratelimit_record(struct req *r, enum rate_tier tier, const char *route)
 	buf_add_json_string(&b, route);
 	buf_printf(&b, ",\"timestamp\":\"%s\",\"epoch\":%lld}", ts,
 	    (long long)(clock_wall_ms() / 1000));
-	(void)redis_push_capped(RATELIMIT_VIOLATIONS_KEY, b.data,
-	    RATELIMIT_VIOLATIONS_MAX);
+	/* Buffered in the host's table, flushed a second after the first,
+	 * when the ring fills, when a responder idles, and before they are
+	 * read. */
+	if (ratelimit_table() != NULL &&
+	    ((n = rltable_ring_push(ratelimit_tab, b.data, clock_mono_us())) > 0 ||
+	    (n == 0 && (ratelimit_flush(), 1) &&
+	    rltable_ring_push(ratelimit_tab, b.data, clock_mono_us()) > 0))) {
+		if (rltable_ring_count(ratelimit_tab, &since) > 0 &&
+		    clock_mono_us() - since > 1000000)
+			ratelimit_flush();
+	} else
+		(void)redis_push_capped(RATELIMIT_VIOLATIONS_KEY, b.data,
+		    RATELIMIT_VIOLATIONS_MAX);
 	buf_free(&b);
 }
 
 int
 ratelimit_violations(char ***items)
 {
+	(void)ratelimit_table();
+	ratelimit_flush();
 	return redis_list(RATELIMIT_VIOLATIONS_KEY, RATELIMIT_VIOLATIONS_MAX, items);
 }
 
@@ -353,11 +555,19 @@ ratelimit_forget(const char *identifier)
 	int n = 0;
 	size_t i;
 
+	(void)ratelimit_table();
+	ratelimit_flush();
 	k[n++] = RATELIMIT_VIOLATIONS_KEY;
 	if (identifier != NULL) {
 		for (i = 0; i < NTIERS; i++) {
 			ratelimit_key(tiers[i], "ip", identifier, keys[2 * i], 160);
 			ratelimit_key(tiers[i], "user", identifier, keys[2 * i + 1], 160);
+			if (ratelimit_tab != NULL) {
+				(void)rltable_reset(ratelimit_tab,
+				    rltable_hash(keys[2 * i]), ratelimit_wall_us());
+				(void)rltable_reset(ratelimit_tab,
+				    rltable_hash(keys[2 * i + 1]), ratelimit_wall_us());
+			}
 			k[n++] = keys[2 * i];
 			k[n++] = keys[2 * i + 1];
 		}
@@ -398,12 +608,23 @@ ratelimit_override_set(const char *kind, const char *id, long factor, long ttl)
 	char key[200], member[200], f[24], t[24];
 	const char *argv[5] = { key, RATELIMIT_OVERRIDES_KEY, f, t, member };
 	long long out;
+	int rc;
 
 	ratelimit_override_key(kind, id, key, sizeof key);
 	snprintf(member, sizeof member, "%s:%s", kind, id);
 	snprintf(f, sizeof f, "%ld", factor);
 	snprintf(t, sizeof t, "%ld", ttl);
-	return redis_eval(&ratelimit_ovr_set, 2, argv, 5, &out, 1) == 1 ? 0 : -1;
+	rc = redis_eval(&ratelimit_ovr_set, 2, argv, 5, &out, 1) == 1 ? 0 : -1;
+	/* The host's table holds a copy that its decisions read. */
+	if (ratelimit_table() != NULL &&
+	    rltable_override_set(ratelimit_tab, rltable_hash(key), factor,
+	    (int64_t)time(NULL) + ttl) != 0) {
+		LOG_WARN("rate-limit override %s not kept in the host's table: "
+		    "it is full", member);
+		if (ratelimit_store_local())
+			rc = -1;
+	}
+	return rc;
 }
 
 int
@@ -417,6 +638,8 @@ ratelimit_override_del(const char *kind, const char *id)
 
 	ratelimit_override_key(kind, id, key, sizeof key);
 	snprintf(member, sizeof member, "%s:%s", kind, id);
+	if (ratelimit_table() != NULL)
+		rltable_override_del(ratelimit_tab, rltable_hash(key));
 	return redis_send(2, argc, argv);
 }
 
@@ -434,4 +657,74 @@ ratelimit_overrides(struct buf *json)
 	}
 	redis_call_free(&call);
 	return rc;
+}
+
+/* Copy the live overrides kept in Redis into a new host table (once per
+ * table: the first process that maps it). */
+static void
+ratelimit_load_overrides(struct rltable *t)
+{
+	struct json_object *all, *o, *v;
+	struct buf b;
+	char key[200];
+	int64_t now = (int64_t)time(NULL);
+	size_t i, n;
+	bool ok;
+
+	if (!rltable_overrides_claim(t))
+		return;
+	buf_init(&b);
+	ok = ratelimit_overrides(&b) == 0;
+	all = ok ? json_tokener_parse(b.data) : NULL;
+	n = all != NULL && json_object_is_type(all, json_type_array) ?
+	    json_object_array_length(all) : 0;
+	for (i = 0; i < n; i++) {
+		const char *kind, *id;
+		long factor, ttl;
+
+		o = json_object_array_get_idx(all, i);
+		if (!json_object_object_get_ex(o, "kind", &v) ||
+		    (kind = json_object_get_string(v)) == NULL ||
+		    !json_object_object_get_ex(o, "id", &v) ||
+		    (id = json_object_get_string(v)) == NULL)
+			continue;
+		factor = json_object_object_get_ex(o, "factor", &v) ?
+		    (long)json_object_get_int64(v) : 1;
+		ttl = json_object_object_get_ex(o, "expiresIn", &v) ?
+		    (long)json_object_get_int64(v) : 0;
+		ratelimit_override_key(kind, id, key, sizeof key);
+		if (ttl > 0)
+			(void)rltable_override_set(t, rltable_hash(key), factor,
+			    now + ttl);
+	}
+	if (all != NULL)
+		json_object_put(all);
+	buf_free(&b);
+	rltable_overrides_loaded(t, ok);
+}
+
+void
+ratelimit_exposition(struct buf *o)
+{
+	bool local = ratelimit_store_local(), mapped = ratelimit_table() != NULL;
+
+	buf_printf(o, "# HELP exodrive_rate_limit_store The store that takes "
+	    "rate-limit decisions (1: in use).\n"
+	    "# TYPE exodrive_rate_limit_store gauge\n"
+	    "exodrive_rate_limit_store{store=\"local\"} %d\n"
+	    "exodrive_rate_limit_store{store=\"redis\"} %d\n",
+	    local && mapped, !local || !mapped);
+	if (!mapped)
+		return;
+	buf_printf(o, "# HELP exodrive_rate_limit_local_full_total Decisions "
+	    "the host's table had no room for (taken by Redis instead).\n"
+	    "# TYPE exodrive_rate_limit_local_full_total counter\n"
+	    "exodrive_rate_limit_local_full_total %llu\n"
+	    "# HELP exodrive_rate_limit_local_slots Buckets of the host's "
+	    "table, and those holding an identity.\n"
+	    "# TYPE exodrive_rate_limit_local_slots gauge\n"
+	    "exodrive_rate_limit_local_slots{state=\"total\"} %zu\n"
+	    "exodrive_rate_limit_local_slots{state=\"used\"} %zu\n",
+	    (unsigned long long)rltable_full_count(ratelimit_tab),
+	    rltable_slots(ratelimit_tab), rltable_used(ratelimit_tab));
 }

@@ -1,11 +1,16 @@
 /* ratelimit.h -- the rate-limit tiers of the route table.
  *
- * One GCRA decision per request, made atomically by a Lua script on the
- * Redis server's clock (reliability.md §2): exact under concurrency, no
- * window-boundary burst, no clock skew between hosts.  When Redis is
- * unreachable, reads fail open and the booking, payment and login tiers
- * fall back to the same algorithm in memory (so their effective limit is
- * per process until Redis is back).
+ * One GCRA decision per request.  Two stores (RATE_LIMIT_STORE):
+ * - local: the host's table (rltable.c), a file every responder of the
+ *   host maps, charged with compare-and-swap: exact across the host's
+ *   processes, no Redis round trip.  The default when Redis is local (a
+ *   unix socket or loopback, no Sentinel).  An identity the table has no
+ *   room for is decided by Redis (counted in /metrics).
+ * - redis: a Lua script on the Redis server's clock (reliability.md §2):
+ *   exact under concurrency across hosts, no window-boundary burst, no
+ *   clock skew between hosts.  When Redis is unreachable, reads fail open
+ *   and the booking, payment and login tiers fall back to the host's
+ *   table (or, without it, to the same algorithm in memory, per process).
  *
  * Overrides: RATE_LIMIT_EXEMPT (addresses/CIDRs) and
  * RATE_LIMIT_EXEMPT_USERS (user ids) in the configuration; and per IP or
@@ -31,6 +36,10 @@ struct ratelimit_verdict {
 	long	retry_after;	/* seconds, when denied */
 	long	reset;		/* seconds until the bucket is full again */
 	bool	local;		/* Redis unreachable: decided in process */
+	bool	store_local;	/* decided in the host's table (no Redis) */
+	/* The identities charged (kind "ip", "user" or "acct", and id). */
+	const char *kind[2], *id[2];
+	char	idbuf[2][80];
 	/* The strings of the decision's Redis call. */
 	int	nids;
 	char	key[4][192];	/* buckets, then their override keys */
@@ -39,8 +48,10 @@ struct ratelimit_verdict {
 
 /* Start charging request r to tier.  Returns true with call filled in
  * when the decision needs Redis (run it with redis_run(), alone or with
- * other calls of the same round trip), false when the tier does not apply
- * (v->applied is false).  v must outlive call. */
+ * other calls of the same round trip), false when it does not: the tier
+ * does not apply (v->applied is false), or the local store decided it
+ * (v->store_local; v is complete).  v must outlive call.  Either way the
+ * headers come from v alone. */
 bool ratelimit_begin(struct req *r, enum rate_tier tier,
     struct ratelimit_verdict *v, struct redis_call *call);
 /* Complete v from call's result, or without Redis when it failed.  Frees
@@ -50,6 +61,14 @@ void ratelimit_end(enum rate_tier tier, struct ratelimit_verdict *v,
 /* ratelimit_begin(), redis_run() and ratelimit_end() in one. */
 void ratelimit_check(struct req *r, enum rate_tier tier,
     struct ratelimit_verdict *v);
+/* Whether decisions are taken in the host's table (RATE_LIMIT_STORE,
+ * auto resolved: local unless Sentinel or a remote Redis is set). */
+bool ratelimit_store_local(void);
+/* Send the buffered violations to Redis (a responder calls it when idle
+ * and at exit). */
+void ratelimit_flush(void);
+/* The store in use and the local table's figures, Prometheus text. */
+void ratelimit_exposition(struct buf *o);
 /* Violations kept for monitoring (newest first). */
 #define RATELIMIT_VIOLATIONS_MAX	1000
 

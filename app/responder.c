@@ -25,6 +25,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "metrics.h"
+#include "ratelimit.h"
 #include "redis.h"
 #include "request.h"
 #include "responder.h"
@@ -119,6 +120,7 @@ responder_wait(int ep, const sigset_t *open)
 			return 0;
 		log_flush();
 		counter_flush();
+		ratelimit_flush();
 		cache_idle();
 	}
 }
@@ -182,6 +184,7 @@ responder_run(int listen_fd, long max_requests)
 	LOG_DEBUG("responder exits after %ld requests", served);
 	log_flush();
 	counter_flush();
+	ratelimit_flush();
 	close(ep);
 	FCGX_Free(&fr, 0);
 	request_free(&r);
