@@ -299,16 +299,12 @@ booking_locked(struct call *c, const struct booking_in *b,
 
 	if ((e = booking_precheck(c, b)) != API_OK)
 		return e;
-	/* One booking write per car at a time, filtered in Redis before it
-	 * costs the database a queue on the per-car lock. */
-	if (!lock_car(&l, b->car)) {
-		c->err_message = "Another booking of this car is in progress; retry";
-		c->err_details = json_object_new_object();
-		json_object_object_add(c->err_details, "retryable",
-		    json_object_new_boolean(1));
-		c->retry_after = 1;
-		return API_CONFLICT;
-	}
+	/* One booking write per car at a time, queued in Redis (in arrival
+	 * order, woken when its turn comes) before it costs the database a
+	 * transaction waiting on the per-car lock.  When Redis is down or the
+	 * turn is late, PostgreSQL's lock orders the writes itself: a
+	 * booking of a busy car waits, and only overlapping dates are 409. */
+	(void)lock_car(&l, b->car, LOCK_WAIT_MS);
 	do {
 		e = once(c, b, arg);
 	} while (e == API_SERVICE_UNAVAILABLE && ++tries < 3 &&

@@ -562,6 +562,29 @@ redis_set_nx(const char *key, const char *value, long ms)
 	return rc;
 }
 
+int
+redis_blpop(const char *key, long ms)
+{
+	char secs[24];
+	const char *argv[3] = { "BLPOP", key, secs };
+	redisReply *r;
+	int rc;
+
+	if (ms < 1)
+		ms = 1;
+	snprintf(secs, sizeof secs, "%ld.%03ld", ms / 1000, ms % 1000);
+	if (redis_ctx != NULL)	/* the wait plus the usual allowance */
+		redisSetTimeout(redis_ctx, redis_tv(ms + conf->redis_command_timeout));
+	r = redis_argv(3, argv, NULL);
+	if (redis_ctx != NULL)
+		redisSetTimeout(redis_ctx, redis_tv(conf->redis_command_timeout));
+	if (r == NULL)
+		return -1;
+	rc = r->type == REDIS_REPLY_ARRAY ? 1 : r->type == REDIS_REPLY_NIL ? 0 : -1;
+	freeReplyObject(r);
+	return rc;
+}
+
 static struct redis_script redis_incr_all = { .text =
 "for i = 1, #KEYS do redis.call('INCR', KEYS[i]) end\n"
 "return #KEYS\n"

@@ -93,6 +93,9 @@ int redis_incr_many(const char *const *keys, int n);
 /* SET key value NX PX ms.  Returns 1 when set, 0 when the key exists, -1
  * when Redis is unreachable. */
 int redis_set_nx(const char *key, const char *value, long ms);
+/* BLPOP key, waiting up to ms.  Returns 1 when an item was popped, 0
+ * when none came in time, -1 when Redis is unreachable. */
+int redis_blpop(const char *key, long ms);
 /* LPUSH value to key and keep the newest max entries.  Returns 0 or -1. */
 int redis_push_capped(const char *key, const char *value, long max);
 /* The entries of list key (newest first), at most max.  Returns the count

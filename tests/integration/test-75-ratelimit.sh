@@ -54,31 +54,43 @@ req GET "/api/admin/rate-limit-monitoring?identifier=$b" -H "Authorization: Bear
 check "its violations are gone" eq "$(js .summary.totalViolations)" 0
 
 # The public tier (100/60 here) refills one request every 0.6 s.
-b=$(ip)
 # A slow burst lets refills back in (one per 0.6 s; a loaded machine may
 # serve fewer than that): burst again until the request after it is
-# refused.
-for i in 1 2 3 4 5 6 7 8; do
-	seq 1 $(( i == 1 ? 150 : 40 )) | xargs -P 50 -I{} curl -s -o /dev/null \
-		-H "X-Forwarded-For: $b" "$BASE/api/cars?limit=999"
-	t0=$(date +%s%N)	# before the request whose answer is the 429
-	req GET '/api/cars?limit=1' -H "X-Forwarded-For: $b"
-	[ "$STATUS" = 429 ] && break
+# refused.  The refill check below says something only when it finishes
+# before the whole tier could have refilled (under 5.4 s); on a machine too
+# busy for that, the measurement is taken again with a new client (at most
+# three times).
+spend() {
+	for i in 1 2 3 4 5 6 7 8; do
+		seq 1 $(( i == 1 ? 150 : 40 )) | xargs -P 50 -I{} curl -s -o /dev/null \
+			-H "X-Forwarded-For: $b" "$BASE/api/cars?limit=999"
+		t0=$(date +%s%N)	# before the request whose answer is the 429
+		req GET '/api/cars?limit=1' -H "X-Forwarded-For: $b"
+		[ "$STATUS" = 429 ] && break
+	done
+}
+for attempt in 1 2 3; do
+	b=$(ip)
+	spend
+	if [ "$attempt" = 1 ]; then
+		check "429 is the RATE_LIMITED envelope" eq "$(js .error.code)" RATE_LIMITED
+		check "429 carries Retry-After" test -n "$(hdr Retry-After)"
+		check "and retryAfter in the body" eq "$(js .error.retryAfter)" "$(hdr Retry-After)"
+		check "remaining is 0 when spent" eq "$(hdr X-RateLimit-Remaining)" 0
+	fi
+	# GCRA refills one request every 0.6 s; there is no window boundary
+	# that hands back the whole limit at once.  The bound is taken from the
+	# time that really passed since the tier was spent, measured from
+	# before the refused request was sent (a busy machine stretches both).
+	sleep 1.3
+	seq 1 10 | xargs -P 10 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "X-Forwarded-For: $b" \
+		"$BASE/api/cars?limit=999" > "$OUT/refill"
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	n=$(grep -c '^400$' "$OUT/refill")
+	most=$(( ms / 600 + 1 ))
+	[ "$most" -lt 10 ] && break
+	echo "# the refill measurement took $ms ms (attempt $attempt): too slow to tell, again"
 done
-check "429 is the RATE_LIMITED envelope" eq "$(js .error.code)" RATE_LIMITED
-check "429 carries Retry-After" test -n "$(hdr Retry-After)"
-check "and retryAfter in the body" eq "$(js .error.retryAfter)" "$(hdr Retry-After)"
-check "remaining is 0 when spent" eq "$(hdr X-RateLimit-Remaining)" 0
-# GCRA refills one request every 0.6 s; there is no window boundary that
-# hands back the whole limit at once.  The bound is taken from the time
-# that really passed since the tier was spent, measured from before the
-# refused request was sent (a busy machine stretches both).
-sleep 1.3
-seq 1 10 | xargs -P 10 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "X-Forwarded-For: $b" \
-	"$BASE/api/cars?limit=999" > "$OUT/refill"
-ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-n=$(grep -c '^400$' "$OUT/refill")
-most=$(( ms / 600 + 1 ))
 check "after ${ms} ms only the refilled requests pass ($n of 10, at most $most)" \
 	test "$n" -ge 1 -a "$n" -le "$most" -a "$most" -lt 10
 

@@ -22,8 +22,11 @@
 # (rl_factor: 50000 requests a second
 # sustained, or the API's maximum factor for the booking tier, still a
 # burst of 10^6 and more).  The override changes the limit, not the work:
-# every request still runs the limiter's script in Redis, pipelined with
-# the cache read.  The overrides are lifted when the bench ends.
+# every request is still decided, on the stack's store (local here: the
+# host's table; the redis store runs the limiter's script in Redis,
+# pipelined with the cache read), override read included.  The overrides
+# are lifted when the bench ends.  bench-limiter.sh then adds rows (g),
+# (g') and (h): the public tier on each store, and concurrent bookings.
 #
 # A row fails the bench (non-zero exit, the reasons at the end of the
 # results) when wrk failed or completed no request, when its requests
@@ -237,7 +240,7 @@ fi
 {
 	echo "# baseline $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores; $WORKERS responders;" \
 		"wrk -t2 ${SECS}s x $ROUNDS rounds, medians"
-	echo "# rate limits on; tier = the tier each row charges; public rows from one address with an override" \
+	echo "# rate limits on, decided on the $(curl -s "$API/metrics" | awk '/^exodrive_rate_limit_store\{/ && $NF == 1 {sub(/.*store="/, ""); sub(/".*/, ""); print}') store; tier = the tier each row charges; public rows from one address with an override" \
 		"x$F_PUBLIC, (c'') one address at the tier's own limit"
 	printf '%-32s %-14s %6s %10s %9s %9s %7s\n' target tier conns req/s p50_ms p99_ms non2xx
 	for c in 10 100; do
@@ -299,4 +302,6 @@ fi
 	fi
 	load_failed || true
 } | tee "$OUTFILE"
+# (g), (g'), (h): the limiter's stores side by side, the booking lock.
+bash "$ROOT/tests/load/bench-limiter.sh" || fail "bench-limiter.sh failed"
 if load_failed >/dev/null; then echo "bench: $(wc -l < "$tmp/failures") failures (above)" >&2; exit 1; fi
