@@ -77,6 +77,38 @@ for c in 10 100; do
 	done
 done
 
+# (i) Where the time goes: CPU (user + system) per request of each process
+# of the path, over one more run of each row at 100 connections (from
+# /proc/PID/stat; wrk itself is not counted).
+ticks() {	# ticks PID...: their utime + stime, in clock ticks
+	local p t=0 v
+	for p in "$@"; do
+		v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) || continue
+		t=$((t + ${v:-0}))
+	done
+	echo "$t"
+}
+kids() { pgrep -P "$1" | tr '\n' ' '; }
+HZ=$(getconf CLK_TCK)
+split() {	# split NAME URL LIGHTTPD-PID "RESPONDER-PIDS" [wrk args]: one line
+	local l0 r0 d0 l1 r1 d1 n
+	l0=$(ticks "$3"); r0=$(ticks $4); d0=$(ticks "$(cat "$VAR/run/redis.pid")")
+	wrk -t2 -c100 -d"${SECS}s" "${@:5}" "$2" > "$tmp/split" 2>&1 || true
+	l1=$(ticks "$3"); r1=$(ticks $4); d1=$(ticks "$(cat "$VAR/run/redis.pid")")
+	n=$(awk '/requests in/ {print $1}' "$tmp/split")
+	awk -v name="$1" -v n="${n:-0}" -v hz="$HZ" -v l=$((l1 - l0)) -v r=$((r1 - r0)) -v d=$((d1 - d0)) 'BEGIN {
+		u = n ? 1e6 / hz / n : 0
+		printf "%-30s %8d req  lighttpd %5.1f us  responders %5.1f us  redis %5.1f us  (per request)\n",
+		    name, n, l * u, r * u, d * u }' >> "$tmp/splits"
+}
+: > "$tmp/splits"
+split "(a) fcgi-hello ceiling" "http://127.0.0.1:$HELLO_PORT/api/health" \
+	"$(cat "$VAR/run/lighttpd-hello.pid")" "$(pgrep -f "fcgi-hello $VAR/run/hello.sock" | tr '\n' ' ')"
+split "(g) cached, local store" "$API/api/cars" "$(cat "$VAR/run/lighttpd.pid")" \
+	"$(kids "$(cat "$VAR/run/exodrive.pid")")" "${XP[@]}"
+split "(g') cached, redis store" "$RAPI/api/cars" "$(cat "$VAR/run/lighttpd-rlredis.pid")" \
+	"$(kids "$(cat "$VAR/run/rlredis.pid")")" "${XP[@]}"
+
 # Redis commands per cached read on the local store.
 cmds() { redis-cli -s "$VAR/run/redis.sock" info commandstats |
 	awk -F'[=,:]' '/^cmdstat_/ {n += $3} END {print n + 0}'; }
@@ -135,6 +167,8 @@ fi
 			"$c" "$(rel 1 hello local "$c")" "$(rel 3 hello local "$c")" \
 			"$(rel 1 hello redis "$c")" "$(rel 3 hello redis "$c")"
 	done
+	echo "(i) CPU per request by process, one more run of each at 100 connections:"
+	cat "$tmp/splits"
 	printf 'Redis commands per cached read on the local store: %s (%s commands for %s requests, every Redis client of the stack counted)\n' \
 		"$(awk -v a="$c0" -v b="$c1" -v n="${nreq:-0}" 'BEGIN { printf "%.4f", n ? (b - a) / n : 0 }')" "$((c1 - c0))" "${nreq:-0}"
 	if [ -s "$tmp/book" ]; then
