@@ -135,7 +135,8 @@ probe_stats(const char *q)
 		if (queue_add(q, "probe", "{}", &o, id, &dup) != 0 ||
 		    queue_fetch(q, &t, &j) != 1)
 			return 1;
-		(void)queue_finish(q, &j, i < 2 ? QUEUE_DONE : QUEUE_RETRY, i < 2 ? NULL : "probe failure");
+		(void)queue_finish(q, &j, i < 2 ? QUEUE_DONE : QUEUE_RETRY,
+		    i < 2 ? NULL : "probe failure");
 		queue_job_free(&j);
 	}
 	buf_init(&b);
