@@ -326,13 +326,18 @@ static int
 worker_keeper_start(struct worker_hand *h)
 {
 	pthread_condattr_t ca;
+	sigset_t all, old;
 	int rc;
 
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&h->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	if ((rc = pthread_create(&h->thread, NULL, worker_keeper, h)) != 0) {
+	sigfillset(&all);	/* signals stay the main thread's */
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&h->thread, NULL, worker_keeper, h);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		LOG_ERR("the lease keeper did not start: %s", strerror(rc));
 		return -1;
 	}
