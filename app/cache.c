@@ -440,7 +440,7 @@ cache_invalidate_reviews(const char *car)
 	cache_bump("reviews", car, false);
 }
 
-/* The scope of key (c:v1:{family}:{scope}:... or ns:v1:{family}:{scope})
+/* The scope of key (c:v2:{family}:{scope}:... or ns:v1:{family}:{scope})
  * after prefix, into scopes (n of max) unless it is there.  Returns 0, or
  * -1 when full. */
 static int
@@ -466,7 +466,8 @@ cache_scope_add(const char *key, size_t prefix, char (*scopes)[128], size_t *n,
 static long
 cache_scopes(const char *family, char (*scopes)[128], size_t max, size_t *n)
 {
-	static const char *const kinds[2] = { "c", "ns" };
+	/* The entries (c:v2, with their tag) and the versions (ns:v1). */
+	static const char *const kinds[2] = { "c:v2", "ns:v1" };
 	char match[112], prefix[96], *cursor, *next, **keys;
 	int k, i, nk;
 
@@ -474,7 +475,7 @@ cache_scopes(const char *family, char (*scopes)[128], size_t max, size_t *n)
 	if (strcmp(family, "fleet") == 0)
 		(void)cache_scope_add("all", 0, scopes, n, max);
 	for (k = 0; k < 2; k++) {
-		snprintf(prefix, sizeof prefix, "%s:v1:%s:", kinds[k], family);
+		snprintf(prefix, sizeof prefix, "%s:%s:", kinds[k], family);
 		snprintf(match, sizeof match, "%s*", prefix);
 		cursor = xstrdup("0");
 		do {
