@@ -19,9 +19,11 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "monitor.h"
 #include "queue.h"
 #include "redis.h"
+#include "svc.h"
 
 /* Add check name with value (text), threshold (text) and whether it
  * passed to report. */
@@ -159,6 +161,27 @@ monitor_queues(struct json_object *report)
 	}
 }
 
+/* The inbound webhook dead letters waiting for an admin, counted in
+ * PostgreSQL (which also refreshes the gauge /metrics shows). */
+static void
+monitor_webhook_dead_letters(struct json_object *report)
+{
+	int64_t n[METRICS_PROVIDERS], total = 0;
+	char v[96], l[48];
+	int p;
+
+	if (svc_webhooks_dead_count(n) != API_OK)
+		return;		/* PostgreSQL's check says why */
+	for (p = 0; p < METRICS_PROVIDERS; p++)
+		total += n[p];
+	snprintf(v, sizeof v, "%lld (%s %lld, %s %lld, %s %lld)", (long long)total,
+	    metrics_providers[0], (long long)n[0], metrics_providers[1],
+	    (long long)n[1], metrics_providers[2], (long long)n[2]);
+	snprintf(l, sizeof l, "<= %ld", conf->monitor_webhook_dead_letters);
+	monitor_add(report, "webhook dead letters", v, l,
+	    total <= conf->monitor_webhook_dead_letters);
+}
+
 /* POST the failed checks to MONITOR_WEBHOOK_URL.  Returns 0 or -1. */
 static int
 monitor_alert(struct json_object *failed)
@@ -201,6 +224,7 @@ monitor_run(bool report_all, bool json)
 	monitor_redis(report);
 	monitor_cache(report);
 	monitor_queues(report);
+	monitor_webhook_dead_letters(report);
 	failed = json_object_new_array();
 	for (i = 0; i < json_object_array_length(report); i++) {
 		c = json_object_array_get_idx(report, i);
