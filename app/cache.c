@@ -393,3 +393,102 @@ cache_invalidate_reviews(const char *car)
 {
 	cache_bump("reviews", car, false);
 }
+
+/* The scope of key (c:v1:{family}:{scope}:... or ns:v1:{family}:{scope})
+ * after prefix, into scopes (n of max) unless it is there.  Returns 0, or
+ * -1 when full. */
+static int
+cache_scope_add(const char *key, size_t prefix, char (*scopes)[128], size_t *n,
+    size_t max)
+{
+	const char *s = key + prefix;
+	size_t len = strcspn(s, ":"), i;
+
+	if (len == 0 || len >= sizeof scopes[0])
+		return 0;
+	for (i = 0; i < *n; i++)
+		if (strncmp(scopes[i], s, len) == 0 && scopes[i][len] == '\0')
+			return 0;
+	if (*n == max)
+		return -1;
+	memcpy(scopes[*n], s, len);
+	scopes[(*n)++][len] = '\0';
+	return 0;
+}
+
+/* Every scope of family holding an entry or a version, by SCAN. */
+static long
+cache_scopes(const char *family, char (*scopes)[128], size_t max, size_t *n)
+{
+	static const char *const kinds[2] = { "c", "ns" };
+	char match[112], prefix[96], *cursor, *next, **keys;
+	int k, i, nk;
+
+	*n = 0;
+	if (strcmp(family, "fleet") == 0)
+		(void)cache_scope_add("all", 0, scopes, n, max);
+	for (k = 0; k < 2; k++) {
+		snprintf(prefix, sizeof prefix, "%s:v1:%s:", kinds[k], family);
+		snprintf(match, sizeof match, "%s*", prefix);
+		cursor = xstrdup("0");
+		do {
+			if ((nk = redis_scan(cursor, match, &next, &keys)) < 0) {
+				free(cursor);
+				return -1;
+			}
+			for (i = 0; i < nk; i++) {
+				if (cache_scope_add(keys[i], strlen(prefix), scopes, n, max) != 0)
+					LOG_WARN("cache purge: more than %zu scopes of %s;"
+					    " the rest expire by TTL", max, family);
+				free(keys[i]);
+			}
+			free(keys);
+			free(cursor);
+			cursor = next;
+		} while (strcmp(cursor, "0") != 0);
+		free(cursor);
+	}
+	return 0;
+}
+
+bool
+cache_family_known(const char *family)
+{
+	size_t i;
+
+	for (i = 0; i < METRICS_FAMILIES; i++)
+		if (strcmp(metrics_families[i], family) == 0)
+			return true;
+	return false;
+}
+
+long
+cache_purge(const char *family)
+{
+	enum { MAX = 20000, BATCH = 13 };
+	char (*scopes)[128], keys[BATCH][192];
+	const char *kp[BATCH];
+	size_t n, i, j;
+	long bumped = 0;
+
+	if (!cache_family_known(family))
+		return -1;
+	scopes = xcalloc(MAX, sizeof *scopes);
+	if (cache_scopes(family, scopes, MAX, &n) != 0) {
+		free(scopes);
+		return -1;
+	}
+	for (i = 0; i < n; i += j) {
+		for (j = 0; j < BATCH && i + j < n; j++) {
+			snprintf(keys[j], sizeof keys[j], "ns:v1:%.16s:%s", family, scopes[i + j]);
+			kp[j] = keys[j];
+		}
+		if (redis_incr_many(kp, (int)j) != 0) {
+			free(scopes);
+			return -1;
+		}
+		bumped += (long)j;
+	}
+	free(scopes);
+	return bumped;
+}

@@ -65,5 +65,13 @@ void cache_invalidate_car(const char *car);
 void cache_invalidate_availability(const char *car);
 /* A review of car was written. */
 void cache_invalidate_reviews(const char *car);
+/* Whether family is one of the cache's (metrics_families: fleet, car,
+ * avail, reviews). */
+bool cache_family_known(const char *family);
+/* Drop every cached answer of family: INCR the namespace version of each
+ * of its scopes that holds an entry or a version (found by SCAN; for
+ * `exodrive cache purge`, never a request; no FLUSHDB).  Returns how many
+ * versions were bumped, or -1 (an unknown family, Redis failed). */
+long cache_purge(const char *family);
 
 #endif

@@ -736,3 +736,34 @@ redis_close(void)
 		redisFree(redis_ctx);
 	redis_ctx = NULL;
 }
+
+int
+redis_scan(const char *cursor, const char *match, char **next, char ***keys)
+{
+	const char *argv[6] = { "SCAN", cursor, "MATCH", match, "COUNT", "1000" };
+	redisReply *r, *k;
+	size_t i;
+	int n = 0;
+
+	*next = NULL;
+	*keys = NULL;
+	if ((r = redis_argv(6, argv, NULL)) == NULL)
+		return -1;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+		LOG_ERR("redis: SCAN: %s", r->type == REDIS_REPLY_ERROR ? r->str :
+		    "an unexpected reply");
+		freeReplyObject(r);
+		return -1;
+	}
+	*next = xstrndup(r->element[0]->str, r->element[0]->len);
+	k = r->element[1];
+	if (k->elements > 0)
+		*keys = xcalloc(k->elements, sizeof **keys);
+	for (i = 0; i < k->elements; i++)
+		if (k->element[i]->type == REDIS_REPLY_STRING)
+			(*keys)[n++] = xstrndup(k->element[i]->str, k->element[i]->len);
+	freeReplyObject(r);
+	return n;
+}
