@@ -57,6 +57,9 @@ gauge() { metric "exodrive_webhook_dead_letters_waiting{provider=\"$1\"}"; }
 counter() { metric "exodrive_webhook_dead_letter_events_total{provider=\"$1\",outcome=\"$2\"}"; }
 waiting() { psql_q "select count(*) from webhook_retries where status = 'dead_letter'"; }
 monitor() {	# monitor THRESHOLD: exit status and the dead-letter check as JSON
+	# (the checks of what users feel judge the whole suite's answers, which
+	# other scripts fill with 5xx and 429s on purpose: test-61's business)
+	MONITOR_5XX_PCT=100 MONITOR_429_PCT=100 MONITOR_P95_MS=600000 \
 	MONITOR_WEBHOOK_DEAD_LETTERS=$1 "$BIN" --config "$VAR/exodrive.env" monitor --report --json \
 		> "$OUT/monitor" 2>/dev/null
 	echo "$? $(jq -c '[.[] | select(.check == "webhook dead letters") | .ok]' "$OUT/monitor")"
