@@ -208,7 +208,7 @@ booking_write(struct call *c, const struct booking_in *b,
 	snprintf(payload, sizeof payload, "{\"bookingId\":\"%s\"}", id);
 	snprintf(dedupe, sizeof dedupe, "booking_confirmation:%s", id);
 	if ((e = repo_outbox_add("email", "booking_confirmation", payload,
-	    dedupe)) != API_OK)
+	    dedupe)) != API_OK || (e = repo_outbox_reminder(id)) != API_OK)
 		return e;
 	return hooks_event("booking.created", id);
 }
@@ -419,7 +419,8 @@ booking_authorized_once(struct call *c, const struct booking_in *b,
 	if ((e = repo_payment_authorized(pay->booking_id, pay->order_id,
 	    pay->authorization_id, amount)) != API_OK ||
 	    (e = repo_booking_event(pay->booking_id, "payment_authorized", "system",
-	    NULL, details, "Payment authorized through PayPal")) != API_OK)
+	    NULL, details, "Payment authorized through PayPal")) != API_OK ||
+	    (e = repo_outbox_reminder(pay->booking_id)) != API_OK)
 		goto done;
 done:
 	json_object_put(breakdown);

@@ -116,6 +116,8 @@ struct conf {
 	long		 trpc_batch_max_size;
 	char		*queue_rates;
 	long		 queue_lease;			/* milliseconds */
+	long		 queue_job_timeout;		/* milliseconds */
+	bool		 queue_test_delays;
 	long		 session_cache_ttl;		/* seconds, 0: off */
 	bool		 warm_on_start;
 	long		 cache_local_entries;

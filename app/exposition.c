@@ -117,6 +117,33 @@ exposition_calls(struct buf *o, const char *id, const char *what,
 	    (double)f[2] / 1e6);
 }
 
+/* The processing time histogram of each queue's jobs. */
+static void
+exposition_jobs(struct buf *o, const struct metrics_counts *t,
+    const char *const *queues)
+{
+	uint64_t cum, total;
+	size_t i, k;
+
+	buf_adds(o, "# HELP exodrive_job_duration_seconds Time a job's handler took, by queue.\n"
+	    "# TYPE exodrive_job_duration_seconds histogram\n");
+	for (i = 0; queues[i] != NULL && i < METRICS_QUEUES; i++) {
+		for (total = 0, k = 0; k <= METRICS_JOB_BUCKETS; k++)
+			total += t->job_hist[i][k];
+		for (cum = 0, k = 0; k < METRICS_JOB_BUCKETS; k++) {
+			cum += t->job_hist[i][k];
+			buf_printf(o, "exodrive_job_duration_seconds_bucket{queue=\"%s\","
+			    "le=\"%g\"} %llu\n", queues[i], (double)metrics_job_le[k] / 1e6,
+			    (unsigned long long)cum);
+		}
+		buf_printf(o, "exodrive_job_duration_seconds_bucket{queue=\"%s\",le=\"+Inf\"} "
+		    "%llu\nexodrive_job_duration_seconds_sum{queue=\"%s\"} %.6f\n"
+		    "exodrive_job_duration_seconds_count{queue=\"%s\"} %llu\n", queues[i],
+		    (unsigned long long)total, queues[i], (double)t->job_sum_us[i] / 1e6,
+		    queues[i], (unsigned long long)total);
+	}
+}
+
 void
 exposition_deps(struct buf *o, const struct metrics_counts *t,
     const char *const *queues)
@@ -148,6 +175,7 @@ exposition_deps(struct buf *o, const struct metrics_counts *t,
 			buf_printf(o, "exodrive_jobs_total{queue=\"%s\",outcome=\"%s\"} %llu\n",
 			    queues[i], j == 0 ? "completed" : "failed",
 			    (unsigned long long)t->jobs[i][j]);
+	exposition_jobs(o, t, queues);
 	buf_printf(o, "# HELP exodrive_admin_audit_total Admin writes and their "
 	    "audit rows.\n# TYPE exodrive_admin_audit_total counter\n"
 	    "exodrive_admin_audit_total{outcome=\"written\"} %llu\n"

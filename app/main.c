@@ -373,7 +373,8 @@ static const struct main_cmd main_cmds[] = {
 	  .flags = MAIN_SECRETS | MAIN_LOG_FILE, .args = "",
 	  .about = "run the scheduler alone until SIGTERM",
 	  .help = "Run the scheduler alone until SIGTERM: captures, hold expiry,\n"
-	    "webhook retries, reminders and the daily cache warm-up.\n" },
+	    "webhook retries and the daily cache warm-up (reminders are delayed\n"
+	    "jobs, queued with their booking).\n" },
 	{ .name = "warm-cache", .run = main_warm, .args = "[--popular-only]",
 	  .about = "fill the catalogue cache",
 	  .help = "Fill the catalogue cache: the fleet list, the popular cars and\n"

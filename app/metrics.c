@@ -19,7 +19,7 @@
 #include "log.h"
 #include "metrics.h"
 
-#define METRICS_MAGIC	0x6578646d65747234ULL	/* "exdmetr4": the layout */
+#define METRICS_MAGIC	0x6578646d65747235ULL	/* "exdmetr5": the layout */
 const char *const metrics_families[METRICS_FAMILIES] = { "fleet", "car",
 	"avail", "reviews" };
 const char *const metrics_states[METRICS_STATES] = { "HIT", "MISS",
@@ -30,6 +30,9 @@ const char *const metrics_providers[METRICS_PROVIDERS] = { "paypal",
 	"resend", "docuseal" };
 const char *const metrics_dead_names[METRICS_DEAD__COUNT] = {
 	"dead_lettered", "retried", "retry_failed", "discarded" };
+const int64_t metrics_job_le[METRICS_JOB_BUCKETS] = { 1000, 5000, 10000,
+	50000, 100000, 500000, 1000000, 5000000, 10000000, 30000000, 60000000,
+	300000000 };
 
 /* Counters (struct metrics_counts): one writer, the slot's process;
  * readers and the folding claimant use atomic loads and adds. */
@@ -105,7 +108,10 @@ metrics_open(void)
 	if (__atomic_compare_exchange_n(&m->magic, &zero, METRICS_MAGIC, false,
 	    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		m->size = sizeof *m;
-	if (GET(&m->magic) != METRICS_MAGIC) {
+	/* The size too: two changes of the layout may share a magic (0:
+	 * its creator is about to set it). */
+	if (GET(&m->magic) != METRICS_MAGIC ||
+	    (GET(&m->size) != 0 && GET(&m->size) != sizeof *m)) {
 		LOG_WARN("%s has another layout; remove it to count again",
 		    conf->metrics_file);
 		munmap(m, sizeof *m);
@@ -244,6 +250,19 @@ metrics_job(int q, bool ok)
 {
 	if (metrics_me != NULL && q >= 0 && q < METRICS_QUEUES)
 		ADD(&metrics_me->c.jobs[q][ok ? 0 : 1], 1);
+}
+
+void
+metrics_job_duration(int q, int64_t us)
+{
+	int b;
+
+	if (metrics_me == NULL || q < 0 || q >= METRICS_QUEUES)
+		return;
+	for (b = 0; b < METRICS_JOB_BUCKETS && us > metrics_job_le[b]; b++)
+		;
+	ADD(&metrics_me->c.job_hist[q][b], 1);
+	ADD(&metrics_me->c.job_sum_us[q], (uint64_t)(us > 0 ? us : 0));
 }
 
 void

@@ -40,6 +40,8 @@ void metrics_db(int64_t us, bool ok);
 void metrics_redis(int64_t us, bool ok);
 /* A finished job of queue index q (queue_names) */
 void metrics_job(int q, bool ok);
+/* How long a job of queue index q took its handler, in microseconds. */
+void metrics_job_duration(int q, int64_t us);
 /* An admin write's audit row: written, or failed (the write stands). */
 void metrics_audit(bool ok);
 /* An inbound webhook dead letter of provider (metrics_providers) moved
@@ -63,6 +65,7 @@ int64_t metrics_busy_ms(long pid);
 /* What happened to an inbound webhook dead letter. */
 enum metrics_dead { METRICS_DEAD_LETTERED, METRICS_DEAD_RETRIED,
 	METRICS_DEAD_RETRY_FAILED, METRICS_DEAD_DISCARDED, METRICS_DEAD__COUNT };
+#define METRICS_JOB_BUCKETS	12	/* job processing time buckets */
 
 /* The cache families and outcomes metrics_cache() counts, and the upper
  * bounds of the latency buckets in microseconds (then +Inf). */
@@ -73,6 +76,8 @@ extern const int64_t metrics_le[METRICS_BUCKETS];
  * names of enum metrics_dead ("dead_lettered", ...). */
 extern const char *const metrics_providers[METRICS_PROVIDERS];
 extern const char *const metrics_dead_names[METRICS_DEAD__COUNT];
+/* The upper bounds of the job processing time buckets, microseconds. */
+extern const int64_t metrics_job_le[METRICS_JOB_BUCKETS];
 
 /* Every counter.  Route index METRICS_ROUTES holds the requests no route
  * matched. */
@@ -86,6 +91,8 @@ struct metrics_counts {
 	uint64_t	jobs[METRICS_QUEUES][2];	/* completed, failed */
 	uint64_t	requests;
 	uint64_t	audit[2];			/* written, failed */
+	uint64_t	job_hist[METRICS_QUEUES][METRICS_JOB_BUCKETS + 1];
+	uint64_t	job_sum_us[METRICS_QUEUES];
 };
 
 /* The inbound webhook dead letters of the host: the gauge (waiting per

@@ -149,16 +149,17 @@ static void
 monitor_queues(struct json_object *report)
 {
 	char name[64], v[48], l[48];
-	long c[5];
+	long c[5], due;
 	size_t i;
 
 	for (i = 0; queue_names[i] != NULL; i++) {
-		if (queue_counts(queue_names[i], c) != 0)
+		if (queue_counts(queue_names[i], c) != 0 ||
+		    (due = queue_due(queue_names[i])) < 0)
 			return;
 		snprintf(name, sizeof name, "queue %s backlog", queue_names[i]);
-		snprintf(v, sizeof v, "%ld", c[0] + c[2]);
+		snprintf(v, sizeof v, "%ld", c[0] + due);
 		snprintf(l, sizeof l, "< %ld", conf->monitor_queue_backlog);
-		monitor_add(report, name, v, l, c[0] + c[2] < conf->monitor_queue_backlog);
+		monitor_add(report, name, v, l, c[0] + due < conf->monitor_queue_backlog);
 		snprintf(name, sizeof name, "queue %s dead letters", queue_names[i]);
 		snprintf(v, sizeof v, "%ld", c[4]);
 		snprintf(l, sizeof l, "< %ld", conf->monitor_dead_letters);

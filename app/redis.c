@@ -1,4 +1,5 @@
-/* redis.c -- Redis through hiredis, one connection per process. */
+/* redis.c -- Redis through hiredis, one connection per process (per
+ * thread, where a process runs another). */
 #include "config.h"
 
 #include <errno.h>
@@ -19,7 +20,8 @@
 #include "redis.h"
 #include "xmalloc.h"
 
-static redisContext	*redis_ctx;
+/* Per thread: a worker's lease keeper thread has a connection of its own. */
+static __thread redisContext	*redis_ctx;
 
 static struct timeval
 redis_tv(long ms)
@@ -234,7 +236,7 @@ redis_connect(void)
  * calls the circuit opens and calls fail at once for REDIS_BREAKER_OPEN
  * ms; the first call after that probes Redis (half open): success closes
  * the circuit, failure opens it again. */
-static struct {
+static __thread struct {
 	long	failures;
 	int64_t	open_until;
 } redis_breaker;

@@ -139,11 +139,17 @@ enum api_err repo_outbox_add(const char *queue, const char *job,
 /* Lock up to limit unrelayed outbox rows of the queues named in the
  * PostgreSQL array literal queues ("{email,webhook}"), oldest first,
  * skipping rows another relay holds: id, job name, payload, idempotency
- * key, queue. */
+ * key, queue, and the ms until the payload's sendAt (0: now). */
 enum api_err repo_outbox_claim(const char *queues, long limit, struct db_res **res);
-/* Queue the reminder email of every booking picked up tomorrow (once per
- * booking); *count gets how many were new. */
-enum api_err repo_outbox_reminders(long *count);
+/* Queue booking's reminder email, sent (a delayed job) the day before
+ * pick-up at 00:00 UTC, once per start date; nothing unless the booking
+ * is pending_contract or upcoming and picked up after today.  Call it
+ * wherever a booking may enter those states or change its dates. */
+enum api_err repo_outbox_reminder(const char *booking);
+/* Whether booking's reminder is still right to send: *due when it is
+ * picked up tomorrow (UTC), on start (NULL: any day), and is
+ * pending_contract or upcoming. */
+enum api_err repo_reminder_due(const char *booking, const char *start, bool *due);
 /* Mark outbox row id relayed to the queue. */
 enum api_err repo_outbox_relayed(const char *id);
 /* The template data of a booking's emails as JSON text: raw figures

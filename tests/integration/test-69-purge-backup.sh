@@ -3,7 +3,8 @@
 # user that may not FLUSHDB; nothing is deleted): a HIT, then a MISS with
 # what PostgreSQL holds now.  Backup and restore as docs/RUNBOOK.md says
 # (pg_dump, pg_restore into a scratch database): a pool of our own on the
-# restored database serves the same bookings as the live one.
+# restored database serves the same bookings as the live one.  A queue
+# lost in Redis is replayed from the outbox by the runbook's statement.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 
@@ -122,3 +123,45 @@ one() { curl -s "${XFF[@]}" -H "Authorization: Bearer $OWN_ADMIN" "$1/api/admin/
 check "and the admin's search of our customer answers the same" eq "$(one "$I")" "$(one "$BASE")"
 check "the restored database is another one (its bookings are not the live database's rows)" \
 	test "$(psql "$APP" -XAtc 'select current_database()')" = "$DB"
+
+# --- Redis loses a queue: the outbox replays (docs/RUNBOOK.md) ---------------
+# A contact message's emails are relayed to the paused email queue, then
+# lost as a flush would lose them (the jobs and their idempotency keys
+# gone); nothing is sent.  The runbook's statement hands the outbox rows
+# to the relay again, and the SMTP sink receives the acknowledgement once.
+A=(-H "Authorization: Bearer $OWN_ADMIN")
+sent_to() { grep -l "^X-Rcpt-Args: <$1>" "$VAR/mail"/* 2>/dev/null | wc -l; }
+who="replay-$$-$RANDOM@example.com"
+resume() { curl -s -o /dev/null -XPOST "${XFF[@]}" "${A[@]}" -d '' "$BASE/api/admin/queues/email/resume"; }
+trap 'resume; private_pool_stop; pgq "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
+	put_back; lib_keep_sanitizer_reports; rm -rf "$OUT"' EXIT
+curl -s -o /dev/null -XPOST "${XFF[@]}" "${A[@]}" -d '' "$BASE/api/admin/queues/email/pause"
+t0=$(psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc 'select now()')
+req POST /api/email/contact -H 'Content-Type: application/json' \
+	-d "{\"name\":\"Replay Tester\",\"email\":\"$who\",\"message\":\"the outbox replays\"}"
+check "a contact message (202)" eq "$STATUS" 202
+relayed() { [ "$(pgq "select count(*) from outbox where payload::text like '%$who%' and relayed_at is not null")" = 2 ]; }
+check "its two emails are relayed from the outbox to the paused queue" until_ok 100 relayed
+ids=$(curl -s "${XFF[@]}" "${A[@]}" "$BASE/api/admin/queues/email/jobs?state=ready&limit=100" |
+	jq -r '.jobs[] | select(.name | startswith("contact_")) | .id')
+for j in $ids; do curl -s -o /dev/null -XDELETE "${XFF[@]}" "${A[@]}" "$BASE/api/admin/queues/email/jobs/$j"; done
+for k in $(pgq "select dedupe_key from outbox where payload::text like '%$who%'"); do
+	redis-cli -s "$VAR/run/redis.sock" DEL "jq:{email}:idem:$k" > /dev/null
+done
+resume
+sleep 2
+check "the queue lost them: nothing was sent" eq "$(sent_to "$who")" 0
+sql=$(python3 - "$(dirname "$0")/../../docs/RUNBOOK.md" <<'PY'
+import re, sys
+doc = open(sys.argv[1]).read()
+m = re.search(r'psql -U exodrive -d exodrive -c "(UPDATE outbox o SET relayed_at = NULL.*?)"\n', doc, re.S)
+print(m.group(1) if m else "")
+PY
+)
+check "the runbook's replay statement for emails is found" test -n "$sql"
+n=$(psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "${sql//2026-01-01 10:00+00/$t0}")
+check "run as written, from the time before the message: $n" test -n "$n"
+arrived() { [ "$(sent_to "$who")" -ge 1 ]; }
+check "the worker relays them again and the acknowledgement reaches the SMTP sink" until_ok 100 arrived
+sleep 1
+check "once" eq "$(sent_to "$who")" 1
