@@ -172,6 +172,23 @@ check "and sends nothing, saying why" eq "$(reminders "$b3") $(field email "$id3
 check "a reminder for dates the booking no longer has runs" until_ok 150 state_is email "$id4" completed
 check "and sends nothing" eq "$(reminders "$b2") $(field email "$id4" stage)" "1 not sent: no longer due"
 
+# A provider's 4xx is permanent too: Resend (the local stand-in) refusing
+# the worker's key with 401.
+RPORT=$(( ${BASE##*:} + 68 ))
+python3 "$(dirname "$0")/../stubs/resend.py" "$RPORT" "$OUT/resend.log" re_the_right_key </dev/null >/dev/null 2>&1 &
+stub=$!
+until_ok 50 bash -c "exec 3<>/dev/tcp/127.0.0.1/$RPORT" 2>/dev/null
+"$DEV" worker-stop
+RESEND_API_KEY=re_a_wrong_key RESEND_API_URL=http://127.0.0.1:$RPORT QUEUE_TEST_DELAYS=true "$DEV" worker-start
+key=resend-$RANDOM$RANDOM
+outbox email booking_confirmation "{\"bookingId\":\"$b1\"}" "$key"
+check "an email job while Resend refuses the key is relayed" until_ok 100 relayed email "$key"
+id=$(jobid email "$key")
+check "Resend's 401 dead-letters it at once" until_ok 150 state_is email "$id" failed
+check "after 1 attempt, failure permanent, with Resend's answer" eq \
+	"$(field email "$id" atm) $(field email "$id" failure) $(field email "$id" failedReason | cut -c1-19)" "1 permanent Resend answered 401"
+kill "$stub" 2>/dev/null
+
 # 5. The processing-time histogram per queue.
 FROM=loopback req GET /metrics
 check "/metrics has the job processing-time histogram" grep -q '^# TYPE exodrive_job_duration_seconds histogram' "$OUT/body"
