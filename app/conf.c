@@ -115,6 +115,8 @@ static const struct conf_row conf_rows[] = {
 	  "Ready jobs of a queue and delayed ones already due, at or above this, is an alert (a reminder due next month is no backlog)." },
 	{ "MONITOR_DEAD_LETTERS", CONF_INT, OFF(monitor_dead_letters), "100", 1, 100000000, NULL,
 	  "Dead-lettered jobs of a queue at or above this is an alert." },
+	{ "MONITOR_WEBHOOK_DEAD_LETTERS", CONF_INT, OFF(monitor_webhook_dead_letters), "0", 0, 100000000, NULL,
+	  "More inbound webhook dead letters waiting for an admin than this is an alert (0: any)." },
 	{ "METRICS_FILE", CONF_STR, OFF(metrics_file), "/dev/shm/exodrive-metrics", 0, 0, NULL,
 	  "File every process maps to share its counters (/metrics, /pool-status); writable by all of them." },
 	{ "METRICS_ALLOW", CONF_CIDRS, OFF(metrics_allow), "127.0.0.1,::1", 0, 0, NULL,

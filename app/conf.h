@@ -79,6 +79,7 @@ struct conf {
 	long		 monitor_cache_hit_min_pct;
 	long		 monitor_queue_backlog;
 	long		 monitor_dead_letters;
+	long		 monitor_webhook_dead_letters;
 	char		*upload_url;
 	struct cidr_list trusted_proxies;
 	struct cidr_list metrics_allow;

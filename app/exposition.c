@@ -185,6 +185,31 @@ exposition_deps(struct buf *o, const struct metrics_counts *t,
 }
 
 void
+exposition_webhooks(struct buf *o, const struct metrics_webhooks *w)
+{
+	size_t i, j;
+
+	if (w->waiting_at > 0) {
+		buf_adds(o, "# HELP exodrive_webhook_dead_letters_waiting Inbound webhook "
+		    "dead letters waiting for an admin, by provider (counted in "
+		    "PostgreSQL after each change and at most 15 s before a scrape).\n"
+		    "# TYPE exodrive_webhook_dead_letters_waiting gauge\n");
+		for (i = 0; i < METRICS_PROVIDERS; i++)
+			buf_printf(o, "exodrive_webhook_dead_letters_waiting{provider=\"%s\"} %lld\n",
+			    metrics_providers[i], (long long)w->waiting[i]);
+	}
+	buf_adds(o, "# HELP exodrive_webhook_dead_letter_events_total Inbound webhook "
+	    "deliveries dead-lettered, and dead letters retried (applied or failed "
+	    "again) or discarded, by provider.\n"
+	    "# TYPE exodrive_webhook_dead_letter_events_total counter\n");
+	for (i = 0; i < METRICS_PROVIDERS; i++)
+		for (j = 0; j < METRICS_DEAD__COUNT; j++)
+			buf_printf(o, "exodrive_webhook_dead_letter_events_total{provider=\"%s\","
+			    "outcome=\"%s\"} %llu\n", metrics_providers[i],
+			    metrics_dead_names[j], (unsigned long long)w->dead[i][j]);
+}
+
+void
 exposition_processes(struct buf *o, const struct metrics_proc *p, size_t n)
 {
 	int counts[4][2];
@@ -226,6 +251,7 @@ exposition_prometheus(struct buf *out)
 {
 	struct metrics_counts *t = calloc(1, sizeof *t);
 	struct metrics_proc *p = calloc(METRICS_SLOTS, sizeof *p);
+	struct metrics_webhooks w;
 	const struct route *rt;
 	size_t n;
 	int np;
@@ -235,6 +261,8 @@ exposition_prometheus(struct buf *out)
 		(void)metrics_totals(t);
 		exposition_http(out, t, rt, n);
 		exposition_deps(out, t, queue_names);
+		(void)metrics_webhooks(&w);
+		exposition_webhooks(out, &w);
 		np = metrics_processes(p, METRICS_SLOTS);
 		exposition_processes(out, p, np > 0 ? (size_t)np : 0);
 		exposition_queues(out);

@@ -26,6 +26,10 @@ const char *const metrics_states[METRICS_STATES] = { "HIT", "MISS",
 	"STALE", "BYPASS" };
 const int64_t metrics_le[METRICS_BUCKETS] = { 500, 1000, 2500, 5000,
 	10000, 25000, 50000, 100000, 250000, 1000000 };
+const char *const metrics_providers[METRICS_PROVIDERS] = { "paypal",
+	"resend", "docuseal" };
+const char *const metrics_dead_names[METRICS_DEAD__COUNT] = {
+	"dead_lettered", "retried", "retry_failed", "discarded" };
 const int64_t metrics_job_le[METRICS_JOB_BUCKETS] = { 1000, 5000, 10000,
 	50000, 100000, 500000, 1000000, 5000000, 10000000, 30000000, 60000000,
 	300000000 };
@@ -50,6 +54,10 @@ struct metrics_file {
 	uint64_t		size;
 	struct metrics_slot	retired;	/* the totals of gone processes */
 	struct metrics_slot	slot[METRICS_SLOTS];
+	/* Figures of the host, not of a process (atomic adds and stores),
+	 * after the slots: a file of the layout before them is only
+	 * extended with zeroes, and the magic stays. */
+	struct metrics_webhooks	webhooks;
 };
 
 static struct metrics_file *metrics_map;
@@ -262,6 +270,53 @@ metrics_audit(bool ok)
 {
 	if (metrics_me != NULL)
 		ADD(&metrics_me->c.audit[ok ? 0 : 1], 1);
+}
+
+void
+metrics_webhook_dead(const char *provider, int outcome)
+{
+	int p;
+
+	if (provider == NULL || outcome < 0 || outcome >= METRICS_DEAD__COUNT ||
+	    (metrics_map == NULL && (metrics_map = metrics_open()) == NULL))
+		return;
+	for (p = 0; p < METRICS_PROVIDERS && strcmp(metrics_providers[p], provider) != 0; p++)
+		;
+	if (p < METRICS_PROVIDERS)
+		ADD(&metrics_map->webhooks.dead[p][outcome], 1);
+}
+
+void
+metrics_webhook_waiting_set(const int64_t *n, int64_t at_ms)
+{
+	struct metrics_webhooks *w;
+	int p;
+
+	if (metrics_map == NULL && (metrics_map = metrics_open()) == NULL)
+		return;
+	w = &metrics_map->webhooks;
+	for (p = 0; p < METRICS_PROVIDERS; p++)
+		__atomic_store_n(&w->waiting[p], n[p], __ATOMIC_RELAXED);
+	__atomic_store_n(&w->waiting_at, at_ms, __ATOMIC_RELEASE);
+}
+
+bool
+metrics_webhooks(struct metrics_webhooks *w)
+{
+	struct metrics_webhooks *m;
+	int p, o;
+
+	memset(w, 0, sizeof *w);
+	if (metrics_map == NULL && (metrics_map = metrics_open()) == NULL)
+		return false;
+	m = &metrics_map->webhooks;
+	w->waiting_at = __atomic_load_n(&m->waiting_at, __ATOMIC_ACQUIRE);
+	for (p = 0; p < METRICS_PROVIDERS; p++) {
+		w->waiting[p] = GET(&m->waiting[p]);
+		for (o = 0; o < METRICS_DEAD__COUNT; o++)
+			w->dead[p][o] = GET(&m->dead[p][o]);
+	}
+	return true;
 }
 
 /* The sum of every slot in use and the retired totals into *t. */
