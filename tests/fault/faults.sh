@@ -46,8 +46,14 @@ SITE=${FAULT_SITE:-lighttpd}
 case $SITE in
 lighttpd)	SCENARIOS=${FAULT_SCENARIOS:-redis postgres kill9 sighup sigstop worker} ;;
 fcgid)		SCENARIOS=${FAULT_SCENARIOS:-redis postgres kill9 graceful}
-		# mod_fcgid's process manager owns the responders.
-		responders() { DEV_APACHE_SITE=fcgid "$DEV" fcgid-responders | sort; } ;;
+		# mod_fcgid's process manager (a child of Apache's parent)
+		# owns the responders.
+		responders() {
+			local kids
+			kids=$(pgrep -P "$(cat "$VAR/run/apache.pid")" | paste -sd,)
+			[ -n "$kids" ] && pgrep -P "$kids" -f ' fcgi$' | sort
+			return 0
+		} ;;
 proxy)		SCENARIOS=${FAULT_SCENARIOS:-redis postgres kill9 sighup graceful} ;;
 *)		echo "faults.sh: FAULT_SITE is lighttpd, fcgid or proxy" >&2; exit 2 ;;
 esac
@@ -285,17 +291,25 @@ scenario() {
 printf '%-9s %8s %6s %6s | %6s %6s %6s %6s | %5s %7s %7s | %8s %6s\n' fault \
 	'reads/s' 'r-5xx' 'r-err' w-201 w-409 w-5xx w-none lost partial doubled 'recov_s' 'max_s' > "$OUT/table"
 # Responders killed: the requests they were serving fail (one each).
+# Under mod_fcgid the pool comes back on demand: its process manager finds
+# the dead at its next error scan (FcgidErrorScanInterval) and spawns one
+# process for each request that waited a second for a free one; after
+# apachectl graceful the old manager stops its processes (SIGTERM, a
+# second, SIGKILL) and the new one starts from none.  In the test build
+# each responder also runs LeakSanitizer as it exits.
+KILL9_S=5 GRACEFUL_S=10
+[ "$SITE" = fcgid ] && KILL9_S=20 GRACEFUL_S=30
 # apachectl graceful through mod_proxy_fcgi: the old children close the
 # readers' idle keep-alive connections as they go (a client sending on one
 # just then sees it closed), at most one per reader connection.
 for sc in $SCENARIOS; do
 	case $sc in
 	redis|postgres)	scenario "$sc" 10 0 ;;
-	kill9)		scenario kill9 5 "$POOL" ;;
+	kill9)		scenario kill9 "$KILL9_S" "$POOL" ;;
 	sighup)		scenario sighup 5 0 ;;
 	sigstop)	scenario sigstop $((REQUEST_TIMEOUT + 5)) 2 ;;
 	worker)		scenario worker 30 0 ;;
-	graceful)	scenario graceful 10 "$([ "$SITE" = proxy ] && echo 20 || echo 0)" ;;
+	graceful)	scenario graceful "$GRACEFUL_S" "$([ "$SITE" = proxy ] && echo 20 || echo 0)" ;;
 	*)		check "a known fault: $sc" false ;;
 	esac
 done
