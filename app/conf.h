@@ -60,6 +60,12 @@ struct conf {
 	long		 monitor_redis_latency_ms;
 	long		 monitor_redis_memory_pct;
 	long		 monitor_pg_connections_pct;
+	long		 monitor_5xx_pct;
+	long		 monitor_p95_ms;
+	long		 monitor_429_pct;
+	long		 monitor_min_requests;
+	long		 monitor_window;
+	char		*monitor_state_file;
 	long		 monitor_cache_hit_min_pct;
 	long		 monitor_queue_backlog;
 	long		 monitor_dead_letters;

@@ -1,11 +1,14 @@
 /* monitor.c -- `exodrive monitor`: the stack's health against thresholds,
  * for cron.  Checks PostgreSQL (reachable, latency, connections used),
  * Redis (reachable, latency, memory against maxmemory, throughput), the
- * cache hit ratio of the day and every queue's backlog and dead letters.
+ * cache hit ratio of the day and every queue's backlog and dead letters,
+ * and what users feel, from the metrics scoreboard: the share of 5xx
+ * answers, the p95 latency of each route family and the share of 429s.
  * Posts a JSON alert to MONITOR_WEBHOOK_URL when a check fails; exits 1
  * then, else 0.  --report prints every check; --json prints them as JSON. */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,8 @@
 #include "monitor.h"
 #include "queue.h"
 #include "redis.h"
+#include "route.h"
+#include "xmalloc.h"
 
 /* Add check name with value (text), threshold (text) and whether it
  * passed to report. */
@@ -159,6 +164,346 @@ monitor_queues(struct json_object *report)
 	}
 }
 
+void
+monitor_family_of(const char *path, char *out, size_t size)
+{
+	const char *p, *e;
+	size_t len;
+
+	if (path == NULL) {
+		snprintf(out, size, "none");
+		return;
+	}
+	p = path;
+	if (strncmp(p, "/api/", 5) == 0)
+		p += 5;
+	while (*p == '/')
+		p++;
+	for (e = p; *e != '\0' && *e != '/' && *e != '.' && *e != '{'; e++)
+		;
+	len = (size_t)(e - p);
+	if (len == 0) {
+		snprintf(out, size, "root");
+		return;
+	}
+	snprintf(out, size, "%.*s", (int)len, p);
+}
+
+const struct monitor_family *
+monitor_snap_family(const struct monitor_snap *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->f[i].name, name) == 0)
+			return &s->f[i];
+	return NULL;
+}
+
+/* The family name of s, added when new (the last room: "other"). */
+static struct monitor_family *
+monitor_snap_add(struct monitor_snap *s, const char *name)
+{
+	struct monitor_family *f;
+
+	if ((f = (struct monitor_family *)monitor_snap_family(s, name)) != NULL)
+		return f;
+	if (s->n == MONITOR_FAMILIES - 1 && strcmp(name, "other") != 0)
+		return monitor_snap_add(s, "other");
+	f = &s->f[s->n++];
+	memset(f, 0, sizeof *f);
+	snprintf(f->name, sizeof f->name, "%s", name);
+	return f;
+}
+
+void
+monitor_snap_take(struct monitor_snap *s, const struct metrics_counts *t,
+    const struct route *rt, size_t n, int64_t at_ms)
+{
+	struct monitor_family *f;
+	char name[32];
+	size_t r, k;
+
+	memset(s, 0, sizeof *s);
+	s->at_ms = at_ms;
+	if (n > METRICS_ROUTES)
+		n = METRICS_ROUTES;
+	for (r = n > 0 ? 0 : METRICS_ROUTES; r <= METRICS_ROUTES;
+	    r = r + 1 == n ? METRICS_ROUTES : r + 1) {
+		monitor_family_of(r < n ? rt[r].path : NULL, name, sizeof name);
+		for (k = 0; k < 4 && t->status[r][k] == 0; k++)
+			;
+		if (k == 4)	/* nothing answered: no family of its own */
+			for (k = 0; k <= METRICS_BUCKETS && t->hist[r][k] == 0; k++)
+				;
+		if (k > METRICS_BUCKETS)
+			continue;
+		f = monitor_snap_add(s, name);
+		for (k = 0; k < 4; k++)
+			f->status[k] += t->status[r][k];
+		for (k = 0; k <= METRICS_BUCKETS; k++)
+			f->hist[k] += t->hist[r][k];
+	}
+	for (k = 0; k < METRICS_TIERS; k++) {
+		s->allowed += t->rate[k][0];
+		s->denied += t->rate[k][1];
+	}
+}
+
+bool
+monitor_snap_since(struct monitor_snap *d, const struct monitor_snap *now,
+    const struct monitor_snap *base)
+{
+	const struct monitor_family *b;
+	size_t i, k;
+
+	*d = *now;
+	if (base == NULL)
+		return false;
+	if (base->allowed > now->allowed || base->denied > now->denied)
+		return false;
+	for (i = 0; i < now->n; i++) {
+		if ((b = monitor_snap_family(base, now->f[i].name)) == NULL)
+			continue;
+		for (k = 0; k < 4; k++)
+			if (b->status[k] > now->f[i].status[k])
+				goto recreated;
+		for (k = 0; k <= METRICS_BUCKETS; k++)
+			if (b->hist[k] > now->f[i].hist[k])
+				goto recreated;
+		for (k = 0; k < 4; k++)
+			d->f[i].status[k] -= b->status[k];
+		for (k = 0; k <= METRICS_BUCKETS; k++)
+			d->f[i].hist[k] -= b->hist[k];
+	}
+	d->allowed -= base->allowed;
+	d->denied -= base->denied;
+	return true;
+recreated:
+	*d = *now;
+	return false;
+}
+
+const struct monitor_snap *
+monitor_snap_base(const struct monitor_snap *s, size_t n, int64_t now_ms,
+    long window_s)
+{
+	size_t i;
+
+	if (n == 0)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (s[i].at_ms >= now_ms - (int64_t)window_s * 1000)
+			return &s[i];
+	return &s[n - 1];
+}
+
+void
+monitor_snap_write(FILE *f, const struct monitor_snap *s)
+{
+	size_t i, k;
+
+	fprintf(f, "snap %lld %llu %llu %zu\n", (long long)s->at_ms,
+	    (unsigned long long)s->allowed, (unsigned long long)s->denied, s->n);
+	for (i = 0; i < s->n; i++) {
+		fprintf(f, "%s", s->f[i].name);
+		for (k = 0; k < 4; k++)
+			fprintf(f, " %llu", (unsigned long long)s->f[i].status[k]);
+		for (k = 0; k <= METRICS_BUCKETS; k++)
+			fprintf(f, " %llu", (unsigned long long)s->f[i].hist[k]);
+		fputc('\n', f);
+	}
+}
+
+int
+monitor_snap_read(FILE *f, struct monitor_snap *s)
+{
+	unsigned long long a, b, v;
+	long long at;
+	size_t i, k, n;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	if ((rc = fscanf(f, " snap %lld %llu %llu %zu", &at, &a, &b, &n)) == EOF)
+		return 0;
+	if (rc != 4 || n > MONITOR_FAMILIES)
+		return -1;
+	s->at_ms = at;
+	s->allowed = a;
+	s->denied = b;
+	for (i = 0; i < n; i++) {
+		if (fscanf(f, " %31s", s->f[i].name) != 1)
+			return -1;
+		for (k = 0; k < 4 + METRICS_BUCKETS + 1; k++) {
+			if (fscanf(f, " %llu", &v) != 1)
+				return -1;
+			if (k < 4)
+				s->f[i].status[k] = v;
+			else
+				s->f[i].hist[k - 4] = v;
+		}
+	}
+	s->n = n;
+	return 1;
+}
+
+double
+monitor_p95(const uint64_t h[METRICS_BUCKETS + 1])
+{
+	uint64_t total = 0, cum = 0;
+	double rank, lo;
+	size_t k;
+
+	for (k = 0; k <= METRICS_BUCKETS; k++)
+		total += h[k];
+	if (total == 0)
+		return -1;
+	rank = 0.95 * (double)total;
+	for (k = 0; k < METRICS_BUCKETS; k++) {
+		if ((double)(cum + h[k]) >= rank && h[k] > 0) {
+			lo = k == 0 ? 0 : (double)metrics_le[k - 1];
+			return (lo + ((double)metrics_le[k] - lo) *
+			    (rank - (double)cum) / (double)h[k]) / 1000.0;
+		}
+		cum += h[k];
+	}
+	return INFINITY;
+}
+
+bool
+monitor_share_ok(uint64_t part, uint64_t total, long pct, long min)
+{
+	return total < (uint64_t)(min > 0 ? min : 0) ||
+	    (double)part * 100.0 <= (double)total * (double)pct;
+}
+
+/* The state file: MONITOR_STATE_FILE, else METRICS_FILE.monitor. */
+static void
+monitor_state_path(char *out, size_t size)
+{
+	if (conf->monitor_state_file[0] != '\0')
+		snprintf(out, size, "%s", conf->monitor_state_file);
+	else
+		snprintf(out, size, "%s.monitor", conf->metrics_file);
+}
+
+/* Read the snapshots of the state file into s (oldest first, at most
+ * max); returns how many. */
+static size_t
+monitor_state_read(const char *path, struct monitor_snap *s, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f == NULL)
+		return 0;
+	while (n < max && monitor_snap_read(f, &s[n]) == 1)
+		n++;
+	fclose(f);
+	return n;
+}
+
+/* Keep the snapshots of the last two windows (at least the newest one),
+ * at most MONITOR_SNAPS, then now's.  Returns 0 or -1. */
+static int
+monitor_state_write(const char *path, const struct monitor_snap *s, size_t n,
+    const struct monitor_snap *now)
+{
+	char tmp[1100];
+	size_t first = 0, i;
+	FILE *f;
+
+	while (first + 1 < n && s[first].at_ms < now->at_ms -
+	    2000 * (int64_t)conf->monitor_window)
+		first++;
+	if (n - first > MONITOR_SNAPS - 1)
+		first = n - (MONITOR_SNAPS - 1);
+	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	for (i = first; i < n; i++)
+		monitor_snap_write(f, &s[i]);
+	monitor_snap_write(f, now);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* The 5xx share, the p95 of each route family and the 429 share of the
+ * answers since the base snapshot. */
+static void
+monitor_http(struct json_object *report)
+{
+	struct metrics_counts *t = xcalloc(1, sizeof *t);
+	struct monitor_snap *s = xcalloc(MONITOR_SNAPS + 2, sizeof *s);
+	struct monitor_snap *now = &s[MONITOR_SNAPS], *d = &s[MONITOR_SNAPS + 1];
+	const struct monitor_snap *base;
+	const struct route *rt;
+	char path[1024], v[96], l[64], name[64], span[48];
+	uint64_t total = 0, err = 0, n;
+	size_t i, k, ns, rn;
+	double p95;
+	bool since;
+
+	if (!metrics_totals(t)) {
+		monitor_add(report, "http scoreboard", "unavailable", "METRICS_FILE readable", false);
+		goto done;
+	}
+	rt = route_served(&rn);
+	monitor_snap_take(now, t, rt, rn, clock_wall_ms());
+	monitor_state_path(path, sizeof path);
+	ns = monitor_state_read(path, s, MONITOR_SNAPS);
+	base = monitor_snap_base(s, ns, now->at_ms, conf->monitor_window);
+	since = monitor_snap_since(d, now, base);
+	if (monitor_state_write(path, s, ns, now) != 0)
+		LOG_WARN("monitor: cannot write %s; the next run measures from the start", path);
+	if (since)
+		snprintf(span, sizeof span, "in %lld s",
+		    (long long)((now->at_ms - base->at_ms + 500) / 1000));
+	else
+		snprintf(span, sizeof span, "since start");
+	for (i = 0; i < d->n; i++) {
+		for (k = 0; k < 4; k++)
+			total += d->f[i].status[k];
+		err += d->f[i].status[3];
+	}
+	snprintf(v, sizeof v, "%.1f%% of %llu %s", total > 0 ? 100.0 * (double)err /
+	    (double)total : 0.0, (unsigned long long)total, span);
+	snprintf(l, sizeof l, "<= %ld%% (after %ld answers)", conf->monitor_5xx_pct,
+	    conf->monitor_min_requests);
+	monitor_add(report, "http 5xx share", v, l,
+	    monitor_share_ok(err, total, conf->monitor_5xx_pct, conf->monitor_min_requests));
+	snprintf(l, sizeof l, "<= %ld ms (after %ld answers)", conf->monitor_p95_ms,
+	    conf->monitor_min_requests);
+	for (i = 0; i < d->n; i++) {
+		for (n = 0, k = 0; k <= METRICS_BUCKETS; k++)
+			n += d->f[i].hist[k];
+		if (n == 0)
+			continue;
+		p95 = monitor_p95(d->f[i].hist);
+		snprintf(name, sizeof name, "http p95 %s", d->f[i].name);
+		if (isinf(p95))
+			snprintf(v, sizeof v, "> %lld ms of %llu",
+			    (long long)(metrics_le[METRICS_BUCKETS - 1] / 1000),
+			    (unsigned long long)n);
+		else
+			snprintf(v, sizeof v, "%.1f ms of %llu", p95, (unsigned long long)n);
+		monitor_add(report, name, v, l, n < (uint64_t)conf->monitor_min_requests ||
+		    p95 <= (double)conf->monitor_p95_ms);
+	}
+	snprintf(v, sizeof v, "%.1f%% of %llu %s", total > 0 ? 100.0 * (double)d->denied /
+	    (double)total : 0.0, (unsigned long long)total, span);
+	snprintf(l, sizeof l, "<= %ld%% (after %ld answers)", conf->monitor_429_pct,
+	    conf->monitor_min_requests);
+	monitor_add(report, "http 429 share", v, l,
+	    monitor_share_ok(d->denied, total, conf->monitor_429_pct, conf->monitor_min_requests));
+done:
+	free(s);
+	free(t);
+}
+
 /* POST the failed checks to MONITOR_WEBHOOK_URL.  Returns 0 or -1. */
 static int
 monitor_alert(struct json_object *failed)
@@ -201,6 +546,7 @@ monitor_run(bool report_all, bool json)
 	monitor_redis(report);
 	monitor_cache(report);
 	monitor_queues(report);
+	monitor_http(report);
 	failed = json_object_new_array();
 	for (i = 0; i < json_object_array_length(report); i++) {
 		c = json_object_array_get_idx(report, i);

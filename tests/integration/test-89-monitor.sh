@@ -10,7 +10,11 @@ rpid=$!
 up() { curl -s -o /dev/null -XPOST "http://127.0.0.1:$RPORT/ping" -d ''; }
 until_ok 50 up
 : > "$LOGF"
-M() { "$BIN" --config "$VAR/exodrive.env" monitor "$@"; }
+# The checks of what users feel judge the shared stack's answers, which
+# earlier scripts fill with 5xx, 429s and slow ones on purpose: this script
+# checks the infrastructure (test-61 checks those).
+M() { MONITOR_5XX_PCT=100 MONITOR_429_PCT=100 MONITOR_P95_MS=600000 \
+	"$BIN" --config "$VAR/exodrive.env" monitor "$@"; }
 
 M --report > "$OUT/report"; rc=$?
 check "a healthy stack passes every check (exit 0)" eq "$rc" 0
@@ -18,7 +22,7 @@ check "--report lists PostgreSQL, Redis, the cache and every queue ($(wc -l < "$
 check "all ok" bash -c "! grep -q ALERT '$OUT/report'"
 M > "$OUT/quiet"
 check "without --report a healthy stack prints nothing (for cron)" test ! -s "$OUT/quiet"
-check "--json is the same checks as JSON" eq "$(M --report --json | jq 'length')" 14
+check "--json is the same checks as JSON" eq "$(M --report --json | jq '[.[] | select(.check | test("^(postgresql|redis|cache|queue)"))] | length')" 14
 
 MONITOR_PG_CONNECTIONS_PCT=1 MONITOR_WEBHOOK_URL="http://127.0.0.1:$RPORT/alerts" M > "$OUT/alert"; rc=$?
 check "a crossed threshold exits 1" eq "$rc" 1
