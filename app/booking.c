@@ -171,7 +171,7 @@ booking_move(struct call *c, const struct booking_actor *a, const char *id,
 		return booking_cancel_effects(a, id, m->from, reason, event);
 	if ((e = repo_admin_booking_status(id, to)) != API_OK ||
 	    (e = booking_effects(id, m->from, to, m->car, m->start, m->end,
-	    reason)) != API_OK)
+	    reason)) != API_OK || (e = repo_outbox_reminder(id)) != API_OK)
 		return e;
 	d = json_object_new_object();
 	json_object_object_add(d, "from", json_object_new_string(m->from));

@@ -17,6 +17,7 @@
 #include <openssl/sha.h>
 
 #include "booking.h"
+#include "buf.h"
 #include "cache.h"
 #include "conf.h"
 #include "db.h"
@@ -79,11 +80,13 @@ booking_breakdown(const struct pricing_in *in, const struct pricing_out *o)
 	MONEY("locationFees", o->location_fees);
 	json_object_object_add(b, "peakPricingApplied",
 	    json_object_new_boolean(in->peak_multiplier > 1));
-	json_object_object_add(b, "peakMultiplier",
-	    json_object_new_double(in->peak_multiplier));
-	json_object_object_add(b, "discountPercentage",
-	    json_object_new_double(in->discount_pct));
-	json_object_object_add(b, "taxRate", json_object_new_double(in->tax_rate));
+	/* Rates as a person writes them (1.15, 0.1), never binary noise. */
+	json_object_object_add(b, "peakMultiplier", json_object_new_double_s(
+	    in->peak_multiplier, buf_decimal(in->peak_multiplier, 4, m, sizeof m)));
+	json_object_object_add(b, "discountPercentage", json_object_new_double_s(
+	    in->discount_pct, buf_decimal(in->discount_pct, 4, m, sizeof m)));
+	json_object_object_add(b, "taxRate", json_object_new_double_s(
+	    in->tax_rate, buf_decimal(in->tax_rate, 6, m, sizeof m)));
 	MONEY("taxes", o->taxes);
 	MONEY("total", o->total);
 	MONEY("depositRequired", in->deposit_cents);
@@ -208,7 +211,7 @@ booking_write(struct call *c, const struct booking_in *b,
 	snprintf(payload, sizeof payload, "{\"bookingId\":\"%s\"}", id);
 	snprintf(dedupe, sizeof dedupe, "booking_confirmation:%s", id);
 	if ((e = repo_outbox_add("email", "booking_confirmation", payload,
-	    dedupe)) != API_OK)
+	    dedupe)) != API_OK || (e = repo_outbox_reminder(id)) != API_OK)
 		return e;
 	return hooks_event("booking.created", id);
 }
@@ -419,7 +422,8 @@ booking_authorized_once(struct call *c, const struct booking_in *b,
 	if ((e = repo_payment_authorized(pay->booking_id, pay->order_id,
 	    pay->authorization_id, amount)) != API_OK ||
 	    (e = repo_booking_event(pay->booking_id, "payment_authorized", "system",
-	    NULL, details, "Payment authorized through PayPal")) != API_OK)
+	    NULL, details, "Payment authorized through PayPal")) != API_OK ||
+	    (e = repo_outbox_reminder(pay->booking_id)) != API_OK)
 		goto done;
 done:
 	json_object_put(breakdown);

@@ -203,7 +203,8 @@ booking_captured(const char *payment, const char *booking,
 	    capture_id ? capture_id : "", cents, NULL,
 	    "Payment captured")) != API_OK ||
 	    (e = repo_outbox_add("email", "payment_receipt", payload,
-	    dedupe)) != API_OK)
+	    dedupe)) != API_OK ||
+	    (e = repo_outbox_reminder(booking)) != API_OK)	/* upcoming now */
 		return e;
 	return hooks_event("payment.captured", booking);
 }
@@ -418,9 +419,10 @@ booking_pay_authorized(struct call *c, const char *token, const char *order,
 	pricing_format(cents, amount);
 	snprintf(details, sizeof details, "{\"orderId\":\"%s\",\"authorizationId\":"
 	    "\"%s\",\"amount\":\"%s\",\"via\":\"link\"}", order, auth, amount);
-	if ((e = repo_payment_authorized(id, order, auth, amount)) == API_OK)
-		e = repo_booking_event(id, "payment_authorized", "customer", c->req->user_id,
-		    details, "Payment authorized through the booking's link");
+	if ((e = repo_payment_authorized(id, order, auth, amount)) == API_OK &&
+	    (e = repo_booking_event(id, "payment_authorized", "customer",
+	    c->req->user_id, details, "Payment authorized through the booking's link")) == API_OK)
+		e = repo_outbox_reminder(id);	/* upcoming now: its reminder */
 done:
 	if (e != API_OK) {
 		db_rollback();

@@ -132,6 +132,28 @@ buf_add_ms(struct buf *b, long long us)
 	buf_add(b, frac, 4);
 }
 
+char *
+buf_decimal(double v, int places, char *out, size_t len)
+{
+	char *end;
+
+	if (places < 0)
+		places = 0;
+	if (places > 9)
+		places = 9;
+	snprintf(out, len, "%.*f", places, v);
+	if (strchr(out, '.') != NULL) {
+		end = out + strlen(out) - 1;
+		while (*end == '0')
+			*end-- = '\0';
+		if (*end == '.')
+			*end = '\0';
+	}
+	if (strcmp(out, "-0") == 0)
+		strcpy(out, "0");
+	return out;
+}
+
 void
 buf_add_json_string(struct buf *b, const char *s)
 {

@@ -28,6 +28,11 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 void buf_add_int(struct buf *b, long long n);
 /* Append microseconds us as milliseconds with three decimals ("1.234"). */
 void buf_add_ms(struct buf *b, long long us);
+/* Write v rounded to places decimals (0..9) as a person writes it:
+ * trailing zeros and a bare point dropped ("1.15", "0.1", "3"), no
+ * binary noise.  out holds len bytes (32 are enough below 1e20).
+ * Returns out. */
+char *buf_decimal(double v, int places, char *out, size_t len);
 /* Append s as a quoted JSON string, escaping as RFC 8259 requires. */
 void buf_add_json_string(struct buf *b, const char *s);
 

@@ -21,6 +21,20 @@
 #include "response.h"
 #include "xmalloc.h"
 
+/* The strong entity tag of an answer: the first 96 bits of the SHA-256
+ * of its bytes, in hex.  The same bytes give the same tag on every
+ * responder and host. */
+void
+cache_etag(const char *body, size_t len, char *out)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	int i;
+
+	SHA256((const unsigned char *)body, len, md);
+	for (i = 0; i < CACHE_ETAG_BYTES; i++)
+		sprintf(out + 2 * i, "%02x", md[i]);
+}
+
 /* The family name and TTL (seconds) of a cache policy. */
 static const char *
 cache_family(enum cache_policy p, long *ttl)
@@ -108,17 +122,19 @@ cache_plan(const struct call *c, struct cache_plan *p)
 	if (c->route->cache == CACHE_CAR && car == NULL)
 		family = "fleet";
 	snprintf(p->ns, sizeof p->ns, "ns:v1:%s:%s", family, scope);
-	snprintf(p->prefix, sizeof p->prefix, "c:v1:%s:%s", family, scope);
+	snprintf(p->prefix, sizeof p->prefix, "c:v2:%s:%s", family, scope);
 	cache_hash(c, p->hash);
 	snprintf(p->key, sizeof p->key, "%s:%s", p->prefix, p->hash);
 }
 
-/* Serve body (len bytes) with X-Cache state. */
+/* Serve body (len bytes), whose entity tag is etag, with X-Cache
+ * state. */
 static void
-cache_serve(struct call *c, const char *body, size_t len, const char *state,
-    long ttl)
+cache_serve(struct call *c, const char *body, size_t len, const char *etag,
+    const char *state, long ttl)
 {
 	response_raw_json(c->resp, 200, body, len);
+	response_etag(c->resp, etag);
 	cache_mark(c, state);
 	response_header(c->resp, "X-Cache-TTL", "%ld", ttl > 0 ? ttl : 0);
 }
@@ -149,22 +165,58 @@ cache_local(void)
 	return &cache_local_store;
 }
 
+/* Split entry "version|fresh-until|etag|JSON" (len bytes).  Returns the
+ * JSON and sets *version, *fresh_until, etag (CACHE_ETAG_LEN + 1 bytes)
+ * and *len, or NULL if malformed. */
+static const char *
+cache_entry(const char *v, size_t *len, long long *version, long *fresh_until,
+    char *etag)
+{
+	const char *end = v + *len, *a, *b, *t;
+
+	if ((a = memchr(v, '|', *len)) == NULL ||
+	    (b = memchr(a + 1, '|', (size_t)(end - a - 1))) == NULL ||
+	    (t = memchr(b + 1, '|', (size_t)(end - b - 1))) == NULL ||
+	    t - b - 1 != CACHE_ETAG_LEN)
+		return NULL;
+	*version = strtoll(v, NULL, 10);
+	*fresh_until = strtol(a + 1, NULL, 10);
+	memcpy(etag, b + 1, CACHE_ETAG_LEN);
+	etag[CACHE_ETAG_LEN] = '\0';
+	*len = (size_t)(end - t - 1);
+	return t + 1;
+}
+
+/* The entry of answer body (len bytes), whose tag is etag, into v. */
+static void
+cache_entry_make(struct buf *v, long long version, long fresh_until,
+    const char *etag, const char *body, size_t len)
+{
+	buf_printf(v, "%lld|%ld|%s|", version, fresh_until, etag);
+	buf_add(v, body, len);
+}
+
 /* Redis is unreachable: serve p from the local store if it holds it. */
 static bool
 cache_local_lookup(struct call *c, struct cache_plan *p)
 {
-	const char *v;
+	const char *v, *json = NULL;
+	char etag[CACHE_ETAG_LEN + 1];
 	size_t len;
 	int64_t now = clock_mono_us(), expires;
+	long long version;
+	long fresh;
 
 	p->local = true;
 	response_header(c->resp, "X-Cache-Store", "local");
-	if ((v = lru_get(cache_local(), p->key, now, &len, &expires)) == NULL) {
+	if ((v = lru_get(cache_local(), p->key, now, &len, &expires)) != NULL)
+		json = cache_entry(v, &len, &version, &fresh, etag);
+	if (json == NULL) {
 		cache_mark(c, "MISS");
 		response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
 		return false;
 	}
-	cache_serve(c, v, len, "HIT", (long)((expires - now) / 1000000));
+	cache_serve(c, json, len, etag, "HIT", (long)((expires - now) / 1000000));
 	return true;
 }
 
@@ -225,26 +277,11 @@ cache_begin(struct cache_plan *p, struct redis_call *call)
 	return true;
 }
 
-/* Split entry "version|fresh-until|JSON" (len bytes).  Returns the JSON
- * and sets *version, *fresh_until and *len, or NULL if malformed. */
-static const char *
-cache_entry(const char *v, size_t *len, long long *version, long *fresh_until)
-{
-	const char *end = v + *len, *a, *b;
-
-	if ((a = memchr(v, '|', *len)) == NULL ||
-	    (b = memchr(a + 1, '|', (size_t)(end - a - 1))) == NULL)
-		return NULL;
-	*version = strtoll(v, NULL, 10);
-	*fresh_until = strtol(a + 1, NULL, 10);
-	*len = (size_t)(end - b - 1);
-	return b + 1;
-}
-
 bool
 cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 {
 	const char *json = NULL;
+	char etag[CACHE_ETAG_LEN + 1];
 	size_t len = 0;
 	long long version = -1;
 	long fresh = 0;
@@ -262,7 +299,7 @@ cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 	p->version = call->val[0].i;	/* nil: 0 */
 	if (call->nval == 2 && call->val[1].type == REDIS_VAL_STR) {
 		len = call->val[1].len;
-		json = cache_entry(call->val[1].s, &len, &version, &fresh);
+		json = cache_entry(call->val[1].s, &len, &version, &fresh, etag);
 	}
 	if (cache_local_used) {		/* Redis is back: forget the stand-in */
 		lru_clear(cache_local());
@@ -278,7 +315,7 @@ cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 	}
 	fresh -= (long)time(NULL);
 	if (fresh > 0 || !cache_refresh_guard(p)) {
-		cache_serve(c, json, len, fresh > 0 ? "HIT" : "STALE", fresh);
+		cache_serve(c, json, len, etag, fresh > 0 ? "HIT" : "STALE", fresh);
 		redis_call_free(call);
 		return true;
 	}
@@ -286,6 +323,7 @@ cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 	p->stale = xmalloc(len + 1);
 	memcpy(p->stale, json, len);
 	p->stale_len = len;
+	memcpy(p->stale_etag, etag, sizeof p->stale_etag);
 	redis_call_free(call);
 	cache_mark(c, "MISS");
 	response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
@@ -317,26 +355,34 @@ cache_drop_headers(struct buf *h)
 bool
 cache_done(struct call *c, struct cache_plan *p, enum api_err err)
 {
+	char etag[CACHE_ETAG_LEN + 1];
+	const char *body = c->resp->body.data ? c->resp->body.data : "";
+	size_t len = c->resp->body.len;
 	struct buf v;
 	bool served = false;
 
-	if (err == API_OK && p->local && c->resp->status == 200) {
-		lru_put(cache_local(), p->key, c->resp->body.data ? c->resp->body.data : "",
-		    c->resp->body.len, clock_mono_us() + 1000000LL *
-		    (p->ttl < conf->cache_local_ttl ? p->ttl : conf->cache_local_ttl),
-		    clock_mono_us());
-		cache_local_used = true;
-	} else if (err == API_OK && p->use && !p->bypass && c->resp->status == 200) {
+	if (err == API_OK && p->use && c->resp->status == 200) {
+		/* Hashed once, when the answer is made; stored with it. */
+		cache_etag(body, len, etag);
+		response_etag(c->resp, etag);
 		buf_init(&v);
-		buf_printf(&v, "%lld|%ld|", p->version, (long)time(NULL) + p->ttl);
-		buf_add(&v, c->resp->body.data ? c->resp->body.data : "",
-		    c->resp->body.len);
-		(void)redis_cache_set(p->key, v.data, v.len,
-		    p->ttl + conf->cache_max_stale);
+		if (p->local) {
+			cache_entry_make(&v, 0, 0, etag, body, len);
+			lru_put(cache_local(), p->key, v.data, v.len,
+			    clock_mono_us() + 1000000LL * (p->ttl <
+			    conf->cache_local_ttl ? p->ttl : conf->cache_local_ttl),
+			    clock_mono_us());
+			cache_local_used = true;
+		} else if (!p->bypass) {
+			cache_entry_make(&v, p->version, (long)time(NULL) + p->ttl,
+			    etag, body, len);
+			(void)redis_cache_set(p->key, v.data, v.len,
+			    p->ttl + conf->cache_max_stale);
+		}
 		buf_free(&v);
 	} else if (err != API_OK && apierr_status(err) >= 500 && p->stale != NULL) {
 		cache_drop_headers(&c->resp->headers);
-		cache_serve(c, p->stale, p->stale_len, "STALE", 0);
+		cache_serve(c, p->stale, p->stale_len, p->stale_etag, "STALE", 0);
 		served = true;
 	}
 	free(p->stale);
@@ -369,10 +415,10 @@ cache_bump(const char *family, const char *car, bool fleet)
 			cache_pending_add(k[i]);
 	}
 	if (cache_local_used) {
-		snprintf(prefix, sizeof prefix, "c:v1:%s:%s:", family, car);
+		snprintf(prefix, sizeof prefix, "c:v2:%s:%s:", family, car);
 		lru_drop_prefix(cache_local(), prefix);
 		if (fleet)
-			lru_drop_prefix(cache_local(), "c:v1:fleet:all:");
+			lru_drop_prefix(cache_local(), "c:v2:fleet:all:");
 	}
 }
 
@@ -392,4 +438,104 @@ void
 cache_invalidate_reviews(const char *car)
 {
 	cache_bump("reviews", car, false);
+}
+
+/* The scope of key (c:v2:{family}:{scope}:... or ns:v1:{family}:{scope})
+ * after prefix, into scopes (n of max) unless it is there.  Returns 0, or
+ * -1 when full. */
+static int
+cache_scope_add(const char *key, size_t prefix, char (*scopes)[128], size_t *n,
+    size_t max)
+{
+	const char *s = key + prefix;
+	size_t len = strcspn(s, ":"), i;
+
+	if (len == 0 || len >= sizeof scopes[0])
+		return 0;
+	for (i = 0; i < *n; i++)
+		if (strncmp(scopes[i], s, len) == 0 && scopes[i][len] == '\0')
+			return 0;
+	if (*n == max)
+		return -1;
+	memcpy(scopes[*n], s, len);
+	scopes[(*n)++][len] = '\0';
+	return 0;
+}
+
+/* Every scope of family holding an entry or a version, by SCAN. */
+static long
+cache_scopes(const char *family, char (*scopes)[128], size_t max, size_t *n)
+{
+	/* The entries (c:v2, with their tag) and the versions (ns:v1). */
+	static const char *const kinds[2] = { "c:v2", "ns:v1" };
+	char match[112], prefix[96], *cursor, *next, **keys;
+	int k, i, nk;
+
+	*n = 0;
+	if (strcmp(family, "fleet") == 0)
+		(void)cache_scope_add("all", 0, scopes, n, max);
+	for (k = 0; k < 2; k++) {
+		snprintf(prefix, sizeof prefix, "%s:%s:", kinds[k], family);
+		snprintf(match, sizeof match, "%s*", prefix);
+		cursor = xstrdup("0");
+		do {
+			if ((nk = redis_scan(cursor, match, &next, &keys)) < 0) {
+				free(cursor);
+				return -1;
+			}
+			for (i = 0; i < nk; i++) {
+				if (cache_scope_add(keys[i], strlen(prefix), scopes, n, max) != 0)
+					LOG_WARN("cache purge: more than %zu scopes of %s;"
+					    " the rest expire by TTL", max, family);
+				free(keys[i]);
+			}
+			free(keys);
+			free(cursor);
+			cursor = next;
+		} while (strcmp(cursor, "0") != 0);
+		free(cursor);
+	}
+	return 0;
+}
+
+bool
+cache_family_known(const char *family)
+{
+	size_t i;
+
+	for (i = 0; i < METRICS_FAMILIES; i++)
+		if (strcmp(metrics_families[i], family) == 0)
+			return true;
+	return false;
+}
+
+long
+cache_purge(const char *family)
+{
+	enum { MAX = 20000, BATCH = 13 };
+	char (*scopes)[128], keys[BATCH][192];
+	const char *kp[BATCH];
+	size_t n, i, j;
+	long bumped = 0;
+
+	if (!cache_family_known(family))
+		return -1;
+	scopes = xcalloc(MAX, sizeof *scopes);
+	if (cache_scopes(family, scopes, MAX, &n) != 0) {
+		free(scopes);
+		return -1;
+	}
+	for (i = 0; i < n; i += j) {
+		for (j = 0; j < BATCH && i + j < n; j++) {
+			snprintf(keys[j], sizeof keys[j], "ns:v1:%.16s:%s", family, scopes[i + j]);
+			kp[j] = keys[j];
+		}
+		if (redis_incr_many(kp, (int)j) != 0) {
+			free(scopes);
+			return -1;
+		}
+		bumped += (long)j;
+	}
+	free(scopes);
+	return bumped;
 }

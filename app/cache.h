@@ -1,8 +1,10 @@
 /* cache.h -- cache-aside for the catalogue, with namespace versions.
  *
- * A cached answer lives at c:v1:{family}:{scope}:{hash} as
- * "<version>|<fresh-until epoch seconds>|<JSON>"; the version is the
- * counter ns:v1:{family}:{scope} when the answer was read from PostgreSQL.
+ * A cached answer lives at c:v2:{family}:{scope}:{hash} as
+ * "<version>|<fresh-until epoch seconds>|<etag>|<JSON>"; the version is
+ * the counter ns:v1:{family}:{scope} when the answer was read from
+ * PostgreSQL, the etag the answer's entity tag (cache_etag()), made once
+ * when the answer is stored so that a hit costs no hashing.
  * A lookup reads counter and entry with one MGET, and an entry of another
  * version is a miss.  Invalidation INCRs the counters (one round trip,
  * never KEYS or SCAN).  See sql/redis-keys.md.
@@ -26,6 +28,10 @@
 struct call;
 struct redis_call;
 
+/* An entity tag: CACHE_ETAG_BYTES of SHA-256, in hex. */
+#define CACHE_ETAG_BYTES	12
+#define CACHE_ETAG_LEN		(2 * CACHE_ETAG_BYTES)
+
 /* How one call is cached. */
 struct cache_plan {
 	bool		 use;		/* a cacheable GET of a cached family */
@@ -40,7 +46,12 @@ struct cache_plan {
 	char		*stale;		/* a stale answer kept for errors; freed
 					   by cache_done() */
 	size_t		 stale_len;
+	char		 stale_etag[CACHE_ETAG_LEN + 1];
 };
+
+/* The entity tag of answer body (len bytes) into out (CACHE_ETAG_LEN + 1
+ * bytes): deterministic from the bytes. */
+void cache_etag(const char *body, size_t len, char *out);
 
 /* Decide how c's answer is cached. */
 void cache_plan(const struct call *c, struct cache_plan *p);
@@ -52,7 +63,8 @@ bool cache_begin(struct cache_plan *p, struct redis_call *call);
  * fills the response and returns true on a hit.  Sets X-Cache either way
  * (HIT, STALE, MISS or BYPASS).  Frees the call's values. */
 bool cache_end(struct call *c, struct cache_plan *p, struct redis_call *call);
-/* After the handler: store c's 200 answer under p, or, when the handler
+/* After the handler: give c's 200 answer its entity tag and store both
+ * under p (not when bypassed), or, when the handler
  * failed with a 5xx and a stale answer was kept, serve that instead
  * (X-Cache: STALE) and return true.  Releases what p holds. */
 bool cache_done(struct call *c, struct cache_plan *p, enum api_err err);
@@ -65,5 +77,13 @@ void cache_invalidate_car(const char *car);
 void cache_invalidate_availability(const char *car);
 /* A review of car was written. */
 void cache_invalidate_reviews(const char *car);
+/* Whether family is one of the cache's (metrics_families: fleet, car,
+ * avail, reviews). */
+bool cache_family_known(const char *family);
+/* Drop every cached answer of family: INCR the namespace version of each
+ * of its scopes that holds an entry or a version (found by SCAN; for
+ * `exodrive cache purge`, never a request; no FLUSHDB).  Returns how many
+ * versions were bumped, or -1 (an unknown family, Redis failed). */
+long cache_purge(const char *family);
 
 #endif

@@ -69,6 +69,7 @@ struct conf {
 	long		 monitor_cache_hit_min_pct;
 	long		 monitor_queue_backlog;
 	long		 monitor_dead_letters;
+	long		 monitor_webhook_dead_letters;
 	char		*upload_url;
 	struct cidr_list trusted_proxies;
 	struct cidr_list metrics_allow;
@@ -115,6 +116,8 @@ struct conf {
 	long		 trpc_batch_max_size;
 	char		*queue_rates;
 	long		 queue_lease;			/* milliseconds */
+	long		 queue_job_timeout;		/* milliseconds */
+	bool		 queue_test_delays;
 	long		 session_cache_ttl;		/* seconds, 0: off */
 	bool		 warm_on_start;
 	long		 cache_local_entries;

@@ -25,10 +25,12 @@
 #include "response.h"
 
 #define CORS_ALLOW_HEADERS \
-	"Authorization, Content-Type, Idempotency-Key, X-Trace-Id, X-Request-Id"
+	"Authorization, Content-Type, Idempotency-Key, X-Trace-Id, X-Request-Id, " \
+	"If-None-Match"
 #define CORS_EXPOSE_HEADERS \
 	"X-Trace-Id, X-Response-Time, X-Cache, X-RateLimit-Limit, " \
-	"X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After"
+	"X-RateLimit-Remaining, X-RateLimit-Reset, RateLimit-Policy, RateLimit, " \
+	"Retry-After, ETag"
 
 /* Write the methods of mask as "GET, HEAD, OPTIONS" into b. */
 static void
@@ -116,18 +118,10 @@ dispatch_auth(struct call *c)
 static enum api_err
 dispatch_rate_verdict(struct call *c, const struct ratelimit_verdict *v)
 {
-	char reset[40];
-	time_t at;
-	struct tm tm;
-
 	if (!v->applied)
 		return API_OK;
-	at = time(NULL) + v->reset;
-	gmtime_r(&at, &tm);
-	strftime(reset, sizeof reset, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	response_header(c->resp, "X-RateLimit-Limit", "%ld", v->limit);
-	response_header(c->resp, "X-RateLimit-Remaining", "%ld", v->remaining);
-	response_header(c->resp, "X-RateLimit-Reset", "%s", reset);
+	response_rate_headers(c->resp, v->policy, v->limit, v->window,
+	    v->remaining, v->reset);
 	metrics_rate((int)c->route->rate, v->allowed);
 	if (v->allowed)
 		return API_OK;
@@ -187,6 +181,29 @@ dispatch_cache_bypass(struct call *c, struct cache_plan *p)
 		p->bypass = true;
 }
 
+/* A method the path does not serve: when the path's routes answer errors
+ * in a shape of their own (tRPC), let its GET or POST route render the
+ * 405, with the path's parameters. */
+static void
+dispatch_error_shape(struct call *c, const struct route *table, size_t n)
+{
+	static const enum http_method try[] = { METHOD_GET, METHOD_POST };
+	struct req *r = c->req;
+	const struct route *rt;
+	char *scratch = arena_alloc(&r->arena, strlen(r->path) + 1);
+	unsigned mask;
+	size_t i;
+
+	for (i = 0; i < sizeof try / sizeof try[0]; i++) {
+		if (route_match(table, n, try[i], r->path, scratch, &rt, r->params,
+		    &r->nparams, &mask) == ROUTE_FOUND && rt->render_error != NULL) {
+			c->route = rt;
+			return;
+		}
+	}
+	r->nparams = 0;
+}
+
 /* Route, apply policy, run the handler.  Returns the error to render. */
 static enum api_err
 dispatch_call(struct call *c, struct buf *allow)
@@ -218,6 +235,7 @@ dispatch_call(struct call *c, struct buf *allow)
 	}
 	if (m == ROUTE_NO_METHOD) {
 		response_header(c->resp, "Allow", "%s", allow->data);
+		dispatch_error_shape(c, table, n);
 		return API_METHOD_NOT_ALLOWED;
 	}
 	if (r->body_len > (size_t)conf->max_body_bytes &&
@@ -240,8 +258,14 @@ dispatch_call(struct call *c, struct buf *allow)
 	c->resp->cache = c->route->cache;
 	cache_plan(c, &plan);
 	dispatch_cache_bypass(c, &plan);
-	if ((err = dispatch_rate(c, &plan, &hit)) != API_OK || hit)
+	if (plan.use)	/* the web server may compress it */
+		response_header(c->resp, "Vary", "Accept-Encoding");
+	if ((err = dispatch_rate(c, &plan, &hit)) != API_OK)
 		return err;
+	if (hit) {
+		(void)response_not_modified(c->resp, request_header(r, "If-None-Match"));
+		return API_OK;
+	}
 	if (c->route->auth == AUTH_SIGNATURE && (err = c->route->verify(c)) != API_OK)
 		return err;
 	err = c->route->handler(c);
@@ -251,8 +275,10 @@ dispatch_call(struct call *c, struct buf *allow)
 			json_object_put(c->err_details);
 		c->err_details = NULL;
 		c->err_message = NULL;
-		return API_OK;
+		err = API_OK;
 	}
+	if (err == API_OK)
+		(void)response_not_modified(c->resp, request_header(r, "If-None-Match"));
 	return err;
 }
 
@@ -394,7 +420,7 @@ dispatch_run(struct req *r, struct resp *s, enum api_err early)
 	if (c.audit_after != NULL)
 		json_object_put(c.audit_after);
 	if (err == API_OK && c.route != NULL && c.route->views &&
-	    s->status == 200 && !r->internal)
+	    (s->status == 200 || s->status == 304) && !r->internal)
 		dispatch_count_view(&c);
 	db_reads(false);
 	metrics_request(c.route != NULL ? (int)(c.route - route_served(&nroutes)) : -1,

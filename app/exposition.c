@@ -117,6 +117,33 @@ exposition_calls(struct buf *o, const char *id, const char *what,
 	    (double)f[2] / 1e6);
 }
 
+/* The processing time histogram of each queue's jobs. */
+static void
+exposition_jobs(struct buf *o, const struct metrics_counts *t,
+    const char *const *queues)
+{
+	uint64_t cum, total;
+	size_t i, k;
+
+	buf_adds(o, "# HELP exodrive_job_duration_seconds Time a job's handler took, by queue.\n"
+	    "# TYPE exodrive_job_duration_seconds histogram\n");
+	for (i = 0; queues[i] != NULL && i < METRICS_QUEUES; i++) {
+		for (total = 0, k = 0; k <= METRICS_JOB_BUCKETS; k++)
+			total += t->job_hist[i][k];
+		for (cum = 0, k = 0; k < METRICS_JOB_BUCKETS; k++) {
+			cum += t->job_hist[i][k];
+			buf_printf(o, "exodrive_job_duration_seconds_bucket{queue=\"%s\","
+			    "le=\"%g\"} %llu\n", queues[i], (double)metrics_job_le[k] / 1e6,
+			    (unsigned long long)cum);
+		}
+		buf_printf(o, "exodrive_job_duration_seconds_bucket{queue=\"%s\",le=\"+Inf\"} "
+		    "%llu\nexodrive_job_duration_seconds_sum{queue=\"%s\"} %.6f\n"
+		    "exodrive_job_duration_seconds_count{queue=\"%s\"} %llu\n", queues[i],
+		    (unsigned long long)total, queues[i], (double)t->job_sum_us[i] / 1e6,
+		    queues[i], (unsigned long long)total);
+	}
+}
+
 void
 exposition_deps(struct buf *o, const struct metrics_counts *t,
     const char *const *queues)
@@ -148,11 +175,37 @@ exposition_deps(struct buf *o, const struct metrics_counts *t,
 			buf_printf(o, "exodrive_jobs_total{queue=\"%s\",outcome=\"%s\"} %llu\n",
 			    queues[i], j == 0 ? "completed" : "failed",
 			    (unsigned long long)t->jobs[i][j]);
+	exposition_jobs(o, t, queues);
 	buf_printf(o, "# HELP exodrive_admin_audit_total Admin writes and their "
 	    "audit rows.\n# TYPE exodrive_admin_audit_total counter\n"
 	    "exodrive_admin_audit_total{outcome=\"written\"} %llu\n"
 	    "exodrive_admin_audit_total{outcome=\"failed\"} %llu\n",
 	    (unsigned long long)t->audit[0], (unsigned long long)t->audit[1]);
+}
+
+void
+exposition_webhooks(struct buf *o, const struct metrics_webhooks *w)
+{
+	size_t i, j;
+
+	if (w->waiting_at > 0) {
+		buf_adds(o, "# HELP exodrive_webhook_dead_letters_waiting Inbound webhook "
+		    "dead letters waiting for an admin, by provider (counted in "
+		    "PostgreSQL after each change and at most 15 s before a scrape).\n"
+		    "# TYPE exodrive_webhook_dead_letters_waiting gauge\n");
+		for (i = 0; i < METRICS_PROVIDERS; i++)
+			buf_printf(o, "exodrive_webhook_dead_letters_waiting{provider=\"%s\"} %lld\n",
+			    metrics_providers[i], (long long)w->waiting[i]);
+	}
+	buf_adds(o, "# HELP exodrive_webhook_dead_letter_events_total Inbound webhook "
+	    "deliveries dead-lettered, and dead letters retried (applied or failed "
+	    "again) or discarded, by provider.\n"
+	    "# TYPE exodrive_webhook_dead_letter_events_total counter\n");
+	for (i = 0; i < METRICS_PROVIDERS; i++)
+		for (j = 0; j < METRICS_DEAD__COUNT; j++)
+			buf_printf(o, "exodrive_webhook_dead_letter_events_total{provider=\"%s\","
+			    "outcome=\"%s\"} %llu\n", metrics_providers[i],
+			    metrics_dead_names[j], (unsigned long long)w->dead[i][j]);
 }
 
 void
@@ -197,6 +250,7 @@ exposition_prometheus(struct buf *out)
 {
 	struct metrics_counts *t = calloc(1, sizeof *t);
 	struct metrics_proc *p = calloc(METRICS_SLOTS, sizeof *p);
+	struct metrics_webhooks w;
 	const struct route *rt;
 	size_t n;
 	int np;
@@ -206,6 +260,8 @@ exposition_prometheus(struct buf *out)
 		(void)metrics_totals(t);
 		exposition_http(out, t, rt, n);
 		exposition_deps(out, t, queue_names);
+		(void)metrics_webhooks(&w);
+		exposition_webhooks(out, &w);
 		np = metrics_processes(p, METRICS_SLOTS);
 		exposition_processes(out, p, np > 0 ? (size_t)np : 0);
 		exposition_queues(out);

@@ -34,6 +34,9 @@ void exposition_http(struct buf *o, const struct metrics_counts *t,
  * jobs of each queue named in queues (NULL-terminated), audit rows. */
 void exposition_deps(struct buf *o, const struct metrics_counts *t,
     const char *const *queues);
+/* The inbound webhook dead letters: waiting per provider (a gauge, left
+ * out while never counted) and what happened to them (counters). */
+void exposition_webhooks(struct buf *o, const struct metrics_webhooks *w);
 /* Live processes by role and state. */
 void exposition_processes(struct buf *o, const struct metrics_proc *p,
     size_t n);

@@ -39,7 +39,7 @@ hooks_fan_out(void (*add)(const char *url, int index, void *arg), void *arg)
 	return n;
 }
 
-bool
+enum queue_outcome
 hooks_deliver(const struct queue_job *job, char *err, size_t errlen)
 {
 	struct json_object *d = json_tokener_parse(job->data ? job->data : ""), *v;
@@ -55,7 +55,7 @@ hooks_deliver(const struct queue_job *job, char *err, size_t errlen)
 	if (d == NULL || !json_object_object_get_ex(d, "url", &v)) {
 		snprintf(err, errlen, "webhook job %s has no url", job->id);
 		json_object_put(d);
-		return false;
+		return QUEUE_FAIL;	/* an invalid payload stays invalid */
 	}
 	url = json_object_get_string(v);
 	body = json_object_new_object();
@@ -94,5 +94,5 @@ hooks_deliver(const struct queue_job *job, char *err, size_t errlen)
 	http_result_free(&res);
 	json_object_put(body);
 	json_object_put(d);
-	return ok;
+	return ok ? QUEUE_DONE : QUEUE_RETRY;
 }

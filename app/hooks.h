@@ -26,7 +26,9 @@ enum api_err hooks_event(const char *type, const char *booking);
  * configured URL.  Returns how many URLs there are. */
 int hooks_fan_out(void (*add)(const char *url, int index, void *arg), void *arg);
 /* Deliver webhook job (data: {url, event, deliveryId, data}).  Returns
- * true on a 2xx answer; false with err otherwise. */
-bool hooks_deliver(const struct queue_job *job, char *err, size_t errlen);
+ * QUEUE_DONE on a 2xx answer; QUEUE_FAIL with err when the job has no
+ * url; else QUEUE_RETRY with err (any other answer: receivers retry). */
+enum queue_outcome hooks_deliver(const struct queue_job *job, char *err,
+    size_t errlen);
 
 #endif

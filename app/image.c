@@ -68,12 +68,15 @@ image_save(VipsImage *t, const char *format, const char *vpath,
 	return 0;
 }
 
-/* Make the variants of path (its file is file, w px wide) into list. */
+/* Make the variants of path (its file is file, w px wide) into list,
+ * reporting job's progress. */
 static int
-image_variants(const char *path, const char *file, int w, struct json_object *list)
+image_variants(const struct queue_job *job, const char *path, const char *file,
+    int w, struct json_object *list)
 {
+	const size_t n = sizeof image_widths / sizeof image_widths[0];
 	const char *dot = strrchr(path, '.');
-	char vpath[160];
+	char vpath[160], stage[32];
 	VipsImage *t, *m;
 	size_t i;
 	int rc = 0;
@@ -81,6 +84,8 @@ image_variants(const char *path, const char *file, int w, struct json_object *li
 	for (i = 0; i < sizeof image_widths / sizeof image_widths[0] && rc == 0; i++) {
 		if (i > 0 && image_widths[i] > w)
 			break;		/* never upscaled */
+		snprintf(stage, sizeof stage, "%d px", image_widths[i]);
+		(void)queue_progress(job, (int)(i * 100 / n), stage);
 		/* Decoded once into memory: both encoders read it. */
 		if (vips_thumbnail(file, &t, image_widths[i], "size", VIPS_SIZE_DOWN,
 		    NULL) != 0)
@@ -135,7 +140,7 @@ image_refuse(const char *path, const char *why, char *err, size_t errlen)
 	return true;
 }
 
-bool
+enum queue_outcome
 image_job(const struct queue_job *job, char *err, size_t errlen)
 {
 	struct json_object *d = json_tokener_parse(job->data ? job->data : ""), *v;
@@ -150,10 +155,17 @@ image_job(const struct queue_job *job, char *err, size_t errlen)
 
 	if (d != NULL && json_object_object_get_ex(d, "path", &v))
 		path = json_object_get_string(v);
-	if (path == NULL || !storage_path_ok(path) ||
-	    repo_image_pending(path, &res) == API_NOT_FOUND) {
-		ok = true;		/* deleted, done, or never valid: nothing to do */
-		goto out;
+	if (path == NULL || !storage_path_ok(path)) {
+		snprintf(err, errlen, "image job %s names no valid upload path", job->id);
+		json_object_put(d);
+		return QUEUE_FAIL;	/* an invalid payload stays invalid */
+	}
+	if (repo_image_pending(path, &res) == API_NOT_FOUND) {
+		/* Deleted or done: nothing to do (and libvips, perhaps not
+		 * started in this process yet, is not to be touched). */
+		json_object_put(d);
+		db_free(res);
+		return QUEUE_DONE;
 	}
 	if (image_init() != 0 || storage_file(path, file, sizeof file) != 0) {
 		snprintf(err, errlen, "libvips: %s", vips_error_buffer());
@@ -170,7 +182,7 @@ image_job(const struct queue_job *job, char *err, size_t errlen)
 		goto out;
 	}
 	list = json_object_new_array();
-	if (image_variants(path, file, w, list) != 0) {
+	if (image_variants(job, path, file, w, list) != 0) {
 		for (i = 0; i < json_object_array_length(list); i++)
 			(void)storage_remove(json_object_get_string(json_object_object_get(
 			    json_object_array_get_idx(list, i), "path")));
@@ -189,5 +201,5 @@ out:
 	json_object_put(list);
 	json_object_put(d);
 	db_free(res);
-	return ok;
+	return ok ? QUEUE_DONE : QUEUE_RETRY;
 }

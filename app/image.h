@@ -12,9 +12,12 @@
 
 /* Process image job (data {"path"}): 400, 800 and 1600 px wide variants
  * (never upscaled; the 400 one always), each as JPEG and WebP, metadata
- * stripped, recorded on the upload and on the car images that name it.
- * Returns true when done (or refused for good, recorded as failed),
- * else false with err (retried). */
-bool image_job(const struct queue_job *job, char *err, size_t errlen);
+ * stripped, recorded on the upload and on the car images that name it,
+ * reporting progress by variant.  Returns QUEUE_DONE when done (or the
+ * upload is gone or done, or the image was refused for good: recorded
+ * on the upload); QUEUE_FAIL with err when the job names no valid path;
+ * else QUEUE_RETRY with err. */
+enum queue_outcome image_job(const struct queue_job *job, char *err,
+    size_t errlen);
 
 #endif

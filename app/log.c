@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,8 @@ static long log_pid;
 #define LOG_PENDING_US	1000000
 static struct buf log_pending;
 static int64_t log_pending_since;
+/* A worker's lease keeper thread may log too (through redis.c). */
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *const log_names[] = { "error", "warn", "info", "debug" };
 
@@ -111,12 +114,20 @@ log_write(const struct buf *b)
 	}
 }
 
-void
-log_flush(void)
+static void
+log_flush_locked(void)
 {
 	log_write(&log_pending);
 	buf_reset(&log_pending);
 	log_pending_since = 0;
+}
+
+void
+log_flush(void)
+{
+	pthread_mutex_lock(&log_mu);
+	log_flush_locked();
+	pthread_mutex_unlock(&log_mu);
 }
 
 int
@@ -157,7 +168,7 @@ log_close(struct buf *b)
 	buf_adds(b, "}\n");
 	buf_add(&log_pending, b->data, b->len);
 	buf_free(b);
-	log_flush();
+	log_flush_locked();
 }
 
 void
@@ -174,12 +185,14 @@ log_msg(long level, const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	pthread_mutex_lock(&log_mu);
 	log_open(&b, level);
 	base = strrchr(file, '/');
 	buf_printf(&b, ",\"src\":\"%s:%d\",\"msg\":", base ? base + 1 : file, line);
 	log_add_redacted(&b, msg.data ? msg.data : "");
 	buf_free(&msg);
 	log_close(&b);
+	pthread_mutex_unlock(&log_mu);
 }
 
 void
@@ -189,6 +202,7 @@ log_access(const struct log_access *a)
 
 	if (!log_enabled(LOG_LEVEL_INFO))
 		return;
+	pthread_mutex_lock(&log_mu);
 	buf_reset(&b);
 	log_open(&b, LOG_LEVEL_INFO);
 	buf_adds(&b, ",\"msg\":\"request\",\"method\":");
@@ -213,7 +227,8 @@ log_access(const struct log_access *a)
 		log_pending_since = clock_mono_us();
 	if (log_pending.len >= LOG_PENDING_MAX ||
 	    clock_mono_us() - log_pending_since >= LOG_PENDING_US)
-		log_flush();
+		log_flush_locked();
+	pthread_mutex_unlock(&log_mu);
 }
 
 /* LOG_FILE, kept for the reopening signal handler. */

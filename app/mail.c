@@ -264,10 +264,16 @@ mail_resend(const char *kind, const char *booking, const char *to,
 		return -1;
 	}
 	r = json_tokener_parse(res.body.data ? res.body.data : "");
-	if (res.status < 200 || res.status > 299)
+	if (res.status < 200 || res.status > 299) {
 		snprintf(err, errlen, "Resend answered %ld: %s", res.status,
 		    r != NULL && json_object_object_get_ex(r, "message", &v) ?
 		    json_object_get_string(v) : "no message");
+		/* A 4xx other than a timeout, a conflict or a rate limit will
+		 * be the same answer next time. */
+		if (res.status >= 400 && res.status < 500 && res.status != 408 &&
+		    res.status != 409 && res.status != 429)
+			rc = -2;
+	}
 	else if (r != NULL && json_object_object_get_ex(r, "id", &v) &&
 	    json_object_is_type(v, json_type_string) &&
 	    json_object_get_string_len(v) > 0) {
@@ -284,7 +290,7 @@ mail_resend(const char *kind, const char *booking, const char *to,
 /* Render and send the email kind with data d to to, through Resend when
  * RESEND_API_KEY is set, else over SMTP with Message-ID mid; writes its
  * subject and the id it was sent as (mid, or Resend's).  Returns 0, or
- * -1 with err. */
+ * -1 with err, or -2 when the provider refused it for good. */
 static int
 mail_submit(const char *kind, const char *booking, struct json_object *d,
     const char *to, const char *reply_to, const char *mid, struct buf *subject,
@@ -349,9 +355,10 @@ mail_send(const char *kind, const char *job_data, const char *job_id,
 	snprintf(mid, sizeof mid, "<job-email-%s.%s@%s>", job_id, kind,
 	    strchr(from, '@') ? strchr(from, '@') + 1 : "exodrive.invalid");
 	buf_init(&subject);
-	if (*to == '\0')
+	if (*to == '\0') {
 		snprintf(err, errlen, "email %s has no recipient", kind);
-	else
+		rc = -2;
+	} else
 		rc = mail_submit(kind, booking, d, to, mail_str(j, "replyTo"), mid,
 		    &subject, sent_id, sizeof sent_id, err, errlen);
 	if ((e = db_begin()) == API_OK &&
@@ -366,5 +373,5 @@ mail_send(const char *kind, const char *job_data, const char *job_id,
 	buf_free(&subject);
 	json_object_put(d);
 	json_object_put(j);
-	return rc == 0 ? API_OK : API_EXTERNAL_SERVICE_ERROR;
+	return rc == 0 ? API_OK : rc == -2 ? API_CONFLICT : API_EXTERNAL_SERVICE_ERROR;
 }

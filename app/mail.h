@@ -30,8 +30,11 @@ void mail_message(const char *from, const char *to, const char *reply_to,
  * {bookingId, vars?, to?, test?, reason?, actor?, cancellationFee?}
  * (the booking's data, vars overlaid; test: sent to "to", not recorded
  * on the booking; a cancellation's reason, actor "customer" and fee) or {to, replyTo?,
- * vars} (no booking).  Returns API_OK, or an error with err
- * (the job is retried). */
+ * vars} (no booking).  Returns API_OK, or an error with err: for good
+ * API_VALIDATION_ERROR (an unknown kind, job data that is not an
+ * object), API_NOT_FOUND (no such booking) or API_CONFLICT (no
+ * recipient, or the provider refused it with a 4xx); else the failure
+ * may pass (the job is retried). */
 enum api_err mail_send(const char *kind, const char *job_data,
     const char *job_id, char *err, size_t errlen);
 

@@ -18,8 +18,10 @@
 
 #include <json-c/json.h>
 
+#include "cache.h"
 #include "conf.h"
 #include "log.h"
+#include "metrics.h"
 #include "migrate.h"
 #include "contract_ts.h"
 #include "db.h"
@@ -266,6 +268,36 @@ main_monitor(const struct main_args *a)
 	return monitor_run(a->opt['r'] != NULL, a->opt['j'] != NULL);
 }
 
+/* `cache purge [--family F]`: every family, or F. */
+static int
+main_cache_purge(const struct main_args *a)
+{
+	const char *f = a->opt['f'];
+	size_t i;
+	long n;
+	int rc = 0;
+
+	if (f != NULL && !cache_family_known(f)) {
+		fprintf(stderr, "exodrive cache purge: unknown family '%s' (fleet, car, "
+		    "avail or reviews)\n", f);
+		return 2;
+	}
+	printf("{");
+	for (i = 0; i < METRICS_FAMILIES; i++) {
+		if (f != NULL && strcmp(f, metrics_families[i]) != 0)
+			continue;
+		if ((n = cache_purge(metrics_families[i])) < 0) {
+			fprintf(stderr, "exodrive cache purge: Redis failed; %s is not "
+			    "purged\n", metrics_families[i]);
+			rc = 1;
+			continue;
+		}
+		printf("%s\"%s\":%ld", f != NULL || i == 0 ? "" : ",", metrics_families[i], n);
+	}
+	printf("}\n");
+	return rc;
+}
+
 static const struct main_cmd main_cmds[] = {
 	{ .name = "fcgi", .run = main_fcgi,
 	  .flags = MAIN_SECRETS | MAIN_SERVE | MAIN_LOG_FILE,
@@ -341,7 +373,8 @@ static const struct main_cmd main_cmds[] = {
 	  .flags = MAIN_SECRETS | MAIN_LOG_FILE, .args = "",
 	  .about = "run the scheduler alone until SIGTERM",
 	  .help = "Run the scheduler alone until SIGTERM: captures, hold expiry,\n"
-	    "webhook retries, reminders and the daily cache warm-up.\n" },
+	    "webhook retries and the daily cache warm-up (reminders are delayed\n"
+	    "jobs, queued with their booking).\n" },
 	{ .name = "warm-cache", .run = main_warm, .args = "[--popular-only]",
 	  .about = "fill the catalogue cache",
 	  .help = "Fill the catalogue cache: the fleet list, the popular cars and\n"
@@ -366,6 +399,15 @@ static const struct main_cmd main_cmds[] = {
 		{ "report", no_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 	  } },
+	{ .name = "cache purge", .run = main_cache_purge, .args = "[--family F]",
+	  .about = "drop the cached answers (namespace versions, no FLUSHDB)",
+	  .help = "Drop every cached answer, or those of one family, by bumping the\n"
+	    "namespace versions of each scope that holds entries (found by SCAN):\n"
+	    "the next lookup is a miss read from PostgreSQL.  Nothing is deleted\n"
+	    "(old entries expire by TTL) and no FLUSHDB is needed.  Prints the\n"
+	    "versions bumped per family as JSON; exits 1 when Redis failed.\n"
+	    "  --family F  fleet (lists and cars by slug), car, avail or reviews\n",
+	  .opts = { { "family", required_argument, NULL, 'f' } } },
 	{ .name = "contract-ts", .run = main_contract_ts, .args = "",
 	  .about = "print the TypeScript contract for typed clients",
 	  .help = "Print the TypeScript contract for typed clients: zod inputs,\n"
@@ -500,6 +542,7 @@ main(int argc, char **argv)
 	struct main_args a = { .config_path = getenv("EXODRIVE_CONFIG") };
 	const struct main_cmd *cmd;
 	const struct route *t;
+	char two[64];
 	int i = 1, rc;
 	size_t n;
 
@@ -518,6 +561,11 @@ main(int argc, char **argv)
 		printf("exodrive %s\n", version_string());
 		return 0;
 	}
+	/* A command of two words (cache purge). */
+	if (main_find(argv[i]) == NULL && i + 1 < argc &&
+	    snprintf(two, sizeof two, "%s %s", argv[i], argv[i + 1]) < (int)sizeof two &&
+	    main_find(two) != NULL)
+		i++, argv[i] = two;
 	if ((cmd = main_find(argv[i])) == NULL) {
 		fprintf(stderr, "exodrive: unknown command '%s'\n", argv[i]);
 		main_usage_all(stderr);

@@ -19,13 +19,20 @@
 #include "log.h"
 #include "metrics.h"
 
-#define METRICS_MAGIC	0x6578646d65747234ULL	/* "exdmetr4": the layout */
+#define METRICS_MAGIC	0x6578646d65747235ULL	/* "exdmetr5": the layout */
 const char *const metrics_families[METRICS_FAMILIES] = { "fleet", "car",
 	"avail", "reviews" };
 const char *const metrics_states[METRICS_STATES] = { "HIT", "MISS",
 	"STALE", "BYPASS" };
 const int64_t metrics_le[METRICS_BUCKETS] = { 500, 1000, 2500, 5000,
 	10000, 25000, 50000, 100000, 250000, 1000000 };
+const char *const metrics_providers[METRICS_PROVIDERS] = { "paypal",
+	"resend", "docuseal" };
+const char *const metrics_dead_names[METRICS_DEAD__COUNT] = {
+	"dead_lettered", "retried", "retry_failed", "discarded" };
+const int64_t metrics_job_le[METRICS_JOB_BUCKETS] = { 1000, 5000, 10000,
+	50000, 100000, 500000, 1000000, 5000000, 10000000, 30000000, 60000000,
+	300000000 };
 
 /* Counters (struct metrics_counts): one writer, the slot's process;
  * readers and the folding claimant use atomic loads and adds. */
@@ -47,6 +54,10 @@ struct metrics_file {
 	uint64_t		size;
 	struct metrics_slot	retired;	/* the totals of gone processes */
 	struct metrics_slot	slot[METRICS_SLOTS];
+	/* Figures of the host, not of a process (atomic adds and stores),
+	 * after the slots: a file of the layout before them is only
+	 * extended with zeroes, and the magic stays. */
+	struct metrics_webhooks	webhooks;
 };
 
 static struct metrics_file *metrics_map;
@@ -97,7 +108,10 @@ metrics_open(void)
 	if (__atomic_compare_exchange_n(&m->magic, &zero, METRICS_MAGIC, false,
 	    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		m->size = sizeof *m;
-	if (GET(&m->magic) != METRICS_MAGIC) {
+	/* The size too: two changes of the layout may share a magic (0:
+	 * its creator is about to set it). */
+	if (GET(&m->magic) != METRICS_MAGIC ||
+	    (GET(&m->size) != 0 && GET(&m->size) != sizeof *m)) {
 		LOG_WARN("%s has another layout; remove it to count again",
 		    conf->metrics_file);
 		munmap(m, sizeof *m);
@@ -239,10 +253,70 @@ metrics_job(int q, bool ok)
 }
 
 void
+metrics_job_duration(int q, int64_t us)
+{
+	int b;
+
+	if (metrics_me == NULL || q < 0 || q >= METRICS_QUEUES)
+		return;
+	for (b = 0; b < METRICS_JOB_BUCKETS && us > metrics_job_le[b]; b++)
+		;
+	ADD(&metrics_me->c.job_hist[q][b], 1);
+	ADD(&metrics_me->c.job_sum_us[q], (uint64_t)(us > 0 ? us : 0));
+}
+
+void
 metrics_audit(bool ok)
 {
 	if (metrics_me != NULL)
 		ADD(&metrics_me->c.audit[ok ? 0 : 1], 1);
+}
+
+void
+metrics_webhook_dead(const char *provider, int outcome)
+{
+	int p;
+
+	if (provider == NULL || outcome < 0 || outcome >= METRICS_DEAD__COUNT ||
+	    (metrics_map == NULL && (metrics_map = metrics_open()) == NULL))
+		return;
+	for (p = 0; p < METRICS_PROVIDERS && strcmp(metrics_providers[p], provider) != 0; p++)
+		;
+	if (p < METRICS_PROVIDERS)
+		ADD(&metrics_map->webhooks.dead[p][outcome], 1);
+}
+
+void
+metrics_webhook_waiting_set(const int64_t *n, int64_t at_ms)
+{
+	struct metrics_webhooks *w;
+	int p;
+
+	if (metrics_map == NULL && (metrics_map = metrics_open()) == NULL)
+		return;
+	w = &metrics_map->webhooks;
+	for (p = 0; p < METRICS_PROVIDERS; p++)
+		__atomic_store_n(&w->waiting[p], n[p], __ATOMIC_RELAXED);
+	__atomic_store_n(&w->waiting_at, at_ms, __ATOMIC_RELEASE);
+}
+
+bool
+metrics_webhooks(struct metrics_webhooks *w)
+{
+	struct metrics_webhooks *m;
+	int p, o;
+
+	memset(w, 0, sizeof *w);
+	if (metrics_map == NULL && (metrics_map = metrics_open()) == NULL)
+		return false;
+	m = &metrics_map->webhooks;
+	w->waiting_at = __atomic_load_n(&m->waiting_at, __ATOMIC_ACQUIRE);
+	for (p = 0; p < METRICS_PROVIDERS; p++) {
+		w->waiting[p] = GET(&m->waiting[p]);
+		for (o = 0; o < METRICS_DEAD__COUNT; o++)
+			w->dead[p][o] = GET(&m->dead[p][o]);
+	}
+	return true;
 }
 
 /* The sum of every slot in use and the retired totals into *t. */

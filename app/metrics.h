@@ -40,8 +40,16 @@ void metrics_db(int64_t us, bool ok);
 void metrics_redis(int64_t us, bool ok);
 /* A finished job of queue index q (queue_names) */
 void metrics_job(int q, bool ok);
+/* How long a job of queue index q took its handler, in microseconds. */
+void metrics_job_duration(int q, int64_t us);
 /* An admin write's audit row: written, or failed (the write stands). */
 void metrics_audit(bool ok);
+/* An inbound webhook dead letter of provider (metrics_providers) moved
+ * (enum metrics_dead): counted for the whole host. */
+void metrics_webhook_dead(const char *provider, int outcome);
+/* The dead letters waiting per provider (METRICS_PROVIDERS values),
+ * counted at at_ms (wall ms): a gauge of the host; the last writer wins. */
+void metrics_webhook_waiting_set(const int64_t *n, int64_t at_ms);
 
 /* How long process pid has been on its current request, in ms; -1 when
  * it is idle or has no slot (no metrics file: every process reads -1). */
@@ -52,12 +60,24 @@ int64_t metrics_busy_ms(long pid);
 #define METRICS_STATES		4	/* cache outcomes, metrics_states */
 #define METRICS_TIERS		12	/* rate tiers (enum rate_tier) */
 #define METRICS_QUEUES		8	/* job queues (queue_names) */
+#define METRICS_PROVIDERS	3	/* inbound webhook providers */
+
+/* What happened to an inbound webhook dead letter. */
+enum metrics_dead { METRICS_DEAD_LETTERED, METRICS_DEAD_RETRIED,
+	METRICS_DEAD_RETRY_FAILED, METRICS_DEAD_DISCARDED, METRICS_DEAD__COUNT };
+#define METRICS_JOB_BUCKETS	12	/* job processing time buckets */
 
 /* The cache families and outcomes metrics_cache() counts, and the upper
  * bounds of the latency buckets in microseconds (then +Inf). */
 extern const char *const metrics_families[METRICS_FAMILIES];
 extern const char *const metrics_states[METRICS_STATES];
 extern const int64_t metrics_le[METRICS_BUCKETS];
+/* The inbound webhook providers ("paypal", "resend", "docuseal") and the
+ * names of enum metrics_dead ("dead_lettered", ...). */
+extern const char *const metrics_providers[METRICS_PROVIDERS];
+extern const char *const metrics_dead_names[METRICS_DEAD__COUNT];
+/* The upper bounds of the job processing time buckets, microseconds. */
+extern const int64_t metrics_job_le[METRICS_JOB_BUCKETS];
 
 /* Every counter.  Route index METRICS_ROUTES holds the requests no route
  * matched. */
@@ -71,6 +91,16 @@ struct metrics_counts {
 	uint64_t	jobs[METRICS_QUEUES][2];	/* completed, failed */
 	uint64_t	requests;
 	uint64_t	audit[2];			/* written, failed */
+	uint64_t	job_hist[METRICS_QUEUES][METRICS_JOB_BUCKETS + 1];
+	uint64_t	job_sum_us[METRICS_QUEUES];
+};
+
+/* The inbound webhook dead letters of the host: the gauge (waiting per
+ * provider, counted at waiting_at wall ms; 0: never) and the counters. */
+struct metrics_webhooks {
+	int64_t		waiting_at;
+	int64_t		waiting[METRICS_PROVIDERS];
+	uint64_t	dead[METRICS_PROVIDERS][METRICS_DEAD__COUNT];
 };
 
 /* One live process of the scoreboard. */
@@ -88,6 +118,9 @@ struct metrics_proc {
 /* The sum of every slot and the retired totals into *t (zeroes without
  * the file; false then). */
 bool metrics_totals(struct metrics_counts *t);
+/* The dead-letter figures of the host into *w (zeroes without the file;
+ * false then). */
+bool metrics_webhooks(struct metrics_webhooks *w);
 /* Up to max live processes into p, in slot order; returns how many, or
  * -1 without the file. */
 int metrics_processes(struct metrics_proc *p, size_t max);

@@ -22,10 +22,12 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "monitor.h"
 #include "queue.h"
 #include "redis.h"
 #include "route.h"
+#include "svc.h"
 #include "xmalloc.h"
 
 /* Add check name with value (text), threshold (text) and whether it
@@ -147,16 +149,17 @@ static void
 monitor_queues(struct json_object *report)
 {
 	char name[64], v[48], l[48];
-	long c[5];
+	long c[5], due;
 	size_t i;
 
 	for (i = 0; queue_names[i] != NULL; i++) {
-		if (queue_counts(queue_names[i], c) != 0)
+		if (queue_counts(queue_names[i], c) != 0 ||
+		    (due = queue_due(queue_names[i])) < 0)
 			return;
 		snprintf(name, sizeof name, "queue %s backlog", queue_names[i]);
-		snprintf(v, sizeof v, "%ld", c[0] + c[2]);
+		snprintf(v, sizeof v, "%ld", c[0] + due);
 		snprintf(l, sizeof l, "< %ld", conf->monitor_queue_backlog);
-		monitor_add(report, name, v, l, c[0] + c[2] < conf->monitor_queue_backlog);
+		monitor_add(report, name, v, l, c[0] + due < conf->monitor_queue_backlog);
 		snprintf(name, sizeof name, "queue %s dead letters", queue_names[i]);
 		snprintf(v, sizeof v, "%ld", c[4]);
 		snprintf(l, sizeof l, "< %ld", conf->monitor_dead_letters);
@@ -504,6 +507,27 @@ done:
 	free(t);
 }
 
+/* The inbound webhook dead letters waiting for an admin, counted in
+ * PostgreSQL (which also refreshes the gauge /metrics shows). */
+static void
+monitor_webhook_dead_letters(struct json_object *report)
+{
+	int64_t n[METRICS_PROVIDERS], total = 0;
+	char v[96], l[48];
+	int p;
+
+	if (svc_webhooks_dead_count(n) != API_OK)
+		return;		/* PostgreSQL's check says why */
+	for (p = 0; p < METRICS_PROVIDERS; p++)
+		total += n[p];
+	snprintf(v, sizeof v, "%lld (%s %lld, %s %lld, %s %lld)", (long long)total,
+	    metrics_providers[0], (long long)n[0], metrics_providers[1],
+	    (long long)n[1], metrics_providers[2], (long long)n[2]);
+	snprintf(l, sizeof l, "<= %ld", conf->monitor_webhook_dead_letters);
+	monitor_add(report, "webhook dead letters", v, l,
+	    total <= conf->monitor_webhook_dead_letters);
+}
+
 /* POST the failed checks to MONITOR_WEBHOOK_URL.  Returns 0 or -1. */
 static int
 monitor_alert(struct json_object *failed)
@@ -547,6 +571,7 @@ monitor_run(bool report_all, bool json)
 	monitor_cache(report);
 	monitor_queues(report);
 	monitor_http(report);
+	monitor_webhook_dead_letters(report);
 	failed = json_object_new_array();
 	for (i = 0; i < json_object_array_length(report); i++) {
 		c = json_object_array_get_idx(report, i);

@@ -212,6 +212,19 @@ openapi_parameters(const struct input *in)
 	return a;
 }
 
+/* The rate-limit fields of an answer charged to a tier, into headers h. */
+static void
+openapi_rate_headers(struct json_object *h)
+{
+	static const char *const names[] = { "X-RateLimit-Limit",
+	    "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit-Policy",
+	    "RateLimit" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		JADD(h, names[i], openapi_ref("headers", names[i]));
+}
+
 /* Add the error answer status (by its envelope) to responses r. */
 static void
 openapi_error(struct json_object *r, int status, const char *why)
@@ -229,6 +242,7 @@ openapi_error(struct json_object *r, int status, const char *why)
 		struct json_object *h = json_object_new_object();
 
 		JADD(h, "Retry-After", openapi_ref("headers", "Retry-After"));
+		openapi_rate_headers(h);
 		JADD(o, "headers", h);
 	}
 	JADD(r, code, o);
@@ -275,12 +289,11 @@ openapi_success(const struct route *rt)
 	const char *media = rt->media != NULL ? rt->media : "application/json";
 
 	JADD(o, "description", JSTR(rt->summary));
-	if (rt->rate != RATE_NONE) {
-		JADD(h, "X-RateLimit-Limit", openapi_ref("headers", "X-RateLimit-Limit"));
-		JADD(h, "X-RateLimit-Remaining", openapi_ref("headers", "X-RateLimit-Remaining"));
-		JADD(h, "X-RateLimit-Reset", openapi_ref("headers", "X-RateLimit-Reset"));
-	}
+	if (rt->rate != RATE_NONE)
+		openapi_rate_headers(h);
 	if (rt->cache != CACHE_NONE) {
+		JADD(h, "ETag", openapi_ref("headers", "ETag"));
+		JADD(h, "Vary", openapi_ref("headers", "Vary"));
 		JADD(h, "X-Cache", openapi_ref("headers", "X-Cache"));
 		JADD(h, "X-Cache-TTL", openapi_ref("headers", "X-Cache-TTL"));
 	}
@@ -303,6 +316,27 @@ openapi_success(const struct route *rt)
 	return o;
 }
 
+/* The 304 answer of a cacheable route rt: no body, its validators and
+ * the same cache, trace and rate-limit fields as the 200. */
+static struct json_object *
+openapi_not_modified(const struct route *rt)
+{
+	struct json_object *o = json_object_new_object(), *h = json_object_new_object();
+
+	JADD(o, "description", JSTR("Not Modified: If-None-Match names the answer's "
+	    "ETag (weak comparison; also its -gzip/-br form). No body; charged "
+	    "to the rate limit like the 200"));
+	JADD(h, "ETag", openapi_ref("headers", "ETag"));
+	JADD(h, "Vary", openapi_ref("headers", "Vary"));
+	JADD(h, "X-Cache", openapi_ref("headers", "X-Cache"));
+	JADD(h, "X-Cache-TTL", openapi_ref("headers", "X-Cache-TTL"));
+	if (rt->rate != RATE_NONE)
+		openapi_rate_headers(h);
+	JADD(h, "X-Trace-Id", openapi_ref("headers", "X-Trace-Id"));
+	JADD(o, "headers", h);
+	return o;
+}
+
 /* The operation of route rt. */
 static struct json_object *
 openapi_operation(const struct route *rt)
@@ -314,10 +348,24 @@ openapi_operation(const struct route *rt)
 	JADD(op, "summary", JSTR(rt->summary));
 	JADD(op, "operationId", JSTR(rt->operation));
 	JADD(op, "parameters", openapi_parameters(rt->input));
+	if (rt->cache != CACHE_NONE) {
+		struct json_object *p = json_object_new_object(), *s = json_object_new_object();
+
+		JADD(p, "name", JSTR("If-None-Match"));
+		JADD(p, "in", JSTR("header"));
+		JADD(p, "required", json_object_new_boolean(0));
+		JADD(p, "description", JSTR("Entity tags held (or *): 304 when one names "
+		    "the current answer"));
+		JADD(s, "type", JSTR("string"));
+		JADD(p, "schema", s);
+		json_object_array_add(json_object_object_get(op, "parameters"), p);
+	}
 	if (rt->input->body != BODY_NONE)
 		JADD(op, "requestBody", openapi_request_body(rt->input));
 	snprintf(code, sizeof code, "%d", rt->status != 0 ? rt->status : 200);
 	JADD(r, code, openapi_success(rt));
+	if (rt->cache != CACHE_NONE)
+		JADD(r, "304", openapi_not_modified(rt));
 	if (rt->render_error != NULL) {
 		/* Errors and mixed batches (207) come in the route's own shape. */
 		JADD(r, "207", openapi_success(rt));
@@ -350,7 +398,16 @@ openapi_components(void)
 	static const char *const headers[][3] = {	/* name, type, what */
 		{ "X-RateLimit-Limit", "integer", "Requests allowed in the tier's window" },
 		{ "X-RateLimit-Remaining", "integer", "Requests left in the window" },
-		{ "X-RateLimit-Reset", "date-time", "When the window has room again (UTC)" },
+		{ "X-RateLimit-Reset", "date-time", "When the whole quota is back (UTC, "
+		    "to the second): RateLimit's t seconds from now" },
+		{ "RateLimit-Policy", "string", "The tier's quota, draft-ietf-httpapi-"
+		    "ratelimit-headers-08: \"<tier>\";q=<limit>;w=<window seconds>" },
+		{ "RateLimit", "string", "What is left of it, draft-ietf-httpapi-"
+		    "ratelimit-headers-08: \"<tier>\";r=<remaining>;t=<seconds until the "
+		    "whole quota is back>" },
+		{ "ETag", "string", "Strong entity tag of the answer's bytes (\"<24 hex>\"); "
+		    "a compressing web server appends -gzip or -br" },
+		{ "Vary", "string", "Accept-Encoding: the web server may compress the answer" },
 		{ "Retry-After", "integer", "Seconds to wait before trying again" },
 		{ "X-Cache", "string", "HIT, MISS, STALE or BYPASS" },
 		{ "X-Cache-TTL", "integer", "Seconds the cached answer stays fresh" },

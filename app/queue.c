@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "queue.h"
 #include "redis.h"
 #include "rng.h"
@@ -76,9 +77,16 @@ static struct redis_script queue_beat_lua = { .text =
 "return 1\n"
 };
 
+/* KEYS: job; ARGV: token, percent, stage.  Returns 1 or 0. */
+static struct redis_script queue_progress_lua = { .text =
+"if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 0 end\n"
+"redis.call('HSET', KEYS[1], 'progress', ARGV[2], 'stage', ARGV[3])\n"
+"return 1\n"
+};
+
 /* KEYS: active, job, completed, failed, delayed, events, stats; ARGV: id, token,
- * ok (1/0), error, jitter (0..1).  Returns 1, or 0 when the token is not
- * the job's (the lease was lost). */
+ * outcome (1 done, 0 retry, 2 permanent failure), error, jitter (0..1).
+ * Returns 1, or 0 when the token is not the job's (the lease was lost). */
 static struct redis_script queue_finish_lua = { .text =
 "if redis.call('HGET', KEYS[2], 'token') ~= ARGV[2] or\n"
 "   not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end\n"
@@ -106,8 +114,9 @@ static struct redis_script queue_finish_lua = { .text =
 "end\n"
 "redis.call('HSET', KEYS[2], 'failedReason', ARGV[4])\n"
 "local max = tonumber(redis.call('HGET', KEYS[2], 'attempts') or '1')\n"
-"if atm >= max then\n"
-"  redis.call('HSET', KEYS[2], 'finishedOn', now)\n"
+"if atm >= max or ARGV[3] == '2' then\n"
+"  redis.call('HSET', KEYS[2], 'finishedOn', now, 'failure',\n"
+"    ARGV[3] == '2' and 'permanent' or 'attempts')\n"
 "  redis.call('ZADD', KEYS[4], now, ARGV[1])\n"
 "  redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', 'failed', 'id', ARGV[1])\n"
 "  stat('failed')\n"
@@ -136,7 +145,8 @@ static struct redis_script queue_reap_lua = { .text =
 "  redis.call('HDEL', job, 'token')\n"
 "  local stc = redis.call('HINCRBY', job, 'stc', 1)\n"
 "  if stc > tonumber(ARGV[2]) then\n"
-"    redis.call('HSET', job, 'failedReason', 'stalled too often', 'finishedOn', now)\n"
+"    redis.call('HSET', job, 'failedReason', 'stalled too often', 'finishedOn', now,\n"
+"      'failure', 'stalled')\n"
 "    redis.call('ZADD', KEYS[3], now, id)\n"
 "  else\n"
 "    local p = tonumber(redis.call('HGET', job, 'priority') or '0')\n"
@@ -215,6 +225,7 @@ queue_fetch_call(const char *q, const struct queue_take *t, struct queue_job *jo
 {
 	memset(job, 0, sizeof *job);
 	memset(call, 0, sizeof *call);
+	snprintf(job->queue, sizeof job->queue, "%s", q);
 	queue_key(q, "ready", a->k[0], sizeof a->k[0]);
 	queue_key(q, "active", a->k[1], sizeof a->k[1]);
 	queue_key(q, "delayed", a->k[2], sizeof a->k[2]);
@@ -292,14 +303,29 @@ queue_heartbeat(const char *q, const struct queue_job *job, long lease_ms)
 	return queue_int_call(&call);
 }
 
+int
+queue_progress(const struct queue_job *job, int percent, const char *stage)
+{
+	char k[160], jobpart[64], pc[16];
+	struct redis_call call = { .script = &queue_progress_lua, .nkeys = 1, .argc = 4 };
+
+	snprintf(jobpart, sizeof jobpart, "job:%s", job->id);
+	queue_key(job->queue, jobpart, k, sizeof k);
+	snprintf(pc, sizeof pc, "%d", percent < 0 ? 0 : percent > 100 ? 100 : percent);
+	call.argv[0] = k, call.argv[1] = job->token, call.argv[2] = pc;
+	call.argv[3] = stage != NULL ? stage : "";
+	return queue_int_call(&call);
+}
+
 /* The strings of a finish call. */
 struct queue_finish_args {
 	char	k[7][160], jobpart[64], jitter[24];
 };
 
 static void
-queue_finish_call(const char *q, const struct queue_job *job, bool ok,
-    const char *error, struct queue_finish_args *a, struct redis_call *call)
+queue_finish_call(const char *q, const struct queue_job *job,
+    enum queue_outcome out, const char *error, struct queue_finish_args *a,
+    struct redis_call *call)
 {
 	unsigned short r;
 
@@ -321,32 +347,33 @@ queue_finish_call(const char *q, const struct queue_job *job, bool ok,
 	call->argv[3] = a->k[3], call->argv[4] = a->k[4], call->argv[5] = a->k[5];
 	call->argv[6] = a->k[6];
 	call->argv[7] = job->id, call->argv[8] = job->token;
-	call->argv[9] = ok ? "1" : "0", call->argv[10] = error ? error : "";
+	call->argv[9] = out == QUEUE_DONE ? "1" : out == QUEUE_FAIL ? "2" : "0";
+	call->argv[10] = error ? error : "";
 	call->argv[11] = a->jitter;
 }
 
 int
-queue_finish(const char *q, const struct queue_job *job, bool ok,
+queue_finish(const char *q, const struct queue_job *job, enum queue_outcome out,
     const char *error)
 {
 	struct queue_finish_args a;
 	struct redis_call call;
 
-	queue_finish_call(q, job, ok, error, &a, &call);
+	queue_finish_call(q, job, out, error, &a, &call);
 	return queue_int_call(&call);
 }
 
 int
-queue_finish_fetch(const char *q, const struct queue_job *job, bool ok,
-    const char *error, const struct queue_take *t, struct queue_job *next,
-    int *fetched)
+queue_finish_fetch(const char *q, const struct queue_job *job,
+    enum queue_outcome out, const char *error, const struct queue_take *t,
+    struct queue_job *next, int *fetched)
 {
 	struct queue_finish_args fa;
 	struct queue_fetch_args ga;
 	struct redis_call call[2];
 	int rc;
 
-	queue_finish_call(q, job, ok, error, &fa, &call[0]);
+	queue_finish_call(q, job, out, error, &fa, &call[0]);
 	queue_fetch_call(q, t, next, &ga, &call[1]);
 	(void)redis_run(call, 2);
 	rc = call[0].nval == 1 ? (int)call[0].val[0].i : -1;
@@ -399,6 +426,20 @@ queue_counts(const char *q, long counts[5])
 	return 0;
 }
 
+long
+queue_due(const char *q)
+{
+	char k[160], now[24];
+	const char *argv[4] = { "ZCOUNT", k, "-inf", now };
+	const char *const *cmds[1] = { argv };
+	int argc[1] = { 4 };
+	long long out;
+
+	queue_key(q, "delayed", k, sizeof k);
+	snprintf(now, sizeof now, "%lld", (long long)clock_wall_ms());
+	return redis_ints(1, argc, cmds, &out, 1) == 1 ? (long)out : -1;
+}
+
 void
 queue_job_free(struct queue_job *job)
 {
@@ -416,10 +457,12 @@ static struct redis_script queue_list_lua = { .text =
 "local out = {}\n"
 "for _, id in ipairs(ids) do\n"
 "  local f = redis.call('HMGET', ARGV[1] .. 'job:' .. id, 'name', 'atm', 'attempts',\n"
-"    'failedReason', 'timestamp', 'processedOn', 'finishedOn', 'priority')\n"
+"    'failedReason', 'timestamp', 'processedOn', 'finishedOn', 'priority', 'progress',\n"
+"    'stage', 'failure')\n"
 "  out[#out + 1] = { id = tonumber(id), name = f[1], attemptsMade = tonumber(f[2] or '0'),\n"
 "    attempts = tonumber(f[3] or '0'), failedReason = f[4], timestamp = tonumber(f[5]),\n"
-"    processedOn = tonumber(f[6]), finishedOn = tonumber(f[7]), priority = tonumber(f[8]) }\n"
+"    processedOn = tonumber(f[6]), finishedOn = tonumber(f[7]), priority = tonumber(f[8]),\n"
+"    progress = tonumber(f[9]), stage = f[10] or nil, failure = f[11] or nil }\n"
 "end\n"
 "if #out == 0 then return {total, '[]'} end\n"
 "return {total, cjson.encode(out)}\n"
@@ -445,7 +488,7 @@ static struct redis_script queue_retry_lua = { .text =
 "if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end\n"
 "redis.call('ZREM', KEYS[1], ARGV[1])\n"
 "redis.call('HSET', KEYS[3], 'atm', 0, 'stc', 0)\n"
-"redis.call('HDEL', KEYS[3], 'finishedOn', 'failedReason')\n"
+"redis.call('HDEL', KEYS[3], 'finishedOn', 'failedReason', 'failure', 'progress', 'stage')\n"
 "local p = tonumber(redis.call('HGET', KEYS[3], 'priority') or '0')\n"
 "redis.call('ZADD', KEYS[2], p * 4294967296 + tonumber(ARGV[1]), ARGV[1])\n"
 "redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'event', 'retried', 'id', ARGV[1])\n"

@@ -26,7 +26,13 @@
 /* The queues the product runs, NULL-terminated. */
 extern const char *const queue_names[];
 
+/* What a job's handler made of it: done; failed, to be retried after a
+ * back-off (a transient failure); or failed for good (a provider's 4xx,
+ * an invalid payload), straight to the dead-letter set with its reason. */
+enum queue_outcome { QUEUE_DONE = 1, QUEUE_RETRY, QUEUE_FAIL };
+
 struct queue_job {
+	char	 queue[32];		/* the queue it came from */
 	char	 id[QUEUE_ID_LEN];
 	char	 name[64];
 	char	*data;			/* JSON text; freed by queue_job_free() */
@@ -62,23 +68,30 @@ int queue_add(const char *q, const char *name, const char *data,
 int queue_fetch(const char *q, const struct queue_take *t, struct queue_job *job);
 /* Extend the lease of job.  Returns 1, 0 when the lease was lost, -1. */
 int queue_heartbeat(const char *q, const struct queue_job *job, long lease_ms);
-/* Finish job: done, or failed with error (retried after backoff_ms *
- * 2^(attempt-1) plus up to 20% jitter, dead-lettered after its last
- * attempt).  Returns 1, 0 when the lease was lost (the finish is
+/* Record job's progress (percent 0..100 and a short stage), fenced by its
+ * lease token.  Returns 1, 0 when the lease was lost, -1. */
+int queue_progress(const struct queue_job *job, int percent, const char *stage);
+/* Finish job as out says: done; QUEUE_RETRY with error (retried after
+ * backoff_ms * 2^(attempt-1) plus up to 20% jitter, dead-lettered after
+ * its last attempt); QUEUE_FAIL with error (dead-lettered now, failure
+ * "permanent").  Returns 1, 0 when the lease was lost (the finish is
  * rejected: another worker owns the job now), -1. */
-int queue_finish(const char *q, const struct queue_job *job, bool ok,
-    const char *error);
+int queue_finish(const char *q, const struct queue_job *job,
+    enum queue_outcome out, const char *error);
 /* queue_finish() of job and queue_fetch() of the next job in one round
  * trip.  Returns what queue_finish() returns; *fetched gets what
  * queue_fetch() returns. */
-int queue_finish_fetch(const char *q, const struct queue_job *job, bool ok,
-    const char *error, const struct queue_take *t, struct queue_job *next,
-    int *fetched);
+int queue_finish_fetch(const char *q, const struct queue_job *job,
+    enum queue_outcome out, const char *error, const struct queue_take *t,
+    struct queue_job *next, int *fetched);
 /* Put jobs whose lease expired back to ready (or dead-letter them after
  * max_stalled stalls).  Returns how many moved, or -1. */
 int queue_reap(const char *q, long max_stalled);
 /* Counts of q: ready, active, delayed, completed, failed.  Returns 0/-1. */
 int queue_counts(const char *q, long counts[5]);
+/* How many of q's delayed jobs are due by now (a reminder due next month
+ * is no backlog).  Returns the count or -1. */
+long queue_due(const char *q);
 void queue_job_free(struct queue_job *job);
 
 /* Admin views.  queue_list appends a JSON array of the jobs of state

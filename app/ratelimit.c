@@ -21,13 +21,14 @@
  * ARGV: period (µs) and limit per bucket.  An override holds a factor for
  * the limit; 0 exempts the identity.  Every bucket must admit the request;
  * only then are the new TATs stored.  Returns {allowed, limit, remaining,
- * retry_after_s, reset_s}, limit -1 when every identity is exempt.
+ * retry_after_s, reset_s}, limit -1 when every identity is exempt;
+ * reset_s counts the request only when it is admitted (stored).
  * tau = period, so exactly `limit` requests pass at one instant. */
 static struct redis_script ratelimit_gcra = { .text =
 "local t = redis.call('TIME')\n"
 "local now = tonumber(t[1]) * 1000000 + tonumber(t[2])\n"
 "local n = #KEYS / 2\n"
-"local ok, lim, rem, retry, reset = 1, -1, -1, 0, 0\n"
+"local ok, lim, rem, retry, reset, held = 1, -1, -1, 0, 0, 0\n"
 "local tats = {}\n"
 "for i = 1, n do\n"
 "  local period = tonumber(ARGV[2 * i - 1])\n"
@@ -53,6 +54,8 @@ static struct redis_script ratelimit_gcra = { .text =
 "    tats[i] = new_tat\n"
 "    local rs = math.ceil((new_tat - now) / 1000000)\n"
 "    if rs > reset then reset = rs end\n"
+"    rs = math.ceil((tat - now) / 1000000)\n"
+"    if rs > held then held = rs end\n"
 "  end\n"
 "end\n"
 "if ok == 1 then\n"
@@ -63,6 +66,7 @@ static struct redis_script ratelimit_gcra = { .text =
 "    end\n"
 "  end\n"
 "end\n"
+"if ok == 0 then reset = held end\n"
 "return {ok, lim, rem, retry, reset}\n"
 };
 
@@ -189,6 +193,7 @@ ratelimit_local(struct ratelimit_verdict *v, const struct conf_rate *rt)
 	    tat[2], new_tat;
 	uint64_t h[2];
 	int i, slot[2];
+	long held, max_held = 0;
 
 	T = period / rt->limit;
 	v->allowed = true;
@@ -207,8 +212,13 @@ ratelimit_local(struct ratelimit_verdict *v, const struct conf_rate *rt)
 			v->remaining = 0;
 		} else if ((period - (new_tat - now)) / T < v->remaining)
 			v->remaining = (long)((period - (new_tat - now)) / T);
+		held = (long)((tat[i] - now + 999999) / 1000000);
+		if (held > max_held)
+			max_held = held;
 		v->reset = (long)((new_tat - now + 999999) / 1000000);
 	}
+	if (!v->allowed)
+		v->reset = max_held;
 	for (i = 0; i < v->nids && v->allowed; i++) {
 		ratelimit_local_tab[slot[i]].hash = h[i];
 		ratelimit_local_tab[slot[i]].tat = tat[i] + T;
@@ -258,6 +268,8 @@ ratelimit_begin(struct req *r, enum rate_tier tier, struct ratelimit_verdict *v,
 		return false;
 	v->applied = true;
 	v->limit = rt->limit;
+	v->policy = ratelimit_tier_name(tier);
+	v->window = rt->seconds;
 	n = v->nids = ratelimit_ids(r, tier, kind, id, acct);
 	snprintf(v->period, sizeof v->period, "%lld", rt->seconds * 1000000LL);
 	snprintf(v->limit_s, sizeof v->limit_s, "%ld", rt->limit);

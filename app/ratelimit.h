@@ -29,7 +29,11 @@ struct ratelimit_verdict {
 	long	limit;
 	long	remaining;
 	long	retry_after;	/* seconds, when denied */
-	long	reset;		/* seconds until the bucket is full again */
+	long	reset;		/* seconds until the whole quota is back (the
+				   bucket empty); a denied request is not
+				   counted in it */
+	const char *policy;	/* the tier's name, e.g. "public" */
+	long	window;		/* the tier's period, seconds */
 	bool	local;		/* Redis unreachable: decided in process */
 	/* The strings of the decision's Redis call. */
 	int	nids;

@@ -1,4 +1,5 @@
-/* redis.c -- Redis through hiredis, one connection per process. */
+/* redis.c -- Redis through hiredis, one connection per process (per
+ * thread, where a process runs another). */
 #include "config.h"
 
 #include <errno.h>
@@ -19,7 +20,8 @@
 #include "redis.h"
 #include "xmalloc.h"
 
-static redisContext	*redis_ctx;
+/* Per thread: a worker's lease keeper thread has a connection of its own. */
+static __thread redisContext	*redis_ctx;
 
 static struct timeval
 redis_tv(long ms)
@@ -234,7 +236,7 @@ redis_connect(void)
  * calls the circuit opens and calls fail at once for REDIS_BREAKER_OPEN
  * ms; the first call after that probes Redis (half open): success closes
  * the circuit, failure opens it again. */
-static struct {
+static __thread struct {
 	long	failures;
 	int64_t	open_until;
 } redis_breaker;
@@ -735,4 +737,35 @@ redis_close(void)
 	if (redis_ctx != NULL)
 		redisFree(redis_ctx);
 	redis_ctx = NULL;
+}
+
+int
+redis_scan(const char *cursor, const char *match, char **next, char ***keys)
+{
+	const char *argv[6] = { "SCAN", cursor, "MATCH", match, "COUNT", "1000" };
+	redisReply *r, *k;
+	size_t i;
+	int n = 0;
+
+	*next = NULL;
+	*keys = NULL;
+	if ((r = redis_argv(6, argv, NULL)) == NULL)
+		return -1;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_ARRAY) {
+		LOG_ERR("redis: SCAN: %s", r->type == REDIS_REPLY_ERROR ? r->str :
+		    "an unexpected reply");
+		freeReplyObject(r);
+		return -1;
+	}
+	*next = xstrndup(r->element[0]->str, r->element[0]->len);
+	k = r->element[1];
+	if (k->elements > 0)
+		*keys = xcalloc(k->elements, sizeof **keys);
+	for (i = 0; i < k->elements; i++)
+		if (k->element[i]->type == REDIS_REPLY_STRING)
+			(*keys)[n++] = xstrndup(k->element[i]->str, k->element[i]->len);
+	freeReplyObject(r);
+	return n;
 }

@@ -111,6 +111,11 @@ int redis_del_many(const char *const *keys, int n);
 /* GET key.  Returns 1 with *value (caller frees with free()), 0 when
  * missing, -1 when Redis is unreachable. */
 int redis_get_value(const char *key, char **value, size_t *len);
+/* One step of SCAN cursor MATCH match COUNT 1000 (for operator commands,
+ * never a request): the keys found into *keys (caller frees each and the
+ * array), the next cursor into *next (caller frees; "0" at the end).
+ * Returns how many keys, or -1. */
+int redis_scan(const char *cursor, const char *match, char **next, char ***keys);
 /* Close the connection. */
 void redis_close(void);
 

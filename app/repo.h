@@ -139,11 +139,17 @@ enum api_err repo_outbox_add(const char *queue, const char *job,
 /* Lock up to limit unrelayed outbox rows of the queues named in the
  * PostgreSQL array literal queues ("{email,webhook}"), oldest first,
  * skipping rows another relay holds: id, job name, payload, idempotency
- * key, queue. */
+ * key, queue, and the ms until the payload's sendAt (0: now). */
 enum api_err repo_outbox_claim(const char *queues, long limit, struct db_res **res);
-/* Queue the reminder email of every booking picked up tomorrow (once per
- * booking); *count gets how many were new. */
-enum api_err repo_outbox_reminders(long *count);
+/* Queue booking's reminder email, sent (a delayed job) the day before
+ * pick-up at 00:00 UTC, once per start date; nothing unless the booking
+ * is pending_contract or upcoming and picked up after today.  Call it
+ * wherever a booking may enter those states or change its dates. */
+enum api_err repo_outbox_reminder(const char *booking);
+/* Whether booking's reminder is still right to send: *due when it is
+ * picked up tomorrow (UTC), on start (NULL: any day), and is
+ * pending_contract or upcoming. */
+enum api_err repo_reminder_due(const char *booking, const char *start, bool *due);
 /* Mark outbox row id relayed to the queue. */
 enum api_err repo_outbox_relayed(const char *id);
 /* The template data of a booking's emails as JSON text: raw figures
@@ -360,9 +366,11 @@ enum api_err repo_payments_due(long limit, struct db_res **res);
 enum api_err repo_payments_unsettled(long limit, struct db_res **res);
 
 /* repo_webhooks.c */
-/* API_OK when event id of provider type was processed, else NOT_FOUND. */
-enum api_err repo_webhook_seen(const char *id, const char *type);
-/* Record event id of type as processed (once). */
+/* Claim event id of provider type for processing in the caller's
+ * transaction: API_OK, or API_CONFLICT when it was processed already (a
+ * concurrent claim waits for the first one's outcome). */
+enum api_err repo_webhook_claim(const char *id, const char *type);
+/* The claimed event's booking (or NULL) and result, before the commit. */
 enum api_err repo_webhook_mark(const char *id, const char *type,
     const char *booking, const char *result);
 /* The booking (locked) and latest payment a PayPal resource names: ids
@@ -385,8 +393,9 @@ enum api_err repo_webhook_retry_add(const char *id, const char *type,
  * max attempts, the provider's event id. */
 enum api_err repo_webhook_retries_due(long limit, struct db_res **res);
 /* The outcome of one retry: succeeded, or rescheduled (+5, +15, +60, +60
- * minutes) until its last attempt makes it a dead letter. */
-enum api_err repo_webhook_retry_done(const char *id, bool ok, const char *error);
+ * minutes) until its last attempt makes it a dead letter (*dead then). */
+enum api_err repo_webhook_retry_done(const char *id, bool ok, const char *error,
+    bool *dead);
 /* The booking whose id is the text id, locked; NOT_FOUND if none. */
 enum api_err repo_webhook_booking(const char *id, char *booking, size_t len);
 /* Upsert the Resend inbox row of an email: p holds email id, event type,
@@ -410,6 +419,39 @@ enum api_err repo_webhook_contract(const char *booking, const char *status,
 /* A signed document of a booking, kept as a rental_agreement media row. */
 enum api_err repo_webhook_document(const char *booking, const char *name,
     const char *url);
+/* Dead letters: webhook_retries rows whose attempts ran out.  Their view
+ * is {id, provider, eventId, eventType, state (waiting, retrying,
+ * retried, discarded), attempts, lastError, receivedAt, deadLetteredAt,
+ * lastAttemptAt, retriedAt, retriedBy, discardedAt, discardedBy,
+ * discardReason}. */
+#define REPO_DEAD_NQ	5
+/* {success, deadLetters, pagination}, newest first; p: page, limit,
+ * provider, event type (NULL: any), state or "all". */
+enum api_err repo_webhook_dead_list(const char *const p[REPO_DEAD_NQ],
+    struct db_res **res, const char **json);
+/* One dead letter's view with its payload and headers (as stored: the
+ * caller redacts them); NOT_FOUND if none. */
+enum api_err repo_webhook_dead_get(const char *id, struct db_res **res,
+    const char **json);
+/* A dead letter's state into state; NOT_FOUND if none. */
+enum api_err repo_webhook_dead_state(const char *id, char *state, size_t len);
+/* Claim waiting dead letter id for a retry by admin (committed at once):
+ * *res holds its provider, event id and payload; API_CONFLICT when it is
+ * not waiting (taken by another retry, retried or discarded). */
+enum api_err repo_webhook_dead_claim(const char *id, const char *admin,
+    struct db_res **res);
+/* A claimed dead letter's retry: succeeded, or waiting again with error. */
+enum api_err repo_webhook_dead_done(const char *id, bool ok, const char *error);
+/* Discard waiting dead letter id, keeping who and why; API_CONFLICT when
+ * it is not waiting. */
+enum api_err repo_webhook_dead_discard(const char *id, const char *admin,
+    const char *reason);
+/* Up to limit waiting dead letters (id, provider, and how many wait in
+ * all), oldest first, of provider and event type (NULL: any). */
+enum api_err repo_webhook_dead_waiting(const char *provider,
+    const char *event_type, long limit, struct db_res **res);
+/* The waiting dead letters per provider: provider, count. */
+enum api_err repo_webhook_dead_counts(struct db_res **res);
 
 /* repo_reports.c: CSV reports.  JSON views carry id, kind, from, to,
  * status (queued, running, done, failed), progress, rowCount, bytes,

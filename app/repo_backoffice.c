@@ -20,7 +20,7 @@
 	" 'createdAt', " t ".created_at, 'updatedAt', " t ".updated_at)"
 #define FEE_DOC(t) \
 	"json_build_object('id', " t ".id, 'carId', " t ".car_id, 'name', " t ".name," \
-	" 'amount', " t ".amount::float8, 'isOptional', " t ".is_optional," \
+	" 'amount', " t ".amount, 'isOptional', " t ".is_optional," \
 	" 'description', " t ".description, 'createdAt', " t ".created_at," \
 	" 'updatedAt', " t ".updated_at)"
 #define PEAK_DOC(t) \
@@ -40,7 +40,7 @@
 	" 'updatedAt', " t ".updated_at)"
 #define LFEE_DOC(t) \
 	"json_build_object('id', " t ".id, 'locationId', " t ".location_id," \
-	" 'feeType', " t ".fee_type, 'feeAmount', " t ".fee_amount::float8," \
+	" 'feeType', " t ".fee_type, 'feeAmount', " t ".fee_amount," \
 	" 'feePercent', (" t ".fee_percentage * 100)::float8," \
 	" 'isActive', " t ".is_active, 'createdAt', " t ".created_at," \
 	" 'updatedAt', " t ".updated_at)"

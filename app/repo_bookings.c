@@ -350,7 +350,9 @@ repo_outbox_claim(const char *queues, long limit, struct db_res **res)
 
 	snprintf(n, sizeof n, "%ld", limit);
 	return db_query("SELECT id, job_name, payload::text, coalesce(dedupe_key, 'outbox:' || id),"
-	    " queue FROM outbox WHERE relayed_at IS NULL AND queue = ANY ($1::text[])"
+	    " queue, greatest(0, coalesce(extract(epoch FROM (payload->>'sendAt')::timestamptz"
+	    "  - now()) * 1000, 0))::bigint"
+	    " FROM outbox WHERE relayed_at IS NULL AND queue = ANY ($1::text[])"
 	    " ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED", 2, p, res);
 }
 
@@ -508,21 +510,38 @@ repo_email_inbox(const char *page, const char *search, struct db_res **res,
 }
 
 enum api_err
-repo_outbox_reminders(long *count)
+repo_outbox_reminder(const char *booking)
 {
+	const char *p[1] = { booking };
+
+	/* The day before pick-up, 00:00 UTC (or at once when that has
+	 * passed); the key names the start date, so a booking moved to
+	 * another day gets a reminder of its own. */
+	return db_exec("INSERT INTO outbox (queue, job_name, payload, dedupe_key)"
+	    " SELECT 'email', 'reminder', json_build_object('bookingId', id,"
+	    "  'startDate', start_date, 'sendAt', to_char((start_date - 1)::timestamp,"
+	    "  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))::jsonb, 'reminder:' || id || ':' || start_date"
+	    " FROM bookings WHERE id = $1::uuid"
+	    "  AND overall_status IN ('pending_contract', 'upcoming')"
+	    "  AND start_date > (now() AT TIME ZONE 'UTC')::date"
+	    " ON CONFLICT (dedupe_key) DO NOTHING", 1, p);
+}
+
+enum api_err
+repo_reminder_due(const char *booking, const char *start, bool *due)
+{
+	const char *p[2] = { booking, start };
 	struct db_res *res;
 	enum api_err e;
 
-	/* Bookings picked up tomorrow (UTC), once each. */
-	e = db_query("WITH x AS (INSERT INTO outbox (queue, job_name, payload, dedupe_key)"
-	    " SELECT 'email', 'reminder', json_build_object('bookingId', id)::jsonb,"
-	    "  'reminder:' || id FROM bookings"
-	    " WHERE start_date = (now() AT TIME ZONE 'UTC')::date + 1"
-	    "  AND overall_status IN ('pending_contract', 'upcoming')"
-	    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1) SELECT count(*) FROM x",
-	    0, NULL, &res);
+	/* As its email says: picked up tomorrow (UTC), on the day it was
+	 * queued for, and neither cancelled nor unpaid. */
+	e = db_query("SELECT 1 FROM bookings WHERE id = $1::uuid"
+	    " AND start_date = (now() AT TIME ZONE 'UTC')::date + 1"
+	    " AND ($2::date IS NULL OR start_date = $2::date)"
+	    " AND overall_status IN ('pending_contract', 'upcoming')", 2, p, &res);
 	if (e == API_OK)
-		*count = atol(db_val(res, 0, 0));
+		*due = db_rows(res) == 1;
 	db_free(res);
 	return e;
 }

@@ -1,5 +1,5 @@
 /* repo_webhooks.c -- inbound webhook bookkeeping: processed ids, the
- * retry queue, and the rows a PayPal event moves. */
+ * retry queue and its dead letters, and the rows a PayPal event moves. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,16 +9,20 @@
 #include "repo.h"
 
 enum api_err
-repo_webhook_seen(const char *id, const char *type)
+repo_webhook_claim(const char *id, const char *type)
 {
 	const char *p[2] = { id, type };
 	struct db_res *res;
 	enum api_err e;
 
-	e = db_query("SELECT 1 FROM webhook_processing_log WHERE webhook_id = $1"
-	    " AND webhook_type = $2", 2, p, &res);
+	/* A concurrent claim of the same event waits here for the first
+	 * transaction: its commit makes this one a duplicate, its rollback
+	 * lets this one through. */
+	e = db_query("INSERT INTO webhook_processing_log (webhook_id, webhook_type)"
+	    " VALUES ($1, $2) ON CONFLICT (webhook_id, webhook_type) DO NOTHING"
+	    " RETURNING 1", 2, p, &res);
 	if (e == API_OK && db_rows(res) == 0)
-		e = API_NOT_FOUND;
+		e = API_CONFLICT;
 	db_free(res);
 	return e;
 }
@@ -29,9 +33,9 @@ repo_webhook_mark(const char *id, const char *type, const char *booking,
 {
 	const char *p[4] = { id, type, booking, result };
 
-	return db_exec("INSERT INTO webhook_processing_log (webhook_id, webhook_type,"
-	    " booking_id, processing_result) VALUES ($1, $2, $3::uuid, $4::jsonb)"
-	    " ON CONFLICT (webhook_id, webhook_type) DO NOTHING", 4, p);
+	return db_exec("UPDATE webhook_processing_log SET booking_id = $3::uuid,"
+	    " processing_result = $4::jsonb, processed_at = now()"
+	    " WHERE webhook_id = $1 AND webhook_type = $2", 4, p);
 }
 
 enum api_err
@@ -123,25 +127,32 @@ repo_webhook_retries_due(long limit, struct db_res **res)
 }
 
 enum api_err
-repo_webhook_retry_done(const char *id, bool ok, const char *error)
+repo_webhook_retry_done(const char *id, bool ok, const char *error, bool *dead)
 {
 	const char *p[2] = { id, error };
+	struct db_res *res;
+	enum api_err e;
 
+	*dead = false;
 	if (ok)
 		return db_exec("UPDATE webhook_retries SET status = 'succeeded',"
-		    " attempt_count = attempt_count + 1, succeeded_at = now()"
-		    " WHERE id = $1::uuid", 1, p);
+		    " attempt_count = attempt_count + 1, succeeded_at = now(),"
+		    " next_retry_at = NULL WHERE id = $1::uuid", 1, p);
 	/* +1, +5, +15, +60, +60 minutes from the first failure; then dead. */
-	return db_exec("UPDATE webhook_retries SET attempt_count = attempt_count + 1,"
+	e = db_query("UPDATE webhook_retries SET attempt_count = attempt_count + 1,"
 	    " error_message = $2,"
 	    " status = CASE WHEN attempt_count + 1 >= max_attempts"
 	    "  THEN 'dead_letter'::webhook_retry_status ELSE 'pending' END,"
 	    " failed_permanently_at = CASE WHEN attempt_count + 1 >= max_attempts"
-	    "  THEN now() END,"
+	    "  THEN coalesce(failed_permanently_at, now()) END,"
 	    " next_retry_at = CASE WHEN attempt_count + 1 >= max_attempts THEN NULL"
 	    "  ELSE now() + make_interval(mins => (ARRAY[5, 15, 60, 60])"
 	    "  [LEAST(attempt_count + 1, 4)]) END"
-	    " WHERE id = $1::uuid", 2, p);
+	    " WHERE id = $1::uuid RETURNING status = 'dead_letter'", 2, p, &res);
+	if (e == API_OK && db_rows(res) == 1)
+		*dead = strcmp(db_val(res, 0, 0), "t") == 0;
+	db_free(res);
+	return e;
 }
 
 enum api_err
@@ -268,4 +279,149 @@ repo_webhook_document(const char *booking, const char *name, const char *url)
 	    " VALUES ($1::uuid, 'rental_agreement', $3, 'rental-agreements', $2,"
 	    " 'application/pdf', 'pdf', 'system', 'Signed rental agreement (DocuSeal)')",
 	    3, p);
+}
+
+/* The view of a dead letter (w: webhook_retries; its payload and headers
+ * only with PAYLOAD true). */
+#define REPO_DEAD_DOC(payload) "json_build_object('id', w.id,"		\
+	" 'provider', w.webhook_type, 'eventId', w.webhook_id,"			\
+	" 'eventType', coalesce(w.payload->>'event_type', w.payload->>'type'),"	\
+	" 'state', " REPO_DEAD_STATE ", 'attempts', w.attempt_count,"		\
+	" 'lastError', w.error_message, 'receivedAt', w.created_at,"		\
+	" 'deadLetteredAt', w.failed_permanently_at,"				\
+	" 'lastAttemptAt', w.last_attempt_at,"					\
+	" 'retriedAt', w.retried_at, 'retriedBy', w.retried_by,"		\
+	" 'discardedAt', w.discarded_at, 'discardedBy', w.discarded_by,"	\
+	" 'discardReason', w.discard_reason" payload ")"
+#define REPO_DEAD_STATE "CASE w.status WHEN 'dead_letter' THEN 'waiting'"	\
+	" WHEN 'discarded' THEN 'discarded' WHEN 'succeeded' THEN 'retried'"	\
+	" ELSE 'retrying' END"
+
+enum api_err
+repo_webhook_dead_list(const char *const p[REPO_DEAD_NQ], struct db_res **res,
+    const char **json)
+{
+	/* p: page, limit, provider, event type, state */
+	return repo_json("WITH f AS (SELECT w.* FROM webhook_retries w"
+	    "  WHERE w.failed_permanently_at IS NOT NULL"
+	    "  AND ($3::text IS NULL OR w.webhook_type = $3)"
+	    "  AND ($4::text IS NULL OR coalesce(w.payload->>'event_type',"
+	    "   w.payload->>'type') = $4)"
+	    "  AND ($5::text = 'all' OR " REPO_DEAD_STATE " = $5)),"
+	    " t AS (SELECT count(*) AS n FROM f),"
+	    " pg AS (SELECT * FROM f ORDER BY failed_permanently_at DESC, id"
+	    "  OFFSET ($1::int - 1) * $2::int LIMIT $2::int)"
+	    "SELECT json_build_object('success', true, 'deadLetters', COALESCE((SELECT"
+	    " json_agg(" REPO_DEAD_DOC("") " ORDER BY w.failed_permanently_at DESC, w.id)"
+	    " FROM pg w), '[]'),"
+	    " 'pagination', json_build_object('page', $1::int, 'limit', $2::int,"
+	    "  'total', t.n, 'totalPages', ceil(t.n::numeric / $2::int)::int))::text"
+	    " FROM t", REPO_DEAD_NQ, p, res, json);
+}
+
+enum api_err
+repo_webhook_dead_get(const char *id, struct db_res **res, const char **json)
+{
+	const char *p[1] = { id };
+
+	return repo_json("SELECT " REPO_DEAD_DOC(", 'payload', w.payload,"
+	    " 'headers', w.headers") "::text FROM webhook_retries w"
+	    " WHERE w.id = $1::uuid AND w.failed_permanently_at IS NOT NULL",
+	    1, p, res, json);
+}
+
+enum api_err
+repo_webhook_dead_state(const char *id, char *state, size_t len)
+{
+	const char *p[1] = { id };
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("SELECT " REPO_DEAD_STATE " FROM webhook_retries w"
+	    " WHERE w.id = $1::uuid AND w.failed_permanently_at IS NOT NULL",
+	    1, p, &res);
+	if (e == API_OK && db_rows(res) == 0)
+		e = API_NOT_FOUND;
+	if (e == API_OK)
+		snprintf(state, len, "%s", db_val(res, 0, 0));
+	db_free(res);
+	return e;
+}
+
+enum api_err
+repo_webhook_dead_claim(const char *id, const char *admin, struct db_res **res)
+{
+	const char *p[2] = { id, admin };
+	enum api_err e;
+
+	/* Only a waiting dead letter moves, and only once: of two racing
+	 * claims one gets the row, the other none.  A claim whose process
+	 * dies is taken up by the retry job after 10 minutes. */
+	e = db_query("UPDATE webhook_retries SET status = 'processing',"
+	    " last_attempt_at = now(), next_retry_at = now() + interval '10 minutes',"
+	    " retried_at = now(), retried_by = $2::uuid"
+	    " WHERE id = $1::uuid AND status = 'dead_letter'"
+	    " RETURNING webhook_type, webhook_id, payload::text", 2, p, res);
+	if (e == API_OK && db_rows(*res) == 0) {
+		db_free(*res);
+		*res = NULL;
+		e = API_CONFLICT;
+	}
+	return e;
+}
+
+enum api_err
+repo_webhook_dead_done(const char *id, bool ok, const char *error)
+{
+	const char *p[2] = { id, error };
+
+	if (ok)
+		return db_exec("UPDATE webhook_retries SET status = 'succeeded',"
+		    " attempt_count = attempt_count + 1, succeeded_at = now(),"
+		    " next_retry_at = NULL WHERE id = $1::uuid AND status = 'processing'",
+		    1, p);
+	return db_exec("UPDATE webhook_retries SET status = 'dead_letter',"
+	    " attempt_count = attempt_count + 1, error_message = $2,"
+	    " next_retry_at = NULL WHERE id = $1::uuid AND status = 'processing'",
+	    2, p);
+}
+
+enum api_err
+repo_webhook_dead_discard(const char *id, const char *admin, const char *reason)
+{
+	const char *p[3] = { id, admin, reason };
+	struct db_res *res;
+	enum api_err e;
+
+	e = db_query("UPDATE webhook_retries SET status = 'discarded',"
+	    " discarded_at = now(), discarded_by = $2::uuid, discard_reason = $3"
+	    " WHERE id = $1::uuid AND status = 'dead_letter' RETURNING 1",
+	    3, p, &res);
+	if (e == API_OK && db_rows(res) == 0)
+		e = API_CONFLICT;
+	db_free(res);
+	return e;
+}
+
+enum api_err
+repo_webhook_dead_waiting(const char *provider, const char *event_type,
+    long limit, struct db_res **res)
+{
+	char n[24];
+	const char *p[3] = { provider, event_type, n };
+
+	snprintf(n, sizeof n, "%ld", limit);
+	return db_query("SELECT id, webhook_type, count(*) OVER () FROM webhook_retries w"
+	    " WHERE status = 'dead_letter'"
+	    " AND ($1::text IS NULL OR webhook_type = $1)"
+	    " AND ($2::text IS NULL OR coalesce(payload->>'event_type',"
+	    "  payload->>'type') = $2)"
+	    " ORDER BY failed_permanently_at, id LIMIT $3::int", 3, p, res);
+}
+
+enum api_err
+repo_webhook_dead_counts(struct db_res **res)
+{
+	return db_query("SELECT webhook_type, count(*) FROM webhook_retries"
+	    " WHERE status = 'dead_letter' GROUP BY webhook_type", 0, NULL, res);
 }

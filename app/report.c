@@ -52,13 +52,21 @@ report_row(struct buf *csv, const char *const *prefix, int np,
 		    np == 0 && i == from);
 }
 
-/* Set progress to done/total when it moved; errors only cost the view. */
+/* The job being processed (its progress is the report's). */
+static const struct queue_job *report_current;
+
+/* Set progress to done/total when it moved, on the report and on its
+ * job; errors only cost the view. */
 static void
 report_progress(const char *id, long done, long total, int *last)
 {
 	int pc = total > 0 ? (int)(done * 99 / total) : 99;
 
-	if (pc != *last && repo_report_progress(id, pc) == API_OK)
+	if (pc == *last)
+		return;
+	if (report_current != NULL)
+		(void)queue_progress(report_current, pc, "rows");
+	if (repo_report_progress(id, pc) == API_OK)
 		*last = pc;
 }
 
@@ -127,7 +135,7 @@ report_fleet(const char *id, const char *from, const char *to,
 	return e;
 }
 
-bool
+enum queue_outcome
 report_job(const struct queue_job *job, char *err, size_t errlen)
 {
 	struct json_object *d = json_tokener_parse(job->data ? job->data : ""), *v;
@@ -139,12 +147,18 @@ report_job(const struct queue_job *job, char *err, size_t errlen)
 
 	if (d != NULL && json_object_object_get_ex(d, "reportId", &v))
 		id = json_object_get_string(v);
-	if (id == NULL || (e = repo_report_start(id, &res)) == API_NOT_FOUND) {
+	if (id == NULL) {
+		snprintf(err, errlen, "report job %s names no report", job->id);
+		json_object_put(d);
+		return QUEUE_FAIL;	/* an invalid payload stays invalid */
+	}
+	if ((e = repo_report_start(id, &res)) == API_NOT_FOUND) {
 		LOG_WARN("report job %s: no such report, or it is finished", job->id);
 		json_object_put(d);
 		db_free(res);
-		return true;		/* nothing to do, ever */
+		return QUEUE_DONE;	/* nothing to do, ever */
 	}
+	report_current = job;
 	buf_init(&csv);
 	if (e == API_OK)
 		e = strcmp(db_val(res, 0, 0), "fleet_utilisation") == 0 ?
@@ -162,8 +176,9 @@ report_job(const struct queue_job *job, char *err, size_t errlen)
 			e = API_OK;
 	} else
 		LOG_INFO("report %s done: %ld rows, %zu bytes", id, rows, csv.len);
+	report_current = NULL;
 	buf_free(&csv);
 	db_free(res);
 	json_object_put(d);
-	return e == API_OK;
+	return e == API_OK ? QUEUE_DONE : QUEUE_RETRY;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <fcgiapp.h>
 #include <json-c/json.h>
@@ -31,6 +32,7 @@ response_reset(struct resp *s)
 	s->status = 200;
 	s->content_type = "application/json";
 	s->cache = CACHE_NONE;
+	s->etag[0] = '\0';
 }
 
 void
@@ -174,6 +176,106 @@ response_error(struct resp *s, const struct req *r, enum api_err err,
 }
 
 void
+response_etag(struct resp *s, const char *opaque)
+{
+	if (strlen(opaque) >= sizeof s->etag ||
+	    opaque[strspn(opaque, "0123456789abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-")] != '\0') {
+		LOG_ERR("refused entity tag %.80s", opaque);
+		return;
+	}
+	strcpy(s->etag, opaque);
+}
+
+/* The content codings a web server in front of us may apply, whose name
+ * it appends to the entity tag ("tag-gzip"): Apache's mod_deflate and
+ * mod_brotli (DeflateAlterETag/BrotliAlterETag AddSuffix, the default),
+ * lighttpd's mod_deflate. */
+static const char *const response_codings[] = { "gzip", "br", "deflate", "zstd" };
+
+/* Whether the member tag (len bytes) names opaque or a coding of it. */
+static bool
+response_etag_same(const char *tag, size_t len, const char *opaque)
+{
+	size_t n = strlen(opaque), i;
+
+	if (len < n || memcmp(tag, opaque, n) != 0)
+		return false;
+	if (len == n)
+		return true;
+	if (tag[n] != '-')
+		return false;
+	for (i = 0; i < sizeof response_codings / sizeof response_codings[0]; i++)
+		if (len - n - 1 == strlen(response_codings[i]) &&
+		    memcmp(tag + n + 1, response_codings[i], len - n - 1) == 0)
+			return true;
+	return false;
+}
+
+bool
+response_etag_matches(const char *inm, const char *opaque, char *matched)
+{
+	const char *p = inm, *end;
+
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			return false;
+		if (*p == '*') {	/* any current representation */
+			if (matched != NULL)
+				snprintf(matched, 64, "%s", opaque);
+			return true;
+		}
+		if (strncmp(p, "W/", 2) == 0)	/* weak comparison */
+			p += 2;
+		if (*p != '"' || (end = strchr(p + 1, '"')) == NULL)
+			return false;		/* not an entity tag: no match */
+		p++;
+		if (response_etag_same(p, (size_t)(end - p), opaque)) {
+			if (matched != NULL)
+				snprintf(matched, 64, "%.*s", (int)(end - p), p);
+			return true;
+		}
+		p = end + 1;
+	}
+}
+
+bool
+response_not_modified(struct resp *s, const char *inm)
+{
+	char matched[64];
+
+	if (s->status != 200 || s->etag[0] == '\0' || inm == NULL ||
+	    !response_etag_matches(inm, s->etag, matched))
+		return false;
+	s->status = 304;
+	buf_reset(&s->body);
+	/* The tag of the representation the client holds: ours, or the one
+	 * the web server gave its compressed copy. */
+	snprintf(s->etag, sizeof s->etag, "%s", matched);
+	return true;
+}
+
+void
+response_rate_headers(struct resp *s, const char *policy, long limit,
+    long window, long remaining, long reset)
+{
+	char at[40];
+	time_t t = time(NULL) + reset;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	response_header(s, "X-RateLimit-Limit", "%ld", limit);
+	response_header(s, "X-RateLimit-Remaining", "%ld", remaining);
+	response_header(s, "X-RateLimit-Reset", "%s", at);
+	response_header(s, "RateLimit-Policy", "\"%s\";q=%ld;w=%ld", policy,
+	    limit, window);
+	response_header(s, "RateLimit", "\"%s\";r=%ld;t=%ld", policy, remaining,
+	    reset);
+}
+
+void
 response_render(const struct resp *s, const struct req *r, struct buf *out)
 {
 	buf_adds(out, "Status: ");
@@ -188,6 +290,11 @@ response_render(const struct resp *s, const struct req *r, struct buf *out)
 	}
 	buf_adds(out, "\r\nX-Content-Type-Options: nosniff\r\nCache-Control: ");
 	buf_adds(out, route_cache_control(s->cache));
+	if (s->etag[0] != '\0') {
+		buf_adds(out, "\r\nETag: \"");
+		buf_adds(out, s->etag);
+		buf_addc(out, '"');
+	}
 	buf_adds(out, "\r\nX-Trace-Id: ");
 	buf_adds(out, r->trace_id);
 	buf_adds(out, "\r\nX-Response-Time: ");

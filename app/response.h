@@ -5,6 +5,7 @@
 #ifndef RESPONSE_H
 #define RESPONSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "apierr.h"
@@ -20,6 +21,8 @@ struct resp {
 	enum cache_policy	 cache;
 	struct buf		 headers;	/* "Name: value\r\n" lines */
 	struct buf		 body;
+	char			 etag[64];	/* the ETag's opaque-tag, without
+						   quotes; "" when none */
 };
 
 void response_init(struct resp *s);
@@ -44,6 +47,28 @@ void response_empty(struct resp *s, int status);
  * adds retryAfter and a Retry-After header. */
 void response_error(struct resp *s, const struct req *r, enum api_err err,
     const char *message, struct json_object *details, long retry_after);
+/* Give the answer the strong entity tag "opaque" (up to 63 characters
+ * of [0-9A-Za-z-]); rendered as an ETag header. */
+void response_etag(struct resp *s, const char *opaque);
+/* Whether if_none_match (an If-None-Match value: "*" or a list of
+ * entity tags, weak or strong) matches opaque by the weak comparison of
+ * RFC 9110 13.1.2.  A member "opaque-<coding>" (gzip, br, deflate, zstd)
+ * matches too: the tag a compressing web server gave the same bytes.
+ * On a match, writes the matched member's opaque-tag into matched (64
+ * bytes; may be NULL). */
+bool response_etag_matches(const char *if_none_match, const char *opaque,
+    char *matched);
+/* Turn s, a 200 answer with an entity tag, into 304 Not Modified when
+ * if_none_match (may be NULL) matches: no body, the same headers, and the
+ * tag the client holds.  Returns true when it did. */
+bool response_not_modified(struct resp *s, const char *if_none_match);
+/* The rate-limit fields of an answer charged to tier policy: the
+ * X-RateLimit-* trio (Reset as the UTC instant) and, in the format of
+ * draft-ietf-httpapi-ratelimit-headers-08, RateLimit-Policy
+ * ("policy";q=limit;w=window) and RateLimit ("policy";r=remaining;
+ * t=reset).  reset: seconds until the whole quota is back. */
+void response_rate_headers(struct resp *s, const char *policy, long limit,
+    long window, long remaining, long reset);
 /* Render the whole FastCGI response (headers and, except for HEAD, the
  * body) into out. */
 void response_render(const struct resp *s, const struct req *r,

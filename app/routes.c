@@ -478,6 +478,37 @@ static const struct key keys_audit_log[] = {
 };
 static const struct input input_audit_log = INPUT(BODY_NONE, keys_audit_log);
 
+static const char *const dead_providers[] = { "paypal", "resend", "docuseal", NULL };
+static const char *const dead_states[] = { "waiting", "retrying", "retried",
+    "discarded", "all", NULL };
+static const struct key keys_dead_list[] = {
+	[DEAD_LIST_PROVIDER] = { .name = "provider", .src = KEY_QUERY, .type = KEY_ENUM, .choices = dead_providers },
+	[DEAD_LIST_EVENT_TYPE] = { .name = "eventType", .src = KEY_QUERY, .type = KEY_LINE, .min = 1, .max = 100 },
+	[DEAD_LIST_STATE] = { .name = "state", .src = KEY_QUERY, .type = KEY_ENUM, .choices = dead_states },
+	[DEAD_LIST_PAGE] = { .name = "page", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 10000 },
+	[DEAD_LIST_LIMIT] = { .name = "limit", .src = KEY_QUERY, .type = KEY_INT, .min = 1, .max = 100 },
+};
+KEYS_COUNT(keys_dead_list, DEAD_LIST__COUNT);
+static const struct input input_dead_list = INPUT(BODY_NONE, keys_dead_list);
+static const struct key keys_dead_id[] = {
+	[DEAD_ID] = { .name = "deadLetterId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+};
+KEYS_COUNT(keys_dead_id, DEAD_ID__COUNT);
+static const struct input input_dead_id = INPUT(BODY_NONE, keys_dead_id);
+static const struct key keys_dead_discard[] = {
+	[DEAD_DISCARD_ID] = { .name = "deadLetterId", .src = KEY_PATH, .type = KEY_UUID, .required = true },
+	[DEAD_DISCARD_REASON] = { .name = "reason", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 500 },
+};
+KEYS_COUNT(keys_dead_discard, DEAD_DISCARD__COUNT);
+static const struct input input_dead_discard = INPUT(BODY_JSON, keys_dead_discard);
+static const struct key keys_dead_retry_all[] = {
+	[DEAD_ALL_PROVIDER] = { .name = "provider", .src = KEY_BODY, .type = KEY_ENUM, .choices = dead_providers },
+	[DEAD_ALL_EVENT_TYPE] = { .name = "eventType", .src = KEY_BODY, .type = KEY_LINE, .min = 1, .max = 100 },
+	[DEAD_ALL_LIMIT] = { .name = "limit", .src = KEY_BODY, .type = KEY_INT, .min = 1, .max = 100 },
+};
+KEYS_COUNT(keys_dead_retry_all, DEAD_ALL__COUNT);
+static const struct input input_dead_retry_all = INPUT(BODY_JSON, keys_dead_retry_all);
+
 #define CAR_KEYS \
 	[CAR_NAME] = { .name = "name", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 100 }, \
 	[CAR_CATEGORY] = { .name = "category", .src = KEY_BODY, .type = KEY_STRING, .required = true, .min = 1, .max = 50 }, \
@@ -1022,6 +1053,47 @@ static const struct route routes[] = {
 	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
 	  .output = "JobRun",
 	  .summary = "Process stored webhook deliveries that are due again" },
+	/* Inbound webhook dead letters: deliveries whose retries ran out. */
+	/* GET /api/admin/webhooks/inbound/dead-letters: the list. */
+	{ .method = METHOD_GET, .path = "/api/admin/webhooks/inbound/dead-letters",
+	  .handler = svc_deadletters_list, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_dead_list,
+	  .operation = "admin.webhookDeadLetter.list",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "WebhookDeadLetterList",
+	  .summary = "Inbound webhook dead letters by provider, event type and state (default waiting), newest first, paged" },
+	/* POST /api/admin/webhooks/inbound/dead-letters/retry: retry all. */
+	{ .method = METHOD_POST, .path = "/api/admin/webhooks/inbound/dead-letters/retry",
+	  .handler = svc_deadletters_retry_all, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_dead_retry_all,
+	  .operation = "admin.webhookDeadLetter.retryAll",
+	  .errors = ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "WebhookDeadLetterRetryAll",
+	  .summary = "Retry up to limit (default 100) waiting dead letters, oldest first, of a provider and event type; each applied once" },
+	/* GET /api/admin/webhooks/inbound/dead-letters/{deadLetterId}: one. */
+	{ .method = METHOD_GET, .path = "/api/admin/webhooks/inbound/dead-letters/{deadLetterId}",
+	  .handler = svc_deadletters_get, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_dead_id,
+	  .operation = "admin.webhookDeadLetter.byId",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "WebhookDeadLetterResult",
+	  .summary = "One dead letter with its payload and headers, credentials and secret-looking values redacted" },
+	/* POST /api/admin/webhooks/inbound/dead-letters/{deadLetterId}/retry. */
+	{ .method = METHOD_POST, .path = "/api/admin/webhooks/inbound/dead-letters/{deadLetterId}/retry",
+	  .handler = svc_deadletters_retry, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_dead_id,
+	  .operation = "admin.webhookDeadLetter.retry",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "WebhookDeadLetterRetry",
+	  .summary = "Apply a waiting dead letter's event now, once, as its delivery would have been (outcome applied, duplicate or failed); 409 unless waiting" },
+	/* POST /api/admin/webhooks/inbound/dead-letters/{deadLetterId}/discard. */
+	{ .method = METHOD_POST, .path = "/api/admin/webhooks/inbound/dead-letters/{deadLetterId}/discard",
+	  .handler = svc_deadletters_discard, .auth = AUTH_ADMIN, .rate = RATE_ADMIN,
+	  .cache = CACHE_NONE, .input = &input_dead_discard,
+	  .operation = "admin.webhookDeadLetter.discard",
+	  .errors = ROUTE_ERR(API_NOT_FOUND) | ROUTE_ERR(API_CONFLICT) | ROUTE_ERR(API_SERVICE_UNAVAILABLE),
+	  .output = "WebhookDeadLetterResult",
+	  .summary = "Set a waiting dead letter aside with {reason}: kept with who and why, never retried; 409 unless waiting" },
 	/* POST /api/admin/process-payment-captures: the scheduled job. */
 	{ .method = METHOD_POST, .path = "/api/admin/process-payment-captures",
 	  .handler = svc_payments_process, .auth = AUTH_CRON, .rate = RATE_NONE,

@@ -1,5 +1,5 @@
 /* scheduler.c -- recurring jobs: captures, holds, webhook retries,
- * reminders, warm-up. */
+ * warm-up.  (Reminders are delayed jobs, queued with their booking.) */
 #include "config.h"
 
 #include <stdio.h>
@@ -48,15 +48,6 @@ scheduler_webhooks(void)
 }
 
 static void
-scheduler_reminders(void)
-{
-	long n = 0;
-
-	if (repo_outbox_reminders(&n) == API_OK && n > 0)
-		LOG_INFO("scheduled reminders: %ld queued", n);
-}
-
-static void
 scheduler_warm(void)
 {
 	struct warm_opts o = { .popular_cars = true, .availability = true,
@@ -74,7 +65,6 @@ static const struct scheduler_task {
 	{ "capture-payments", 15 * 60, 0, scheduler_capture },
 	{ "expire-holds", 5 * 60, 0, scheduler_holds },
 	{ "webhook-retry", 60, 0, scheduler_webhooks },
-	{ "booking-reminders", 3600, 0, scheduler_reminders },
 	{ "warm-cache", 86400, 3 * 3600, scheduler_warm },
 };
 

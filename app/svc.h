@@ -232,8 +232,51 @@ enum api_err svc_webhooks_resend(struct call *c);
 enum api_err svc_webhooks_docuseal_verify(struct call *c);
 enum api_err svc_webhooks_docuseal(struct call *c);
 /* The retry job: process up to limit stored deliveries that are due;
- * adds its counts to report. */
+ * adds its counts to report.  Those whose last attempt failed become dead
+ * letters (counted, and the gauge recounted). */
 enum api_err svc_webhooks_retry_due(long limit, struct json_object *report);
+/* Apply event id of provider type (its JSON text payload) once, in one
+ * transaction, as a verified delivery is: *duplicate when it had been
+ * applied already.  API_VALIDATION_ERROR for a payload that is not a JSON
+ * object or an unknown provider; else the processing's error. */
+enum api_err svc_webhooks_process(const char *type, const char *id,
+    const char *payload, bool *duplicate);
+/* Count the waiting dead letters per provider (METRICS_PROVIDERS values,
+ * in metrics_providers order) into n and the metrics file's gauge. */
+enum api_err svc_webhooks_dead_count(int64_t *n);
+/* Recount the gauge when it is older than max_age_ms (0: now). */
+void svc_webhooks_dead_gauge(int64_t max_age_ms);
+
+/* svc_deadletters.c: inbound webhook dead letters for admins. */
+enum dead_list_key {		/* GET /api/admin/webhooks/inbound/dead-letters */
+	DEAD_LIST_PROVIDER, DEAD_LIST_EVENT_TYPE, DEAD_LIST_STATE,
+	DEAD_LIST_PAGE, DEAD_LIST_LIMIT, DEAD_LIST__COUNT
+};
+enum dead_id_key {		/* .../dead-letters/{deadLetterId}[/retry] */
+	DEAD_ID, DEAD_ID__COUNT
+};
+enum dead_discard_key {		/* .../dead-letters/{deadLetterId}/discard */
+	DEAD_DISCARD_ID, DEAD_DISCARD_REASON, DEAD_DISCARD__COUNT
+};
+enum dead_retry_all_key {	/* POST .../dead-letters/retry */
+	DEAD_ALL_PROVIDER, DEAD_ALL_EVENT_TYPE, DEAD_ALL_LIMIT, DEAD_ALL__COUNT
+};
+/* GET: dead letters by provider, event type and state (default waiting),
+ * newest first, paged. */
+enum api_err svc_deadletters_list(struct call *c);
+/* GET .../{deadLetterId}: one, with its payload and headers, credentials
+ * redacted; 404. */
+enum api_err svc_deadletters_get(struct call *c);
+/* POST .../{deadLetterId}/retry: apply a waiting one now, once (200 with
+ * the outcome: applied, duplicate or failed); 404; 409 when it is not
+ * waiting (being retried, retried, discarded). */
+enum api_err svc_deadletters_retry(struct call *c);
+/* POST .../retry: retry up to limit waiting ones, oldest first, of a
+ * provider and event type; 200 with the counts. */
+enum api_err svc_deadletters_retry_all(struct call *c);
+/* POST .../{deadLetterId}/discard: set a waiting one aside with a reason
+ * (kept, never retried); 404; 409 when it is not waiting. */
+enum api_err svc_deadletters_discard(struct call *c);
 /* The scheduled job: capture what is due, settle what cancellations left;
  * adds its counts to report (booking_run_due()). */
 enum api_err svc_payments_run_due(long limit, struct json_object *report);

@@ -213,7 +213,8 @@ svc_admin_tell_changes(const char *id, const char *status,
 	e = repo_outbox_add("email", "booking_modification",
 	    json_object_to_json_string_ext(job, JSON_C_TO_STRING_PLAIN), dedupe);
 	json_object_put(job);
-	return e;
+	/* New dates: a reminder of its own (the old one finds them changed). */
+	return e == API_OK ? repo_outbox_reminder(id) : e;
 }
 
 enum api_err

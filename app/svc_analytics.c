@@ -27,6 +27,15 @@
 #define SVC_ANALYTICS_TOP_VIEWED	10
 
 /* The row of the most viewed car not yet taken, or -1. */
+/* A ratio as a JSON number with four decimals (0.9731), not 17 digits. */
+static struct json_object *
+analytics_ratio(double v)
+{
+	char text[32];
+
+	return json_object_new_double_s(v, buf_decimal(v, 4, text, sizeof text));
+}
+
 static int
 svc_analytics_next_viewed(const struct counter_car *cars, bool *taken, int n)
 {
@@ -189,12 +198,12 @@ svc_analytics_cache_ratio(void)
 		if (json_object_object_get_ex(fam, "miss", &x)) m = json_object_get_int64(x);
 		if (json_object_object_get_ex(fam, "stale", &x)) st = json_object_get_int64(x);
 		json_object_object_add(fam, "hitRatio", h + st + m == 0 ? NULL :
-		    json_object_new_double((double)(h + st) / (double)(h + st + m)));
+		    analytics_ratio((double)(h + st) / (double)(h + st + m)));
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "families", fams);
 	json_object_object_add(o, "hitRatio", all[0] + all[1] + all[2] == 0 ? NULL :
-	    json_object_new_double((double)(all[0] + all[2]) /
+	    analytics_ratio((double)(all[0] + all[2]) /
 	    (double)(all[0] + all[1] + all[2])));
 	return o;
 }

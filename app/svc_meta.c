@@ -51,6 +51,9 @@ svc_meta_metrics(struct call *c)
 
 	if ((e = svc_meta_operator(c)) != API_OK)
 		return e;
+	/* The dead letters waiting are counted in PostgreSQL at most every
+	 * 15 s, not on every scrape (and after each change the API makes). */
+	svc_webhooks_dead_gauge(15000);
 	buf_init(&b);
 	exposition_prometheus(&b);
 	response_body(c->resp, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);

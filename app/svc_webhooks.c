@@ -9,7 +9,11 @@
  * event id, in one transaction; when processing fails after verification
  * the delivery is stored and processed again internally on the schedule
  * +1, +5, +15, +60, +60 minutes, then dead lettered; it is never
- * re-posted to ourselves. */
+ * re-posted to ourselves.  Admins retry or discard dead letters
+ * (svc_deadletters.c); a retry runs svc_webhooks_process() as the
+ * delivery did.  The waiting dead letters are a gauge of the metrics
+ * file, counted in PostgreSQL after each change and before a scrape that
+ * finds the figure older than 15 s. */
 #include "config.h"
 
 #include <stdio.h>
@@ -24,10 +28,12 @@
 #include "booking.h"
 #include "buf.h"
 #include "cache.h"
+#include "clock.h"
 #include "conf.h"
 #include "db.h"
 #include "hmac.h"
 #include "log.h"
+#include "metrics.h"
 #include "paypal.h"
 #include "redis.h"
 #include "repo.h"
@@ -427,10 +433,8 @@ static const struct wh_provider {
 	{ "docuseal", wh_docuseal_apply },
 };
 
-/* Process event id of provider type (its JSON text payload) once.
- * *duplicate is set when it had been processed already. */
-static enum api_err
-wh_process(const char *type, const char *id, const char *payload,
+enum api_err
+svc_webhooks_process(const char *type, const char *id, const char *payload,
     bool *duplicate)
 {
 	const struct wh_provider *pv = NULL;
@@ -451,12 +455,16 @@ wh_process(const char *type, const char *id, const char *payload,
 	wh_car[0] = '\0';
 	if ((e = db_begin()) != API_OK)
 		goto out;
-	if ((e = repo_webhook_seen(id, type)) == API_OK) {
+	/* The event's row in webhook_processing_log first: a delivery, its
+	 * redelivery and a retry of its dead letter, even at once, apply it
+	 * once (the others wait for the first and find it taken). */
+	if ((e = repo_webhook_claim(id, type)) == API_CONFLICT) {
 		*duplicate = true;
 		db_rollback();
+		e = API_OK;
 		goto out;
 	}
-	if (e == API_NOT_FOUND)
+	if (e == API_OK)
 		e = pv->apply(ev, payload, booking, sizeof booking);
 	snprintf(result, sizeof result, "{\"booking\":%s%s%s}",
 	    booking[0] ? "\"" : "", booking[0] ? booking : "null",
@@ -503,7 +511,7 @@ wh_receive(struct call *c, const char *type, const char *id)
 	char *headers;
 	enum api_err e;
 
-	e = wh_process(type, id, c->req->body, &duplicate);
+	e = svc_webhooks_process(type, id, c->req->body, &duplicate);
 	if (e != API_OK && e != API_VALIDATION_ERROR) {
 		headers = wh_headers(c);
 		if (repo_webhook_retry_add(id, type, c->req->body, headers,
@@ -607,28 +615,71 @@ enum api_err
 svc_webhooks_retry_due(long limit, struct json_object *report)
 {
 	struct db_res *res = NULL;
-	long ok = 0, failed = 0;
-	bool duplicate;
+	long ok = 0, failed = 0, dead = 0;
+	bool duplicate, gone;
 	enum api_err e;
 	int i;
 
 	if ((e = repo_webhook_retries_due(limit, &res)) != API_OK)
 		return e;
 	for (i = 0; i < db_rows(res); i++) {
-		e = wh_process(db_val(res, i, 1), db_val(res, i, 5),
+		e = svc_webhooks_process(db_val(res, i, 1), db_val(res, i, 5),
 		    db_val(res, i, 2), &duplicate);
 		if (repo_webhook_retry_done(db_val(res, i, 0), e == API_OK,
-		    apierr_code(e)) != API_OK)
+		    apierr_code(e), &gone) != API_OK)
 			LOG_ERR("webhook retry %s: outcome not recorded", db_val(res, i, 0));
+		if (gone) {
+			LOG_WARN("%s event %s dead lettered after its last attempt: %s",
+			    db_val(res, i, 1), db_val(res, i, 5), apierr_code(e));
+			metrics_webhook_dead(db_val(res, i, 1), METRICS_DEAD_LETTERED);
+			dead++;
+		}
 		if (e == API_OK)
 			ok++;
 		else
 			failed++;
 	}
 	db_free(res);
+	if (dead > 0)
+		svc_webhooks_dead_gauge(0);
 	json_object_object_add(report, "succeeded", json_object_new_int64(ok));
 	json_object_object_add(report, "failed", json_object_new_int64(failed));
 	return API_OK;
+}
+
+enum api_err
+svc_webhooks_dead_count(int64_t *n)
+{
+	struct db_res *res = NULL;
+	enum api_err e;
+	int i, p;
+
+	for (p = 0; p < METRICS_PROVIDERS; p++)
+		n[p] = 0;
+	if ((e = repo_webhook_dead_counts(&res)) != API_OK)
+		return e;
+	for (i = 0; i < db_rows(res); i++)
+		for (p = 0; p < METRICS_PROVIDERS; p++)
+			if (strcmp(db_val(res, i, 0), metrics_providers[p]) == 0)
+				n[p] = atoll(db_val(res, i, 1));
+	db_free(res);
+	metrics_webhook_waiting_set(n, clock_wall_ms());
+	return API_OK;
+}
+
+void
+svc_webhooks_dead_gauge(int64_t max_age_ms)
+{
+	struct metrics_webhooks w;
+	int64_t n[METRICS_PROVIDERS], now = clock_wall_ms();
+
+	if (!metrics_webhooks(&w) || (max_age_ms > 0 && w.waiting_at > 0 &&
+	    now - w.waiting_at < max_age_ms))
+		return;
+	/* PostgreSQL down: the figures stay as they were, counted again
+	 * after max_age_ms (one attempt per period, not one per scrape). */
+	if (svc_webhooks_dead_count(n) != API_OK && w.waiting_at > 0)
+		metrics_webhook_waiting_set(w.waiting, now);
 }
 
 enum api_err

@@ -53,15 +53,14 @@ struct trpc_item {
 	struct json_object	*out;		/* {result} or {error} */
 };
 
-/* {error: {message, code, data: {code, httpStatus, path?, ...}}}. */
+/* {error: {message, code, data: {code, httpStatus, path?, ...}}} with
+ * the tRPC code and JSON-RPC number given. */
 static struct json_object *
-trpc_error(const char *message, int status, const char *path,
-    struct json_object *envelope)
+trpc_error_as(const char *message, int status, const char *code, int rpc,
+    const char *path, struct json_object *envelope)
 {
 	struct json_object *o = json_object_new_object(), *e = json_object_new_object();
 	struct json_object *d = json_object_new_object(), *x;
-	int rpc;
-	const char *code = trpc_code(status, &rpc);
 
 	json_object_object_add(e, "message", json_object_new_string(message));
 	json_object_object_add(e, "code", json_object_new_int(rpc));
@@ -83,6 +82,17 @@ trpc_error(const char *message, int status, const char *path,
 	json_object_object_add(e, "data", d);
 	json_object_object_add(o, "error", e);
 	return o;
+}
+
+/* The same, with the code of the HTTP status. */
+static struct json_object *
+trpc_error(const char *message, int status, const char *path,
+    struct json_object *envelope)
+{
+	int rpc;
+	const char *code = trpc_code(status, &rpc);
+
+	return trpc_error_as(message, status, code, rpc, path, envelope);
 }
 
 /* Append s percent-encoded (RFC 3986 unreserved characters kept). */
@@ -205,6 +215,7 @@ trpc_run(struct req *outer, struct trpc_item *it)
 	for (i = 0; outer->env[i] != NULL && n < TRPC_MAX_ENV; i++)
 		if ((strncmp(outer->env[i], "HTTP_", 5) == 0 &&
 		    strncmp(outer->env[i], "HTTP_X_TRACE_ID=", 16) != 0 &&
+		    strncmp(outer->env[i], "HTTP_IF_", 8) != 0 &&
 		    strncmp(outer->env[i], "HTTP_CONTENT_", 13) != 0) ||
 		    strncmp(outer->env[i], "REMOTE_ADDR=", 12) == 0)
 			env[n++] = outer->env[i];
@@ -398,6 +409,32 @@ trpc_fail(struct call *c, int status, const char *message, bool superjson)
 	return API_OK;
 }
 
+/* Whether r comes from @trpc/client 10: it sends "Content-Type:
+ * application/json" with every request, GET included; 11 only with a
+ * body.  (A POST cannot be told apart: it is answered as 11 is.) */
+static bool
+trpc_v10(const struct req *r)
+{
+	const char *ct = r->var[REQ_VAR_CONTENT_TYPE];
+
+	return r->method == METHOD_GET && ct != NULL &&
+	    strncmp(ct, "application/json", 16) == 0;
+}
+
+/* Malformed input JSON: v10's PARSE_ERROR (-32700, no path), or v11's
+ * BAD_REQUEST naming the procedure (the path of a call not batched). */
+static enum api_err
+trpc_parse_error(struct call *c, const char *message, const char *path,
+    bool superjson)
+{
+	struct json_object *o = trpc_v10(c->req) ?
+	    trpc_error_as(message, 400, "PARSE_ERROR", -32700, NULL, NULL) :
+	    trpc_error(message, 400, path, NULL);
+
+	response_json(c->resp, 400, superjson ? trpc_wrap(o) : o);
+	return API_OK;
+}
+
 /* The inputs of the call: the batch object, or the single input. */
 static struct json_object *
 trpc_inputs(struct req *r, const char **why)
@@ -425,11 +462,15 @@ trpc_handle(struct call *c, bool superjson)
 	size_t n = 0, i;
 	int status = 0;
 
+	if (r->method == METHOD_HEAD) {	/* as tRPC: nothing is called */
+		response_empty(c->resp, 204);
+		return API_OK;
+	}
 	if (batch && !conf->trpc_batch_enabled)
 		return trpc_fail(c, 400, "Batch calls are disabled", superjson);
 	inputs = trpc_inputs(r, &why);
 	if (why != NULL)
-		return trpc_fail(c, 400, why, superjson);
+		return trpc_parse_error(c, why, batch ? NULL : names, superjson);
 	if (batch && inputs != NULL && !json_object_is_type(inputs, json_type_object)) {
 		json_object_put(inputs);
 		return trpc_fail(c, 400, "\"input\" needs to be an object when doing a batch call",
@@ -490,8 +531,21 @@ trpc_render_error(struct call *c, enum api_err err, const char *message)
 {
 	int status = apierr_status(err);
 	bool superjson = c->route->handler == trpc_call_superjson;
-	struct json_object *o = trpc_error(message != NULL ? message : apierr_code(err),
-	    status, NULL, NULL);
+	const char *path = c->req->nparams > 0 ? c->req->params[0] : NULL;
+	const struct route *rt;
+	char text[256];
+	struct json_object *o;
+
+	if (err == API_METHOD_NOT_ALLOWED && path != NULL) {
+		/* PUT, DELETE, ...: v11's words, naming the procedure. */
+		rt = strchr(path, ',') == NULL ? trpc_route(path) : NULL;
+		snprintf(text, sizeof text, "Unsupported %s-request to %sprocedure at path \"%s\"",
+		    c->req->method_name, rt == NULL ? "" : rt->method == METHOD_GET ?
+		    "query " : "mutation ", path);
+		o = trpc_error(text, status, path, NULL);
+	} else
+		o = trpc_error(message != NULL ? message : apierr_code(err),
+		    status, NULL, NULL);
 
 	response_json(c->resp, status, superjson ? trpc_wrap(o) : o);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,9 +82,28 @@ worker_hook_add(const char *url, int index, void *arg)
 	json_object_put(d);
 }
 
+/* The priority of job name of queue q (0 first): what a customer waits
+ * for now (confirmation, cancellation, receipt, a changed booking) before
+ * what can wait (reminders, contact notices, reports). */
+static long
+worker_priority(const char *q, const char *name)
+{
+	static const char *const urgent[] = { "booking_confirmation",
+	    "booking_cancellation", "payment_receipt", "booking_modification", NULL };
+	size_t i;
+
+	if (strcmp(q, WORKER_EMAIL) != 0)
+		return strcmp(q, "report") == 0 ? 20 : 10;
+	for (i = 0; urgent[i] != NULL; i++)
+		if (strcmp(name, urgent[i]) == 0)
+			return 0;
+	return strcmp(name, "reminder") == 0 ? 20 : 10;
+}
+
 /* Move the unrelayed outbox rows of the queues named in the array
  * literal queues into their queues (webhook rows become one job per URL),
- * oldest first.  Rows are marked relayed only after their jobs were
+ * oldest first, each with its priority and, when its payload names a
+ * sendAt, delayed until then.  Rows are marked relayed only after their jobs were
  * added, and adds are idempotent, so a crash between the two adds
  * nothing twice.  One claim serves every queue: an idle worker costs
  * PostgreSQL three statements a poll. */
@@ -108,6 +128,8 @@ worker_relay(const char *queues)
 	for (i = 0; i < db_rows(res); i++) {
 		q = db_val(res, i, 4);
 		o.idem_key = db_val(res, i, 3);
+		o.priority = worker_priority(q, db_val(res, i, 1));
+		o.delay_ms = atol(db_val(res, i, 5));
 		h = (struct worker_hook){ .res = res, .row = i };
 		if (strcmp(q, WORKER_WEBHOOK) == 0)
 			(void)hooks_fan_out(worker_hook_add, &h);
@@ -125,19 +147,63 @@ worker_relay(const char *queues)
 		LOG_DEBUG("relayed %d outbox rows", n);
 }
 
-/* Process one email job.  Returns true when it is done. */
-static bool
+/* Whether reminder job (data {bookingId, startDate?}) is still right to
+ * send, checked when it runs: a booking cancelled, unpaid or moved to
+ * other dates since it was queued gets none (a move queues its own). */
+static enum api_err
+worker_reminder_due(const struct queue_job *job, bool *due)
+{
+	struct json_object *d = json_tokener_parse(job->data ? job->data : ""), *b, *s;
+	enum api_err e = API_OK;
+
+	*due = false;
+	if (d != NULL && json_object_object_get_ex(d, "bookingId", &b) &&
+	    json_object_is_type(b, json_type_string))
+		e = repo_reminder_due(json_object_get_string(b),
+		    json_object_object_get_ex(d, "startDate", &s) &&
+		    json_object_is_type(s, json_type_string) ?
+		    json_object_get_string(s) : NULL, due);
+	json_object_put(d);
+	return e;
+}
+
+/* Process one email job. */
+static enum queue_outcome
 worker_email(const struct queue_job *job, char *err, size_t errlen)
 {
-	return mail_send(job->name, job->data, job->id, err, errlen) == API_OK;
+	enum api_err e;
+	bool due;
+
+	if (strcmp(job->name, "reminder") == 0) {
+		if ((e = worker_reminder_due(job, &due)) != API_OK) {
+			snprintf(err, errlen, "reminder: %s", apierr_code(e));
+			return QUEUE_RETRY;
+		}
+		if (!due) {
+			LOG_INFO("email reminder (job %s) not sent: the booking was "
+			    "cancelled, is unpaid or has other dates now", job->id);
+			(void)queue_progress(job, 100, "not sent: no longer due");
+			return QUEUE_DONE;
+		}
+	}
+	switch (mail_send(job->name, job->data, job->id, err, errlen)) {
+	case API_OK:
+		return QUEUE_DONE;
+	case API_VALIDATION_ERROR:	/* not an email we can make */
+	case API_NOT_FOUND:		/* its booking is gone */
+	case API_CONFLICT:		/* no recipient, or the provider's 4xx */
+		return QUEUE_FAIL;
+	default:
+		return QUEUE_RETRY;
+	}
 }
 
 /* The queues a worker serves, in the order it looks at them, and what
- * processes their jobs: true when done, else false with the reason in
- * err.  take is filled at start from QUEUE_LEASE and QUEUE_RATES. */
+ * processes their jobs (err: the reason of a failure).  take is filled
+ * at start from QUEUE_LEASE and QUEUE_RATES. */
 static struct worker_queue {
 	const char	*name;
-	bool		(*process)(const struct queue_job *, char *, size_t);
+	enum queue_outcome (*process)(const struct queue_job *, char *, size_t);
 	struct queue_take take;
 } worker_queues[] = {
 	{ WORKER_EMAIL, worker_email, { 0, 0 } },
@@ -176,6 +242,12 @@ worker_takes(void)
 {
 	size_t i;
 
+	if (conf->queue_test_delays && conf->app_env != APP_ENV_DEVELOPMENT &&
+	    conf->app_env != APP_ENV_TEST) {
+		LOG_ERR("QUEUE_TEST_DELAYS is for development and test only "
+		    "(refused with APP_ENV=%s)", conf_app_env(conf));
+		return -1;
+	}
 	for (i = 0; i < WORKER_NQUEUES; i++) {
 		worker_queues[i].take.lease_ms = conf->queue_lease;
 		worker_queues[i].take.per_second = worker_rate(conf->queue_rates,
@@ -189,19 +261,185 @@ worker_takes(void)
 	return 0;
 }
 
-/* Process job of queue wq. */
-static bool
+/* The job in hand, shared with the lease keeper: a thread that renews
+ * the job's lease every QUEUE_LEASE/4 while the job runs (never blocked
+ * by the job's own work), up to QUEUE_JOB_TIMEOUT. */
+static struct worker_hand {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	bool		 busy, stop, started;
+	struct queue_job job;		/* queue, id and token only */
+	int64_t		 since_us, beat_us;
+	long		 renewed;
+	bool		 lost;
+	pthread_t	 thread;
+} worker_hand = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+/* Renew the lease of the job in hand when a quarter lease has passed
+ * since the last renewal.  Called with the lock held; drops it for the
+ * round trip. */
+static void
+worker_keep(struct worker_hand *h, int64_t now)
+{
+	struct queue_job j;
+	int rc;
+
+	if (!h->busy || h->lost || now - h->beat_us < conf->queue_lease * 250LL ||
+	    now - h->since_us > conf->queue_job_timeout * 1000LL)
+		return;		/* fresh, lost, or hung: let the reaper judge */
+	j = h->job;
+	pthread_mutex_unlock(&h->mu);
+	rc = queue_heartbeat(j.queue, &j, conf->queue_lease);
+	pthread_mutex_lock(&h->mu);
+	if (!h->busy || strcmp(h->job.token, j.token) != 0)
+		return;		/* that job is finished */
+	if (rc == 1) {
+		h->renewed++;
+		h->beat_us = clock_mono_us();
+	} else if (rc == 0)
+		h->lost = true;
+}
+
+static void *
+worker_keeper(void *arg)
+{
+	struct worker_hand *h = arg;
+	struct timespec t;
+	int64_t step = conf->queue_lease * 250000LL / 4;	/* ns: lease / 16 */
+
+	pthread_mutex_lock(&h->mu);
+	while (!h->stop) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		t.tv_sec += (time_t)((t.tv_nsec + step) / 1000000000LL);
+		t.tv_nsec = (long)((t.tv_nsec + step) % 1000000000LL);
+		(void)pthread_cond_timedwait(&h->cv, &h->mu, &t);
+		if (!h->stop)
+			worker_keep(h, clock_mono_us());
+	}
+	pthread_mutex_unlock(&h->mu);
+	redis_close();		/* the thread's own connection */
+	return NULL;
+}
+
+/* Start the lease keeper of this process.  Returns 0 or -1. */
+static int
+worker_keeper_start(struct worker_hand *h)
+{
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int rc;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	sigfillset(&all);	/* signals stay the main thread's */
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&h->thread, NULL, worker_keeper, h);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		LOG_ERR("the lease keeper did not start: %s", strerror(rc));
+		return -1;
+	}
+	h->started = true;
+	return 0;
+}
+
+static void
+worker_keeper_stop(struct worker_hand *h)
+{
+	if (!h->started)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->stop = true;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->thread, NULL);
+	h->started = false;
+}
+
+/* Hand job to the keeper (its lease is fresh: it was just taken). */
+static void
+worker_hold(struct worker_hand *h, const struct queue_job *job)
+{
+	pthread_mutex_lock(&h->mu);
+	memcpy(h->job.queue, job->queue, sizeof h->job.queue);
+	memcpy(h->job.id, job->id, sizeof h->job.id);
+	memcpy(h->job.token, job->token, sizeof h->job.token);
+	h->since_us = h->beat_us = clock_mono_us();
+	h->renewed = 0;
+	h->busy = true;
+	h->lost = false;
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Take the job back; returns how often its lease was renewed, or -1
+ * when a renewal found the lease lost. */
+static long
+worker_release(struct worker_hand *h)
+{
+	long n;
+
+	pthread_mutex_lock(&h->mu);
+	h->busy = false;
+	n = h->lost ? -1 : h->renewed;
+	pthread_mutex_unlock(&h->mu);
+	return n;
+}
+
+/* Development and test only (QUEUE_TEST_DELAYS): a job whose data holds
+ * testDelayMs sleeps that long (at most 120 s) first, in steps that
+ * report progress, so a test can hold a job past its lease. */
+static void
+worker_test_delay(const struct queue_job *job)
+{
+	struct json_object *d, *v;
+	struct timespec step = { 0, 250 * 1000000L };
+	long ms = 0, slept;
+
+	if (!conf->queue_test_delays || job->data == NULL ||
+	    strstr(job->data, "\"testDelayMs\"") == NULL)
+		return;
+	if ((d = json_tokener_parse(job->data)) != NULL &&
+	    json_object_object_get_ex(d, "testDelayMs", &v))
+		ms = (long)json_object_get_int64(v);
+	json_object_put(d);
+	if (ms <= 0 || ms > 120000)
+		return;
+	LOG_INFO("%s job %s: test delay of %ld ms", job->queue, job->id, ms);
+	for (slept = 0; slept < ms && !worker_stop; slept += 250) {
+		(void)queue_progress(job, (int)(slept * 100 / ms), "test delay");
+		nanosleep(&step, NULL);
+	}
+}
+
+/* Process job of queue wq, its lease kept while it runs. */
+static enum queue_outcome
 worker_process(const struct worker_queue *wq, const struct queue_job *job,
     char *err, size_t errlen)
 {
-	bool ok;
+	static const char *const said[] = { "", "done", "failed (retried)",
+	    "failed for good" };
+	enum queue_outcome out;
+	int64_t t0 = clock_mono_us();
+	long renewed;
 
 	err[0] = '\0';
-	ok = wq->process(job, err, errlen);
-	metrics_job((int)(wq - worker_queues), ok);
-	if (!ok)
-		LOG_WARN("%s job %s (%s) failed: %s", wq->name, job->id, job->name, err);
-	return ok;
+	worker_hold(&worker_hand, job);
+	worker_test_delay(job);
+	out = wq->process(job, err, errlen);
+	renewed = worker_release(&worker_hand);
+	metrics_job((int)(wq - worker_queues), out == QUEUE_DONE);
+	metrics_job_duration((int)(wq - worker_queues), clock_mono_us() - t0);
+	if (out != QUEUE_DONE)
+		LOG_WARN("%s job %s (%s) %s: %s", wq->name, job->id, job->name,
+		    said[out], err);
+	if (renewed != 0)
+		LOG_INFO("%s job %s (%s) %s after %lld ms, its lease %s", wq->name,
+		    job->id, job->name, said[out],
+		    (long long)((clock_mono_us() - t0) / 1000), renewed < 0 ?
+		    "lost on the way" : "renewed while it ran");
+	return out;
 }
 
 /* Take jobs of the first queue that has one and process a streak of
@@ -212,10 +450,10 @@ worker_streak(void)
 {
 	const struct worker_queue *wq;
 	struct queue_job job, next;
+	enum queue_outcome out;
 	char err[512];
 	long n = 0;
 	size_t i;
-	bool ok;
 	int got, rc;
 
 	for (i = 0; i < WORKER_NQUEUES; i++) {
@@ -223,13 +461,13 @@ worker_streak(void)
 		if (queue_fetch(wq->name, &wq->take, &job) != 1)
 			continue;
 		for (;;) {
-			ok = worker_process(wq, &job, err, sizeof err);
+			out = worker_process(wq, &job, err, sizeof err);
 			n++;
 			got = 0;
 			if (worker_stop || n >= WORKER_STREAK)
-				rc = queue_finish(wq->name, &job, ok, ok ? NULL : err);
+				rc = queue_finish(wq->name, &job, out, err);
 			else
-				rc = queue_finish_fetch(wq->name, &job, ok, ok ? NULL : err,
+				rc = queue_finish_fetch(wq->name, &job, out, err,
 				    &wq->take, &next, &got);
 			if (rc == 0)
 				LOG_WARN("%s job %s: lease lost before finishing; "
@@ -258,6 +496,8 @@ worker_loop(void)
 	rng_reseed();
 	log_set_role("worker");
 	metrics_attach(METRICS_WORKER);
+	if (worker_keeper_start(&worker_hand) != 0)
+		return 1;
 	buf_init(&queues);	/* the served queues as an array literal */
 	for (i = 0; i < WORKER_NQUEUES; i++)
 		buf_printf(&queues, "%s%s", i == 0 ? "{" : ",", worker_queues[i].name);
@@ -281,6 +521,7 @@ worker_loop(void)
 		}
 		done += n;
 	}
+	worker_keeper_stop(&worker_hand);
 	log_flush();
 	buf_free(&queues);
 	db_close();

@@ -94,6 +94,11 @@ enum api_err __wrap_repo_outbox_add(const char *q, const char *job,
 	note("outbox:%s:%s", job, dedupe);
 	return API_OK;
 }
+enum api_err __wrap_repo_outbox_reminder(const char *b)
+{
+	note("reminder:%s", b);
+	return API_OK;
+}
 enum api_err __wrap_repo_booking_event(const char *b, const char *type,
     const char *actor, const char *actor_id, const char *details,
     const char *summary)
@@ -421,6 +426,8 @@ booking_move__each_admin_rule__its_effects(void **state)
 		    strcmp(to, "cancelled") == 0);
 		assert_int_equal(did("outbox:booking_cancellation:"
 		    "booking_cancellation:B1"), strcmp(to, "cancelled") == 0);
+		/* Every other move asks for the reminder (kept only when due). */
+		assert_int_equal(did("reminder:B1"), strcmp(to, "cancelled") != 0);
 		assert_int_equal(count("event:"), 1);
 		assert_true(did(":admin"));
 	}
@@ -632,6 +639,7 @@ booking_capture__fresh_authorization__captured_once_with_receipt(void **state)
 	assert_true(did("event:payment_captured:admin"));
 	assert_int_equal(count("outbox:payment_receipt:payment_receipt:B1"), 1);
 	assert_int_equal(count("hook:payment.captured:B1"), 1);
+	assert_true(did("reminder:B1"));	/* now upcoming: its reminder */
 	assert_true(did("commit;cache:CAR"));
 }
 

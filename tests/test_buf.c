@@ -57,11 +57,29 @@ arena_alloc__large_and_small__are_aligned_and_distinct(void **state)
 	arena_free(&a);
 }
 
+static void
+buf_decimal__rates_and_ratios__are_written_short(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(buf_decimal(1.15, 4, b, sizeof b), "1.15");
+	assert_string_equal(buf_decimal(0.1, 6, b, sizeof b), "0.1");
+	assert_string_equal(buf_decimal(0.10000000000000001, 6, b, sizeof b), "0.1");
+	assert_string_equal(buf_decimal(1.1499999999999999, 4, b, sizeof b), "1.15");
+	assert_string_equal(buf_decimal(3.0, 4, b, sizeof b), "3");
+	assert_string_equal(buf_decimal(0.0, 4, b, sizeof b), "0");
+	assert_string_equal(buf_decimal(-0.00001, 4, b, sizeof b), "0");
+	assert_string_equal(buf_decimal(2.0 / 3.0, 4, b, sizeof b), "0.6667");
+	assert_string_equal(buf_decimal(12.5, 0, b, sizeof b), "12");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_add_json_string__control_and_quotes__are_escaped),
+		cmocka_unit_test(buf_decimal__rates_and_ratios__are_written_short),
 		cmocka_unit_test(buf_printf__many_appends__grow_and_stay_terminated),
 		cmocka_unit_test(arena_alloc__large_and_small__are_aligned_and_distinct),
 	};

@@ -167,6 +167,45 @@ exposition_deps__named_queues__one_line_per_queue_and_outcome(void **state)
 }
 
 static void
+exposition_webhooks__counted_gauge__one_line_per_provider_and_outcome(void **state)
+{
+	struct metrics_webhooks w;
+	struct buf b;
+
+	(void)state;
+	memset(&w, 0, sizeof w);
+	w.waiting_at = 1;
+	w.waiting[0] = 3;			/* paypal */
+	w.dead[2][METRICS_DEAD_DISCARDED] = 2;	/* docuseal */
+	w.dead[0][METRICS_DEAD_LETTERED] = 5;
+	buf_init(&b);
+	exposition_webhooks(&b, &w);
+	assert_int_equal(value(b.data, "exodrive_webhook_dead_letters_waiting{provider=\"paypal\"}"), 3);
+	assert_int_equal(value(b.data, "exodrive_webhook_dead_letters_waiting{provider=\"resend\"}"), 0);
+	assert_int_equal(value(b.data, "exodrive_webhook_dead_letter_events_total{provider=\"docuseal\",outcome=\"discarded\"}"), 2);
+	assert_int_equal(value(b.data, "exodrive_webhook_dead_letter_events_total{provider=\"paypal\",outcome=\"dead_lettered\"}"), 5);
+	assert_int_equal(value(b.data, "exodrive_webhook_dead_letter_events_total{provider=\"resend\",outcome=\"retry_failed\"}"), 0);
+	assert_non_null(strstr(b.data, "# TYPE exodrive_webhook_dead_letters_waiting gauge\n"));
+	assert_non_null(strstr(b.data, "# TYPE exodrive_webhook_dead_letter_events_total counter\n"));
+	buf_free(&b);
+}
+
+static void
+exposition_webhooks__gauge_never_counted__is_left_out(void **state)
+{
+	struct metrics_webhooks w;
+	struct buf b;
+
+	(void)state;
+	memset(&w, 0, sizeof w);
+	buf_init(&b);
+	exposition_webhooks(&b, &w);
+	assert_null(strstr(b.data, "exodrive_webhook_dead_letters_waiting"));
+	assert_int_equal(value(b.data, "exodrive_webhook_dead_letter_events_total{provider=\"paypal\",outcome=\"retried\"}"), 0);
+	buf_free(&b);
+}
+
+static void
 exposition_processes__roles_and_states__are_counted_apart(void **state)
 {
 	const struct metrics_proc p[] = {
@@ -297,6 +336,8 @@ main(void)
 		cmocka_unit_test(exposition_http__unmatched_requests__are_route_none_method_any),
 		cmocka_unit_test(exposition_http__histogram__buckets_are_cumulative_with_sum_and_count),
 		cmocka_unit_test(exposition_deps__named_queues__one_line_per_queue_and_outcome),
+		cmocka_unit_test(exposition_webhooks__counted_gauge__one_line_per_provider_and_outcome),
+		cmocka_unit_test(exposition_webhooks__gauge_never_counted__is_left_out),
 		cmocka_unit_test(exposition_processes__roles_and_states__are_counted_apart),
 		cmocka_unit_test(exposition_pool_json__busy_process__has_its_request_and_age),
 		cmocka_unit_test(exposition_pool_json__no_processes__is_empty_with_zero_totals),

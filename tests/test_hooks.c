@@ -126,7 +126,7 @@ deliver(const char *url, char *err, size_t errlen)
 	snprintf(job.name, sizeof job.name, "booking.created");
 	job.data = data;
 	err[0] = '\0';
-	return hooks_deliver(&job, err, errlen);
+	return hooks_deliver(&job, err, errlen) == QUEUE_DONE;
 }
 
 static void

@@ -178,6 +178,36 @@ metrics_busy_ms__busy_then_idle__is_its_age_then_minus_one(void **state)
 }
 
 static void
+metrics_webhooks__dead_letters_of_two_processes__add_up_for_the_host(void **state)
+{
+	struct metrics_webhooks w0, w;
+	int64_t n[METRICS_PROVIDERS] = { 4, 0, 1 };
+	pid_t pid;
+	int st;
+
+	(void)state;
+	assert_true(metrics_webhooks(&w0));
+	if ((pid = fork()) == 0) {	/* a process that never attached */
+		metrics_webhook_dead("paypal", METRICS_DEAD_LETTERED);
+		metrics_webhook_dead("docuseal", METRICS_DEAD_DISCARDED);
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	waitpid(pid, &st, 0);
+	metrics_webhook_dead("paypal", METRICS_DEAD_LETTERED);
+	metrics_webhook_dead("nobody", METRICS_DEAD_LETTERED);	/* not a provider */
+	metrics_webhook_dead("paypal", METRICS_DEAD__COUNT);	/* not an outcome */
+	metrics_webhook_waiting_set(n, 1234);
+	assert_true(metrics_webhooks(&w));
+	assert_int_equal(w.dead[0][METRICS_DEAD_LETTERED] - w0.dead[0][METRICS_DEAD_LETTERED], 2);
+	assert_int_equal(w.dead[2][METRICS_DEAD_DISCARDED] - w0.dead[2][METRICS_DEAD_DISCARDED], 1);
+	assert_int_equal(w.dead[1][METRICS_DEAD_LETTERED], w0.dead[1][METRICS_DEAD_LETTERED]);
+	assert_int_equal(w.waiting_at, 1234);
+	assert_int_equal(w.waiting[0], 4);
+	assert_int_equal(w.waiting[2], 1);
+}
+
+static void
 routes_table__fits_the_metrics_file(void **state)
 {
 	size_t n;
@@ -196,6 +226,7 @@ main(void)
 		cmocka_unit_test(metrics_processes__this_process__is_listed_busy_with_its_request),
 		cmocka_unit_test(metrics_processes__secure_link_request__shows_no_token),
 		cmocka_unit_test(metrics_busy_ms__busy_then_idle__is_its_age_then_minus_one),
+		cmocka_unit_test(metrics_webhooks__dead_letters_of_two_processes__add_up_for_the_host),
 		cmocka_unit_test(routes_table__fits_the_metrics_file),
 	};
 

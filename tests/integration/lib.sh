@@ -78,7 +78,9 @@ check() {
 # req METHOD PATH [curl args...]: fills $STATUS, $OUT/body, $OUT/headers
 # (sent as $CLIENT_IP: see curl above).
 # Every JSON answer is also recorded in $VAR/responses.jsonl, which the
-# contract test checks against the OpenAPI document.
+# contract test checks against the OpenAPI document, and, as its bytes
+# came ("METHOD PATH STATUS<TAB>body"), in $VAR/responses.raw, which
+# numbers.py scans for float noise (jq would rewrite the numbers).
 req() {
 	local m=$1 p=$2; shift 2
 	STATUS=$(curl -s -o "$OUT/body" -D "$OUT/headers" -w '%{http_code}' \
@@ -87,6 +89,8 @@ req() {
 		jq -c --arg m "$m" --arg p "${p%%\?*}" --arg s "$STATUS" \
 			'{method: $m, path: $p, status: ($s | tonumber), body: .}' \
 			< "$OUT/body" >> "$VAR/responses.jsonl" 2>/dev/null || true
+		{ printf '%s %s %s\t' "$m" "${p%%\?*}" "$STATUS"; tr -d '\n' < "$OUT/body"; echo; } \
+			>> "$VAR/responses.raw" 2>/dev/null || true
 	fi
 }
 

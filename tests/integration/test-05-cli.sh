@@ -10,7 +10,7 @@ only_on lighttpd
 X=("$BIN" --config "$VAR/exodrive.env")
 SQL=$(cd "$(dirname "$0")/../../sql" && pwd)
 CMDS="fcgi migrate seed expire-holds capture-payments webhook-retry worker scheduler
-warm-cache config openapi monitor contract-ts"
+warm-cache config openapi monitor contract-ts cache"
 rnd() { head -c 24 /dev/urandom | base64 | tr -d '/+='; }
 
 listed=$("$BIN" --help | awk '/^Commands:/ {on = 1; next} on && NF == 0 {exit} on {print $1}' | sort)
@@ -41,6 +41,7 @@ nothing_started() { ! [ -s "$OUT/q.log" ] && [ -z "$LEFT" ] && ! [ -e "$OUT/q.so
 for c in $CMDS; do
 	args=("$c" --help)
 	[ "$c" = fcgi ] && args=(fcgi --listen "$OUT/q.sock" --workers 1 --help)
+	[ "$c" = cache ] && args=(cache purge --help)	# a command of two words
 	quick "$c" "${args[@]}"
 	check "$c --help exits 0 at once (${MS} ms)" eq "$RC:$((MS < 5000))" "0:1"
 	check "$c --help prints its usage naming it on stdout" \

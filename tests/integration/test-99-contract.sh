@@ -49,3 +49,10 @@ node "$NPM/check.mjs" "$OUT/doc.json" "$REC" "$OUT/unanswered" > "$OUT/answers" 
 rc=$?
 check "every recorded answer matches its schema and status, and every operation was answered ($(tail -1 "$OUT/answers"))" eq "$rc" 0
 [ "$rc" = 0 ] || head -30 "$OUT/answers" | sed 's/^/#   /'
+
+# Numbers as a person writes them: no recorded answer, read as its bytes
+# came (responses.raw: jq would rewrite the numbers), has a number with
+# more than 10 significant digits (1.1499999999999999 is noise).
+python3 "$(dirname "$0")/numbers.py" "$VAR/responses.raw" > "$OUT/numbers" 2>&1
+check "no float noise in any recorded answer ($(tail -1 "$OUT/numbers"))" grep -q ' 0 noisy$' "$OUT/numbers"
+grep '^noise' "$OUT/numbers" | sed 's/^/#   /'

@@ -106,6 +106,11 @@ CAR=$(curl -s -H "X-Forwarded-For: $BENCH_IP" "$API/api/cars/slug/ferrari-296-gt
 FLEET_PORT=$(free_port)
 curl -s -o /dev/null -H "X-Forwarded-For: $BENCH_IP" "$API/api/cars"	# cached
 record_answer "$API/api/cars" "$tmp/fleet.cgi"
+# (c304) the same cached list revalidated: If-None-Match with its ETag,
+# answered 304 with no body (still charged to the public tier).
+FLEET_TAG=$(curl -s -o /dev/null -D - -H "X-Forwarded-For: $BENCH_IP" "$API/api/cars" |
+	tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+[ -n "$FLEET_TAG" ] || fail "GET /api/cars: no ETag to revalidate with"
 start_hello fleet "$FLEET_PORT" file "$tmp/fleet.cgi"
 for c in 10 100; do
 	for r in $(seq "$ROUNDS"); do
@@ -114,6 +119,7 @@ for c in 10 100; do
 		run fleet ceiling "http://127.0.0.1:$FLEET_PORT/api/cars" "$c"
 		run health none "$API/api/health" "$c" "${XP[@]}"
 		run cars public "$API/api/cars" "$c" "${XP[@]}"
+		run cars304 public "$API/api/cars" "$c" "${XP[@]}" -H "If-None-Match: $FLEET_TAG"
 		run carsrl over:public "$API/api/cars" "$c" -H "X-Forwarded-For: $LIMITED_IP"
 		run carsnc public "$API/api/cars" "$c" "${XP[@]}" -H "Authorization: Bearer $ADMIN" -H 'Cache-Control: no-cache'
 		run car public "$API/api/cars/$CAR" "$c" "${XP[@]}"
@@ -241,13 +247,14 @@ fi
 		"x$F_PUBLIC, (c'') one address at the tier's own limit"
 	printf '%-32s %-14s %6s %10s %9s %9s %7s\n' target tier conns req/s p50_ms p99_ms non2xx
 	for c in 10 100; do
-		for n in hello hdrs fleet health cars carsrl carsnc car; do
+		for n in hello hdrs fleet health cars cars304 carsrl carsnc car; do
 			case $n in
 			hello)  label="(a) fcgi-hello ceiling" tier=none ;;
 			hdrs)   label="(a') hello, our headers" tier=none ;;
 			fleet)  label="(a'') hello, our fleet answer" tier=none ;;
 			health) label="(b) GET /api/health" tier=none ;;
-			cars)   label="(c) GET /api/cars (cached)" tier=public ;;
+			cars)   label="(c) GET /api/cars (cached, full hit)" tier=public ;;
+			cars304) label="(c304) revalidated, 304" tier=public ;;
 			carsrl) label="(c'') cached, over the limit" tier="public (429s)" ;;
 			carsnc) label="(c') GET /api/cars (uncached)" tier=public ;;
 			car)    label="(d) GET /api/cars/{id} (cached)" tier=public ;;
@@ -265,6 +272,7 @@ fi
 		printf 'over the limit c'"''"'/a: %s (its answers 429 but for the tier'"'"'s allowance), its p99 / ceiling p99: %s\n' \
 			"$(rel 1 hello carsrl "$c")" "$(rel 3 hello carsrl "$c")"
 		printf 'fleet list cached c/a'"''"' (same bytes from the bare responder): %s\n' "$(rel 1 fleet cars "$c")"
+		printf 'fleet list revalidated (304) c304/c (full hit): %s\n' "$(rel 1 cars cars304 "$c")"
 		printf 'fleet list cached c/a: %s, its p99 / ceiling p99: %s, uncached c'"'"'/a: %s, car details cached d/a: %s\n' \
 			"$(rel 1 hello cars "$c")" "$(rel 3 hello cars "$c")" "$(rel 1 hello carsnc "$c")" "$(rel 1 hello car "$c")"
 	done

@@ -37,9 +37,9 @@ probe_lease(const char *q)
 	printf("fetch_b %d\n", queue_fetch(q, &probe_long, &b));
 	printf("same_job %d\n", strcmp(a.id, b.id) == 0);
 	printf("heartbeat_a %d\n", queue_heartbeat(q, &a, 30000));
-	printf("finish_a %d\n", queue_finish(q, &a, true, NULL));
-	printf("finish_b %d\n", queue_finish(q, &b, true, NULL));
-	printf("finish_b_again %d\n", queue_finish(q, &b, true, NULL));
+	printf("finish_a %d\n", queue_finish(q, &a, QUEUE_DONE, NULL));
+	printf("finish_b %d\n", queue_finish(q, &b, QUEUE_DONE, NULL));
+	printf("finish_b_again %d\n", queue_finish(q, &b, QUEUE_DONE, NULL));
 	queue_job_free(&a);
 	queue_job_free(&b);
 	return 0;
@@ -67,7 +67,7 @@ probe_backoff(const char *q)
 	for (i = 0; i < 3; i++) {
 		while (queue_fetch(q, &probe_long, &j) != 1 || strcmp(j.name, "probe") != 0) {
 			if (j.data != NULL)	/* the idempotent one: done */
-				(void)queue_finish(q, &j, true, NULL);
+				(void)queue_finish(q, &j, QUEUE_DONE, NULL);
 			queue_job_free(&j);
 			usleep(20 * 1000);
 		}
@@ -75,7 +75,7 @@ probe_backoff(const char *q)
 		if (i > 0)
 			printf("waited_ms %d %lld\n", i + 1,
 			    (long long)((clock_mono_us() - failed_at) / 1000));
-		(void)queue_finish(q, &j, false, "probe failure");
+		(void)queue_finish(q, &j, QUEUE_RETRY, "probe failure");
 		failed_at = clock_mono_us();
 		queue_job_free(&j);
 		if (queue_counts(q, counts) == 0)
@@ -104,7 +104,7 @@ probe_rate(const char *q)
 	t0 = clock_mono_us();
 	while (clock_mono_us() - t0 < 2500 * 1000 && taken < 12) {
 		if (queue_fetch(q, &t, &j) == 1) {
-			(void)queue_finish(q, &j, true, NULL);
+			(void)queue_finish(q, &j, QUEUE_DONE, NULL);
 			printf("taken_at_ms %lld\n", (long long)((clock_mono_us() - t0) / 1000));
 			taken++;
 		} else if (j.limited_ms > 0) {
@@ -135,7 +135,8 @@ probe_stats(const char *q)
 		if (queue_add(q, "probe", "{}", &o, id, &dup) != 0 ||
 		    queue_fetch(q, &t, &j) != 1)
 			return 1;
-		(void)queue_finish(q, &j, i < 2, i < 2 ? NULL : "probe failure");
+		(void)queue_finish(q, &j, i < 2 ? QUEUE_DONE : QUEUE_RETRY,
+		    i < 2 ? NULL : "probe failure");
 		queue_job_free(&j);
 	}
 	buf_init(&b);
@@ -194,7 +195,7 @@ probe_bench(const char *q, long n)
 			first = clock_mono_us();
 		lat[done++] = clock_wall_ms() * 1000 - strtoll(j.data + 5, NULL, 10);
 		/* As the worker does: finish and fetch the next in one trip. */
-		(void)queue_finish_fetch(q, &j, true, NULL, &probe_long, &next, &got);
+		(void)queue_finish_fetch(q, &j, QUEUE_DONE, NULL, &probe_long, &next, &got);
 		queue_job_free(&j);
 		if (got == 1)
 			j = next;
