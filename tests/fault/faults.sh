@@ -21,7 +21,15 @@
 # And at the end: every booking the writers wrote (accepted, or written
 # for a writer that got no answer) had its confirmation email sent (no
 # job lost, whatever happened to Redis or the workers).
-# Results are printed as a table and kept in $VAR/fault-results.txt.
+# Results are printed as a table and kept in $VAR/fault-results.txt
+# (FAULT_RESULTS).
+#
+# The site under test (FAULT_SITE, with BASE its URL): lighttpd (our
+# master behind lighttpd; every fault), fcgid (Apache + mod_fcgid, whose
+# process manager owns the responders: Redis, PostgreSQL, kill -9 of the
+# responders, apachectl graceful) or proxy (Apache + mod_proxy_fcgi to
+# our master: the same and SIGHUP to the master).  FAULT_SCENARIOS
+# chooses among them; FAULT_LOAD sets the seconds of load per fault.
 #
 # Rate limits are on, as in production; nothing is exempt.  Every request
 # carries a client address of the suite's own (X-Forwarded-For; loopback
@@ -34,6 +42,22 @@
 
 FDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LOAD=${FAULT_LOAD:-12}
+SITE=${FAULT_SITE:-lighttpd}
+case $SITE in
+lighttpd)	SCENARIOS=${FAULT_SCENARIOS:-redis postgres kill9 sighup sigstop worker} ;;
+fcgid)		SCENARIOS=${FAULT_SCENARIOS:-redis postgres kill9 graceful}
+		# mod_fcgid's process manager (a child of Apache's parent)
+		# owns the responders.
+		responders() {
+			local kids
+			kids=$(pgrep -P "$(cat "$VAR/run/apache.pid")" | paste -sd,)
+			[ -n "$kids" ] && pgrep -P "$kids" -f ' fcgi$' | sort
+			return 0
+		} ;;
+proxy)		SCENARIOS=${FAULT_SCENARIOS:-redis postgres kill9 sighup graceful} ;;
+*)		echo "faults.sh: FAULT_SITE is lighttpd, fcgid or proxy" >&2; exit 2 ;;
+esac
+apache_site() { [ "$SITE" = fcgid ] && echo fcgid || echo proxy-fcgi; }
 FAULT_AT=2
 HEAL_AFTER=4
 psql_q() { psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "$1"; }
@@ -74,6 +98,18 @@ POOL=$(responders | wc -l)
 fault_kill9() { responders | xargs -r kill -9; }
 
 recovered_kill9() { pool_is "$POOL" && [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/api/health")" = 200 ]; }
+if [ "$SITE" = fcgid ]; then
+	# mod_fcgid spawns processes as requests ask for them: whole again
+	# when it answers from new ones and none of the killed is left.
+	fault_kill9() { GEN_BEFORE=$(responders | tr '\n' ' '); responders | xargs -r kill -9; }
+	recovered_kill9() {
+		local p
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/api/health")" = 200 ] || return 1
+		[ "$(responders | wc -l)" -ge 1 ] || return 1
+		for p in $GEN_BEFORE; do kill -0 "$p" 2>/dev/null && [ "$(ps -o stat= -p "$p")" != Z ] && return 1; done
+		return 0
+	}
+fi
 
 fault_sighup() { GEN_BEFORE=$(responders | tr '\n' ' '); kill -HUP "$(master_pid)"; }
 
@@ -101,6 +137,24 @@ fault_sigstop() {	# stop a responder in the middle of a request
 }
 	# the master's watchdog is the cure
 recovered_sigstop() { [ -n "$STOPPED" ] && ! kill -0 "$STOPPED" 2>/dev/null && pool_is "$POOL"; }
+
+# apachectl graceful: Apache's children (and under mod_fcgid its process
+# manager and responders) are replaced; whole again when a new generation
+# answers and nothing of the old one is left.
+apache_gen() {	# Apache's children and, under mod_fcgid, the responders
+	local f=$VAR/run/apache.pid
+	[ "$SITE" = proxy ] && f=$VAR/run/apache-proxy.pid
+	pgrep -P "$(cat "$f")"
+	[ "$SITE" = fcgid ] && responders
+	return 0
+}
+fault_graceful() { GEN_BEFORE=$(apache_gen | tr '\n' ' '); DEV_APACHE_SITE=$(apache_site) "$DEV" apache-graceful; }
+recovered_graceful() {
+	local p
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/api/health")" = 200 ] || return 1
+	for p in $GEN_BEFORE; do kill -0 "$p" 2>/dev/null && [ "$(ps -o stat= -p "$p")" != Z ] && return 1; done
+	return 0
+}
 
 smtp_pid() { cat "$VAR/run/smtp.pid"; }
 email_active() { [ "$(redis-cli -s "$VAR/run/redis.sock" ZCARD 'jq:{email}:active')" -gt 0 ]; }
@@ -237,12 +291,31 @@ scenario() {
 printf '%-9s %8s %6s %6s | %6s %6s %6s %6s | %5s %7s %7s | %8s %6s\n' fault \
 	'reads/s' 'r-5xx' 'r-err' w-201 w-409 w-5xx w-none lost partial doubled 'recov_s' 'max_s' > "$OUT/table"
 # Responders killed: the requests they were serving fail (one each).
-scenario redis 10 0
-scenario postgres 10 0
-scenario kill9 5 "$POOL"
-scenario sighup 5 0
-scenario sigstop $((REQUEST_TIMEOUT + 5)) 2
-scenario worker 30 0
+# Under mod_fcgid the pool comes back on demand: its process manager finds
+# the dead at its next error scan (FcgidErrorScanInterval) and spawns one
+# process for each request that waited a second for a free one; after
+# apachectl graceful the old manager stops its processes (SIGTERM, a
+# second, SIGKILL) and the new one starts from none.  In the test build
+# each responder also runs LeakSanitizer as it exits.
+# Through mod_proxy_fcgi the master heals as behind lighttpd; the check
+# itself goes through Apache, which a loaded machine slows: 10 s.
+KILL9_S=5 GRACEFUL_S=10
+[ "$SITE" = proxy ] && KILL9_S=10
+[ "$SITE" = fcgid ] && KILL9_S=20 GRACEFUL_S=30
+# apachectl graceful through mod_proxy_fcgi: the old children close the
+# readers' idle keep-alive connections as they go (a client sending on one
+# just then sees it closed), at most one per reader connection.
+for sc in $SCENARIOS; do
+	case $sc in
+	redis|postgres)	scenario "$sc" 10 0 ;;
+	kill9)		scenario kill9 "$KILL9_S" "$POOL" ;;
+	sighup)		scenario sighup 5 0 ;;
+	sigstop)	scenario sigstop $((REQUEST_TIMEOUT + 5)) 2 ;;
+	worker)		scenario worker 30 0 ;;
+	graceful)	scenario graceful "$GRACEFUL_S" "$([ "$SITE" = proxy ] && echo 20 || echo 0)" ;;
+	*)		check "a known fault: $sc" false ;;
+	esac
+done
 
 # PostgreSQL restarted while nothing runs: every responder holds a dead
 # connection; the first booking each one takes must still succeed (a
@@ -280,10 +353,10 @@ t0=$(now_ms)
 check "no job lost: all $(wc -l < "$OUT/written") bookings written got their confirmation email" until_ok 2400 all_sent
 sent_s=$(awk -v a="$t0" -v b="$(now_ms)" 'BEGIN { printf "%.1f", (b - a) / 1000 }')
 {
-	echo "# fault suite $(date -u +%FT%TZ), $SERVER, ${LOAD}s load per fault (wrk 20 readers on GET /api/cars, 4 booking writers), rate limits on"
+	echo "# fault suite $(date -u +%FT%TZ), $SERVER ($SITE site), ${LOAD}s load per fault (wrk 20 readers on GET /api/cars, 4 booking writers), rate limits on"
 	echo "# fault at ${FAULT_AT}s; Redis, PostgreSQL and SMTP started again ${HEAL_AFTER}s later"
 	echo "# recov_s: from that restart (or the fault, where the pool heals itself) until whole again"
 	cat "$OUT/table"
 	echo "# partial: writers with no answer whose booking is half there (must be 0; the others are whole or absent)"
 	echo "# every booking written got its confirmation email ${sent_s}s after the last scenario"
-} | tee "$VAR/fault-results.txt" | sed 's/^/# /'
+} | tee "${FAULT_RESULTS:-$VAR/fault-results.txt}" | sed 's/^/# /'

@@ -31,6 +31,10 @@
 #     lifts for the run; lifted again at the end.
 # A 429 in any scenario is an error.
 #
+# SCEN_URL sends the scenarios' load through another web server in front
+# of the same API (an Apache site: test-52), SCEN_NAME names it in the
+# results; the ceiling stays behind lighttpd.
+#
 # Each prints req/s, p50/p95/p99, errors and the ratio to the ceiling into
 # BENCH_SCENARIOS_OUT (tests/load/results-scenarios.txt).  Afterwards no
 # two live bookings of a bench car may share a day, and the bookings the
@@ -42,6 +46,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 OUTFILE=${BENCH_SCENARIOS_OUT:-$ROOT/tests/load/results-scenarios.txt}
+TARGET=${SCEN_URL:-$API}
 READERS=${READERS:-1000}
 WRITERS=${WRITERS:-100}
 JOURNEYS=${JOURNEYS:-50}
@@ -86,7 +91,7 @@ for f in reads writes journey; do
 done
 cp "$ROOT/tests/load/tally.lua" "$tmp/hello.lua"
 # Warm the cache the readers read (one pass over every path).
-sort -u "$tmp/paths" | sed "s|^|$API|" | xargs -n 1 curl -s -o /dev/null -H "X-Forwarded-For: $BENCH_IP"
+sort -u "$tmp/paths" | sed "s|^|$TARGET|" | xargs -n 1 curl -s -o /dev/null -H "X-Forwarded-For: $BENCH_IP"
 
 # measure NAME THREADS CONNS SCRIPT URL: appends
 # "rps p50 p95 p99 errors ok journeys limit-low limit-high" to $tmp/NAME;
@@ -115,11 +120,11 @@ HELLO=http://127.0.0.1:$HELLO_PORT/api/health
 for r in $(seq "$ROUNDS"); do
 	WINDOW_T0=$(window "$r"); export WINDOW_T0
 	measure hello-r 2 "$READERS" "$tmp/hello.lua" "$HELLO"
-	measure readers 2 "$READERS" "$tmp/reads.lua" "$API"
+	measure readers 2 "$READERS" "$tmp/reads.lua" "$TARGET"
 	measure hello-w 2 "$WRITERS" "$tmp/hello.lua" "$HELLO"
-	measure writers 2 "$WRITERS" "$tmp/writes.lua" "$API"
+	measure writers 2 "$WRITERS" "$tmp/writes.lua" "$TARGET"
 	measure hello-j "$JOURNEYS" "$JOURNEYS" "$tmp/hello.lua" "$HELLO"
-	measure journey "$JOURNEYS" "$JOURNEYS" "$tmp/journey.lua" "$API"
+	measure journey "$JOURNEYS" "$JOURNEYS" "$tmp/journey.lua" "$TARGET"
 done
 
 DOUBLED=$(psql_q "select count(*) from bookings a join bookings b on a.car_id = b.car_id and a.id < b.id
@@ -158,7 +163,7 @@ accepted=0
 [ "$DOUBLED" = 0 ] || fail "$DOUBLED double bookings"
 [ "$accepted" -gt 0 ] || fail "no writer's booking was accepted"
 {
-	echo "# load scenarios $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores; $WORKERS responders;" \
+	echo "# load scenarios $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, through ${SCEN_NAME:-lighttpd + our master ($WORKERS responders)};" \
 		"wrk ${SECS}s x $ROUNDS rounds, medians; ceiling = fcgi-hello at the same connections"
 	echo "# rate limits on; the tier each scenario charges, per client address from 64000 per wrk thread" \
 		"(X-Forwarded-For, 100.64.0.0/10, no override), the journeys' writes to one customer with an override"
