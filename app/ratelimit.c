@@ -261,7 +261,7 @@ ratelimit_table_decide(struct rltable *tab, struct ratelimit_verdict *v,
 	enum rltable_verdict got[2];
 	uint64_t key[2];
 	bool used[2] = { false, false }, any = false;
-	long f, limit[2], r;
+	long f, limit[2], r, held = 0;
 	int i, j;
 
 	v->allowed = true;
@@ -311,7 +311,13 @@ ratelimit_table_decide(struct rltable *tab, struct ratelimit_verdict *v,
 		r = (long)((ch[i].tat - now + 999999) / 1000000);
 		if (r > v->reset)
 			v->reset = r;
+		/* held: the TAT without this request, what a refusal reports */
+		r = (long)((ch[i].tat - ch[i].interval - now + 999999) / 1000000);
+		if (r > held)
+			held = r;
 	}
+	if (!v->allowed)
+		v->reset = held;
 	if (!v->allowed)	/* only then are the new TATs kept */
 		for (i = 0; i < v->nids; i++)
 			if (used[i] && got[i] == RLTABLE_ALLOW)
