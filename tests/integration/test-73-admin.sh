@@ -21,10 +21,17 @@ check "admin sees hidden cars too" eq "$(js '[.cars[] | select(.hidden)] | lengt
 req GET '/api/admin/bookings?status=cancelled' "${A[@]}"
 check "admin booking list filters by status" eq "$(js '[.bookings[].overallStatus] | unique | join(",")')" cancelled
 
+# A car of this script's own: no other script books its days.
+req POST /api/admin/cars "${A[@]}" -H 'Content-Type: application/json' -d "$(jq -nc --arg n "Admin Test Car $SERVER $$ $RANDOM" '{name:$n,
+	category:"Exotic", description:"admin bookings", pricing:{base_price:500, deposit_amount:900, minimum_days:1},
+	images:[{url:"https://img.example/a.webp", is_primary:true, sort_order:0}]}')"
+check "an admin adds a car of this script's own (201)" eq "$STATUS" 201
+owncar=$(js .carId)
+
 # A booking of John's to walk through the machine.
 off=$(( 300 + RANDOM % 150 ))		# each server its own range
 [ "$SERVER" = apache ] && off=$(( 460 + RANDOM % 140 ))
-bentley=$(curl -s "$BASE/api/cars/slug/bentley-flying-spur" | jq -r .car.id)
+bentley=$owncar
 req POST /api/bookings -H 'Content-Type: application/json' -H "Authorization: Bearer $john" \
 	-d "{\"carId\":\"$bentley\",\"startDate\":\"$(day $off)\",\"endDate\":\"$(day $((off + 2)))\"}"
 bid=$(js .bookingId)
@@ -80,16 +87,15 @@ req GET "/api/admin/bookings/$b2" "${A[@]}"
 check "admin detail shows the timeline" eq "$(js '.timeline | length >= 2')" true
 
 # Admin-created bookings and edits.
-bentayga=$(curl -s "$BASE/api/cars/slug/bentley-bentayga" | jq -r .car.id)
 o2=$(( off + 40 ))
-req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$bentayga\",\"customerDetails\":{\"firstName\":\"Walk\",\"lastName\":\"In\",\"email\":\"walkin-$SERVER@example.com\"},\"startDate\":\"$(day $o2)\",\"endDate\":\"$(day $((o2 + 3)))\",\"initialStatus\":\"upcoming\"}"
+req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$owncar\",\"customerDetails\":{\"firstName\":\"Walk\",\"lastName\":\"In\",\"email\":\"walkin-$SERVER@example.com\"},\"startDate\":\"$(day $o2)\",\"endDate\":\"$(day $((o2 + 3)))\",\"initialStatus\":\"upcoming\"}"
 check "admin creates a booking (201)" eq "$STATUS" 201
 ab=$(js .bookingId)
 check "an upcoming admin booking books its days" eq "$(psql_q "select count(*) from car_availability where booking_id='$ab' and status='booked'")" 4
 check "the link lives 30 days" eq "$(psql_q "select (expires_at - now()) > interval '29 days' from booking_secure_tokens t join bookings b on b.secure_token_id = t.id where b.id='$ab'")" t
-req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$bentayga\",\"customerId\":\"00000000-0000-4000-8000-000000000000\",\"startDate\":\"$(day $((o2 + 10)))\",\"endDate\":\"$(day $((o2 + 12)))\"}"
+req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$owncar\",\"customerId\":\"00000000-0000-4000-8000-000000000000\",\"startDate\":\"$(day $((o2 + 10)))\",\"endDate\":\"$(day $((o2 + 12)))\"}"
 check "an unknown customerId is 404" eq "$STATUS" 404
-req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$bentayga\",\"customerDetails\":{\"email\":\"x-$SERVER@example.com\"},\"startDate\":\"$(day $((o2 + 2)))\",\"endDate\":\"$(day $((o2 + 5)))\",\"skipAvailabilityCheck\":true}"
+req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$owncar\",\"customerDetails\":{\"email\":\"x-$SERVER@example.com\"},\"startDate\":\"$(day $((o2 + 2)))\",\"endDate\":\"$(day $((o2 + 5)))\",\"skipAvailabilityCheck\":true}"
 check "skipAvailabilityCheck never beats the no-overlap constraint (409)" eq "$STATUS" 409
 req PATCH "/api/admin/bookings/$ab" "${A[@]}" -H 'Content-Type: application/json' -d "{\"endDate\":\"$(day $((o2 + 5)))\",\"adminNotes\":\"VIP\"}"
 check "admin re-dates a booking" eq "$(js '.changes.end_date[1]')" "$(day $((o2 + 5)))"
@@ -98,7 +104,7 @@ req PATCH "/api/admin/bookings/$ab" "${A[@]}" -H 'Content-Type: application/json
 check "PATCH checks the status machine too (400)" eq "$STATUS" 400
 req PATCH "/api/admin/bookings/$ab" "${A[@]}" -H 'Content-Type: application/json' -d '{"customer_id":"00000000-0000-4000-8000-000000000000"}'
 check "PATCH refuses undeclared fields" eq "$STATUS" 400
-req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$bentayga\",\"customerDetails\":{\"email\":\"y-$SERVER@example.com\"},\"startDate\":\"$(day $((o2 + 20)))\",\"endDate\":\"$(day $((o2 + 22)))\"}"
+req POST /api/admin/bookings "${A[@]}" -H 'Content-Type: application/json' -d "{\"carId\":\"$owncar\",\"customerDetails\":{\"email\":\"y-$SERVER@example.com\"},\"startDate\":\"$(day $((o2 + 20)))\",\"endDate\":\"$(day $((o2 + 22)))\"}"
 check "a second admin booking on the same car later (201)" eq "$STATUS" 201
 req PATCH "/api/admin/bookings/$ab" "${A[@]}" -H 'Content-Type: application/json' -d "{\"endDate\":\"$(day $((o2 + 21)))\"}"
 check "re-dating onto another booking is 409" eq "$STATUS" 409
