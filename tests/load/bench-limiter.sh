@@ -3,7 +3,7 @@
 # under load (run by bench.sh, or alone against a stack that is up).
 #
 # (a) the bare libfcgi responder (the ceiling), (g) cached GET /api/cars
-# through our stack, the public tier charged on the local store (the
+# and (g2) GET /api/cars/{id} through our stack, the public tier charged on the local store (the
 # stack's default here: its Redis is a unix socket), and (g') the same
 # through a second master of the same build and settings but
 # RATE_LIMIT_STORE=redis, behind its own lighttpd, with as many
@@ -53,7 +53,9 @@ TTL=$((ROUNDS * 8 * (SECS + 5) + 900))
 rl_override ip "$PUBLIC_IP" "$(rl_factor public 50000)" "$TTL"
 rl_override ip "$BOOKING_IP" "$(rl_factor booking 50000)" "$TTL"
 XP=(-H "X-Forwarded-For: $PUBLIC_IP")
+CAR=$(psql -h "$VAR/pg/sock" -U exodrive -d exodrive -XAtc "select id from cars where name like 'Bench Car %' order by name limit 1")
 curl -s -o /dev/null "${XP[@]}" "$API/api/cars"	# cached
+curl -s -o /dev/null "${XP[@]}" "$API/api/cars/$CAR"
 curl -s -o /dev/null "${XP[@]}" "$RAPI/api/cars"
 
 # run NAME URL CONNS: one wrk run; appends "rps p50 p99 non2xx errors".
@@ -73,6 +75,7 @@ for c in 10 100; do
 	for r in $(seq "$ROUNDS"); do
 		run hello "http://127.0.0.1:$HELLO_PORT/api/health" "$c"
 		run local "$API/api/cars" "$c" "${XP[@]}"
+		run localcar "$API/api/cars/$CAR" "$c" "${XP[@]}"
 		run redis "$RAPI/api/cars" "$c" "${XP[@]}"
 	done
 done
@@ -117,6 +120,20 @@ wrk -t2 -c100 -d"${SECS}s" "${XP[@]}" "$API/api/cars" > "$tmp/cmds" 2>&1 || true
 c1=$(cmds)
 nreq=$(awk '/requests in/ {print $1}' "$tmp/cmds")
 
+# (j) Memory: RSS per responder once every first level is full.  200
+# distinct fleet lists of up to 100 cars (about 50 kB each, 10 MB in all)
+# read 8 times each land on every responder; the evictions counted in
+# /metrics say the caches reached their bound (L1_MAX_BYTES).
+l1_evict() { curl -s "$API/metrics" | awk '/^exodrive_l1_total\{outcome="evict"\}/ {print $NF}'; }
+e0=$(l1_evict)
+for k in $(seq 1 200); do
+	args=()
+	for r in 1 2 3 4 5 6 7 8; do args+=(--next -s -o /dev/null "${XP[@]}" "$API/api/cars?limit=100&minPrice=$k"); done
+	curl "${args[@]:1}"
+done
+e1=$(l1_evict)
+rss=$(for p in $(kids "$(cat "$VAR/run/exodrive.pid")"); do awk '/^VmRSS/ {print $2}' "/proc/$p/status"; done | sort -n | paste -sd' ')
+
 # (h) Booking creation, WRITERS at once on distinct cars.
 WRITERS=${BENCH_WRITERS:-10}
 PER=${BENCH_BOOKINGS_PER_WRITER:-30}
@@ -130,7 +147,7 @@ if [ "${#BENCH_CARS[@]}" -ge $((WRITERS * 10)) ]; then
 		for j in $(seq 0 $((PER - 1))); do
 			car=${BENCH_CARS[$((w * 10 + j % 10))]}
 			first=$((BASE_DAY + (j / 10) * 4))
-			s=$(date -u -d "+$first days" +%F); e=$(date -u -d "+$((first + 2)) days" +%F)
+			s=$(date -u -d "+$first days" +%F); e=$(date -u -d "+$((first + 3)) days" +%F)	# 3 days: every bench car's minimum
 			curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -XPOST -H "X-Forwarded-For: $BOOKING_IP" \
 				"$API/api/bookings" -H 'Content-Type: application/json' \
 				-d "{\"carId\":\"$car\",\"startDate\":\"$s\",\"endDate\":\"$e\",\"customerDetails\":{\"fullName\":\"Bench Writer\",\"email\":\"writer$w-$j@example.com\"}}"
@@ -152,10 +169,11 @@ fi
 	echo "# tier = the tier the row charges (one address with an admin's override); store = where it is decided"
 	printf '%-36s %-8s %-6s %6s %10s %9s %9s %7s\n' target tier store conns req/s p50_ms p99_ms non2xx
 	for c in 10 100; do
-		for n in hello local redis; do
+		for n in hello local localcar redis; do
 			case $n in
 			hello) label="(a) fcgi-hello ceiling" tier=none store=- ;;
 			local) label="(g) GET /api/cars (cached)" tier=public store=local ;;
+			localcar) label="(g2) GET /api/cars/{id} (cached)" tier=public store=local ;;
 			redis) label="(g') GET /api/cars (cached)" tier=public store=redis ;;
 			esac
 			[ -s "$tmp/$n-$c" ] || { printf '%-36s %-8s %-6s %6s  did not run\n' "$label" "$tier" "$store" "$c"; continue; }
@@ -163,14 +181,18 @@ fi
 				"$(median 1 "$tmp/$n-$c")" "$(median 2 "$tmp/$n-$c")" \
 				"$(median 3 "$tmp/$n-$c")" "$(median 4 "$tmp/$n-$c")"
 		done
-		printf 'at %s connections: local store g/a %s (p99 / ceiling p99 %s), redis store g'"'"'/a %s (p99 / ceiling p99 %s)\n' \
+		printf 'at %s connections: local store g/a %s (p99 / ceiling p99 %s), car details g2/a %s (p99 / ceiling p99 %s), redis store g'"'"'/a %s (p99 / ceiling p99 %s)\n' \
 			"$c" "$(rel 1 hello local "$c")" "$(rel 3 hello local "$c")" \
+			"$(rel 1 hello localcar "$c")" "$(rel 3 hello localcar "$c")" \
 			"$(rel 1 hello redis "$c")" "$(rel 3 hello redis "$c")"
 	done
 	echo "(i) CPU per request by process, one more run of each at 100 connections:"
 	cat "$tmp/splits"
 	printf 'Redis commands per cached read on the local store: %s (%s commands for %s requests, every Redis client of the stack counted)\n' \
 		"$(awk -v a="$c0" -v b="$c1" -v n="${nreq:-0}" 'BEGIN { printf "%.4f", n ? (b - a) / n : 0 }')" "$((c1 - c0))" "${nreq:-0}"
+	printf '(j) RSS per responder with a full first level (L1_MAX_BYTES %s; %s evictions while filling): %s kB\n' \
+		"$(awk -F= '$1 == "L1_MAX_BYTES" {print $2}' "$VAR/exodrive.env" | tail -1 | grep . || echo 4194304)" \
+		"$(( ${e1:-0} - ${e0:-0} ))" "$rss"
 	if [ -s "$tmp/book" ]; then
 		sort -k2 -g "$tmp/book" | awk -v w="$WRITERS" '{ t[NR] = $2 * 1000; if ($1 == 201) ok++ }
 			END { printf "(h) POST /api/bookings, %d writers at once on distinct cars (booking tier, local store): %d requests, %d x 201, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
