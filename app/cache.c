@@ -13,6 +13,7 @@
 #include "cache.h"
 #include "conf.h"
 #include "counter.h"
+#include "l1.h"
 #include "metrics.h"
 #include "log.h"
 #include "lru.h"
@@ -268,6 +269,12 @@ cache_begin(struct cache_plan *p, struct redis_call *call)
 {
 	if (!p->use || p->bypass)
 		return false;
+	if ((p->l1 = l1_sync())) {
+		p->l1_entry = l1_get(p->key, (long)time(NULL), &p->l1_len);
+		if (p->l1_entry != NULL)
+			return false;	/* no round trip */
+		p->l1_epoch = l1_epoch();
+	}
 	memset(call, 0, sizeof *call);
 	call->argc = 3;
 	call->argv[0] = "MGET";
@@ -292,7 +299,14 @@ cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 		cache_mark(c, "BYPASS");
 		return false;
 	}
-	if (call->nval < 1) {
+	if (p->l1_entry != NULL && (json = cache_entry(p->l1_entry, &p->l1_len,
+	    &version, &fresh, etag)) != NULL) {
+		response_header(c->resp, "X-Cache-Store", "l1");
+		cache_serve(c, json, p->l1_len, etag, "HIT",
+		    fresh - (long)time(NULL));
+		return true;
+	}
+	if (call == NULL || call->nval < 1) {
 		redis_call_free(call);
 		return cache_local_lookup(c, p);
 	}
@@ -313,6 +327,9 @@ cache_end(struct call *c, struct cache_plan *p, struct redis_call *call)
 		response_header(c->resp, "X-Cache-TTL", "%ld", p->ttl);
 		return false;
 	}
+	if (p->l1 && fresh > (long)time(NULL))
+		l1_put(p->key, call->val[1].s, call->val[1].len, fresh,
+		    p->l1_epoch);
 	fresh -= (long)time(NULL);
 	if (fresh > 0 || !cache_refresh_guard(p)) {
 		cache_serve(c, json, len, etag, fresh > 0 ? "HIT" : "STALE", fresh);
@@ -409,6 +426,8 @@ cache_bump(const char *family, const char *car, bool fleet)
 
 	snprintf(k[0], sizeof k[0], "ns:v1:%s:%s", family, car);
 	snprintf(k[1], sizeof k[1], "ns:v1:fleet:all");
+	for (i = 0; i < n; i++)		/* this process's own at once */
+		l1_invalidate(k[i], strlen(k[i]));
 	if (redis_incr_many(keys, n) != 0) {
 		LOG_WARN("cache invalidation failed; replayed when Redis returns");
 		for (i = 0; i < n; i++)

@@ -14,6 +14,10 @@
  * served the stale answer; when the refresh fails with a 5xx (PostgreSQL
  * down), the stale answer is served instead of the error.
  *
+ * In front of Redis, each responder keeps the hottest fresh entries in
+ * its first-level cache (l1.h), kept true by Redis's invalidation
+ * messages: a hit there costs no round trip (X-Cache-Store: l1).
+ *
  * While Redis is unreachable a small in-process LRU (CACHE_LOCAL_*) stands
  * in, with short TTLs since other processes' invalidations cannot reach
  * it; it is emptied when Redis answers again. */
@@ -22,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "apierr.h"
 
@@ -47,6 +52,11 @@ struct cache_plan {
 					   by cache_done() */
 	size_t		 stale_len;
 	char		 stale_etag[CACHE_ETAG_LEN + 1];
+	bool		 l1;		/* the first-level cache is usable */
+	uint64_t	 l1_epoch;	/* its epoch before Redis was read */
+	const char	*l1_entry;	/* its fresh entry (valid until the
+					   next l1_* call), or NULL */
+	size_t		 l1_len;
 };
 
 /* The entity tag of answer body (len bytes) into out (CACHE_ETAG_LEN + 1
@@ -56,7 +66,7 @@ void cache_etag(const char *body, size_t len, char *out);
 /* Decide how c's answer is cached. */
 void cache_plan(const struct call *c, struct cache_plan *p);
 /* Fill call with the cache read of p and return true, or return false
- * when p needs no read (not cached, or bypassed).  The read may share a
+ * when p needs no read (not cached, bypassed, or a first-level hit).  The read may share a
  * round trip with other calls (redis_run()); p must outlive call. */
 bool cache_begin(struct cache_plan *p, struct redis_call *call);
 /* Serve c from the outcome of call (the local store when Redis failed):

@@ -221,6 +221,8 @@ static const struct conf_row conf_rows[] = {
 	  "Entries of the per-process cache that stands in while Redis is unreachable (0: none)." },
 	{ "CACHE_LOCAL_BYTES", CONF_INT, OFF(cache_local_bytes), "4194304", 0, 1073741824, NULL,
 	  "Bytes that per-process cache may hold." },
+	{ "L1_MAX_BYTES", CONF_INT, OFF(l1_max_bytes), "4194304", 0, 1073741824, NULL,
+	  "Bytes of the first-level cache each responder keeps in memory (the hottest cached answers, dropped by Redis's invalidation messages; 0: off)." },
 	{ "CACHE_LOCAL_TTL", CONF_INT, OFF(cache_local_ttl), "5", 1, 3600, NULL,
 	  "Seconds an answer stays in that per-process cache (bounds staleness across processes)." },
 	{ "WARM_ON_START", CONF_BOOL, OFF(warm_on_start), "false", 0, 0, NULL,

@@ -132,6 +132,7 @@ struct conf {
 	bool		 warm_on_start;
 	long		 cache_local_entries;
 	long		 cache_local_bytes;
+	long		 l1_max_bytes;
 	long		 cache_local_ttl;		/* seconds */
 	struct cidr_list rate_limit_exempt;
 	char		*rate_limit_exempt_users;	/* comma-separated ids */

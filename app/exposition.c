@@ -182,6 +182,12 @@ exposition_deps(struct buf *o, const struct metrics_counts *t,
 	    "exodrive_admin_audit_total{outcome=\"written\"} %llu\n"
 	    "exodrive_admin_audit_total{outcome=\"failed\"} %llu\n",
 	    (unsigned long long)t->audit[0], (unsigned long long)t->audit[1]);
+	buf_adds(o, "# HELP exodrive_l1_total What the responders' first-level "
+	    "caches did: hits, misses, entries dropped by invalidation, entries "
+	    "evicted for room.\n# TYPE exodrive_l1_total counter\n");
+	for (i = 0; i < METRICS_L1__COUNT; i++)
+		buf_printf(o, "exodrive_l1_total{outcome=\"%s\"} %llu\n",
+		    metrics_l1_names[i], (unsigned long long)t->l1[i]);
 }
 
 void

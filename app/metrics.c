@@ -19,7 +19,7 @@
 #include "log.h"
 #include "metrics.h"
 
-#define METRICS_MAGIC	0x6578646d65747235ULL	/* "exdmetr5": the layout */
+#define METRICS_MAGIC	0x6578646d65747236ULL	/* "exdmetr6": the layout */
 const char *const metrics_families[METRICS_FAMILIES] = { "fleet", "car",
 	"avail", "reviews" };
 const char *const metrics_states[METRICS_STATES] = { "HIT", "MISS",
@@ -30,6 +30,8 @@ const char *const metrics_providers[METRICS_PROVIDERS] = { "paypal",
 	"resend", "docuseal" };
 const char *const metrics_dead_names[METRICS_DEAD__COUNT] = {
 	"dead_lettered", "retried", "retry_failed", "discarded" };
+const char *const metrics_l1_names[METRICS_L1__COUNT] = { "hit", "miss",
+	"drop", "evict" };
 const int64_t metrics_job_le[METRICS_JOB_BUCKETS] = { 1000, 5000, 10000,
 	50000, 100000, 500000, 1000000, 5000000, 10000000, 30000000, 60000000,
 	300000000 };
@@ -270,6 +272,13 @@ metrics_audit(bool ok)
 {
 	if (metrics_me != NULL)
 		ADD(&metrics_me->c.audit[ok ? 0 : 1], 1);
+}
+
+void
+metrics_l1(int outcome, uint64_t n)
+{
+	if (metrics_me != NULL && outcome >= 0 && outcome < METRICS_L1__COUNT)
+		ADD(&metrics_me->c.l1[outcome], n);
 }
 
 void

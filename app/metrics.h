@@ -44,6 +44,10 @@ void metrics_job(int q, bool ok);
 void metrics_job_duration(int q, int64_t us);
 /* An admin write's audit row: written, or failed (the write stands). */
 void metrics_audit(bool ok);
+/* What the first-level cache did (enum metrics_l1), n times. */
+enum metrics_l1 { METRICS_L1_HIT, METRICS_L1_MISS, METRICS_L1_DROP,
+	METRICS_L1_EVICT, METRICS_L1__COUNT };
+void metrics_l1(int outcome, uint64_t n);
 /* An inbound webhook dead letter of provider (metrics_providers) moved
  * (enum metrics_dead): counted for the whole host. */
 void metrics_webhook_dead(const char *provider, int outcome);
@@ -76,6 +80,8 @@ extern const int64_t metrics_le[METRICS_BUCKETS];
  * names of enum metrics_dead ("dead_lettered", ...). */
 extern const char *const metrics_providers[METRICS_PROVIDERS];
 extern const char *const metrics_dead_names[METRICS_DEAD__COUNT];
+/* The names of enum metrics_l1 ("hit", "miss", "drop", "evict"). */
+extern const char *const metrics_l1_names[METRICS_L1__COUNT];
 /* The upper bounds of the job processing time buckets, microseconds. */
 extern const int64_t metrics_job_le[METRICS_JOB_BUCKETS];
 
@@ -93,6 +99,7 @@ struct metrics_counts {
 	uint64_t	audit[2];			/* written, failed */
 	uint64_t	job_hist[METRICS_QUEUES][METRICS_JOB_BUCKETS + 1];
 	uint64_t	job_sum_us[METRICS_QUEUES];
+	uint64_t	l1[METRICS_L1__COUNT];		/* enum metrics_l1 */
 };
 
 /* The inbound webhook dead letters of the host: the gauge (waiting per

@@ -296,6 +296,7 @@ openapi_success(const struct route *rt)
 		JADD(h, "Vary", openapi_ref("headers", "Vary"));
 		JADD(h, "X-Cache", openapi_ref("headers", "X-Cache"));
 		JADD(h, "X-Cache-TTL", openapi_ref("headers", "X-Cache-TTL"));
+		JADD(h, "X-Cache-Store", openapi_ref("headers", "X-Cache-Store"));
 	}
 	JADD(h, "X-Trace-Id", openapi_ref("headers", "X-Trace-Id"));
 	JADD(o, "headers", h);
@@ -330,6 +331,7 @@ openapi_not_modified(const struct route *rt)
 	JADD(h, "Vary", openapi_ref("headers", "Vary"));
 	JADD(h, "X-Cache", openapi_ref("headers", "X-Cache"));
 	JADD(h, "X-Cache-TTL", openapi_ref("headers", "X-Cache-TTL"));
+	JADD(h, "X-Cache-Store", openapi_ref("headers", "X-Cache-Store"));
 	if (rt->rate != RATE_NONE)
 		openapi_rate_headers(h);
 	JADD(h, "X-Trace-Id", openapi_ref("headers", "X-Trace-Id"));
@@ -411,6 +413,9 @@ openapi_components(void)
 		{ "Retry-After", "integer", "Seconds to wait before trying again" },
 		{ "X-Cache", "string", "HIT, MISS, STALE or BYPASS" },
 		{ "X-Cache-TTL", "integer", "Seconds the cached answer stays fresh" },
+		{ "X-Cache-Store", "string", "Where a cached answer came from when not "
+		    "Redis: l1 (the responder's memory, kept true by Redis's invalidation "
+		    "messages) or local (the stand-in while Redis is unreachable)" },
 		{ "X-Trace-Id", "string", "The request's trace id (also in every error)" },
 	};
 	static const char *const schemes[][3] = {	/* name, type, what */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -22,6 +23,8 @@
 
 /* Per thread: a worker's lease keeper thread has a connection of its own. */
 static __thread redisContext	*redis_ctx;
+/* The tracking connection (redis_track_*), per thread likewise. */
+static __thread redisContext	*redis_track_ctx;
 
 static struct timeval
 redis_tv(long ms)
@@ -757,9 +760,141 @@ redis_text(int argc, const char **argv, char **value, size_t *len)
 void
 redis_close(void)
 {
-	if (redis_ctx != NULL)
+	if (redis_ctx != NULL) {
 		redisFree(redis_ctx);
+		redis_track_close();	/* invalidations may be lost now */
+	}
 	redis_ctx = NULL;
+}
+
+/* Run one setup command of the tracking connection; returns its reply
+ * (caller frees) unless it failed or is an error. */
+static redisReply *
+redis_track_setup(redisContext *c, int argc, const char **argv)
+{
+	redisReply *r = redisCommandArgv(c, argc, argv, NULL);
+
+	if (r != NULL && r->type == REDIS_REPLY_ERROR) {
+		LOG_ERR("redis: tracking refused: %s", r->str);
+		freeReplyObject(r);
+		r = NULL;
+	}
+	return r;
+}
+
+int
+redis_track_open(const char *const *prefixes, int n)
+{
+	const char *argv[6 + 2 * 4] = { "CLIENT", "TRACKING", "on", "REDIRECT",
+	    NULL, "BCAST" };
+	const char *id_argv[2] = { "CLIENT", "ID" };
+	const char *sub_argv[2] = { "SUBSCRIBE", "__redis__:invalidate" };
+	char id[24];
+	redisContext *c;
+	redisReply *r;
+	int i;
+
+	redis_track_close();
+	if (n < 1 || n > 4 || !redis_breaker_allows() ||
+	    (c = redis_connect()) == NULL)
+		return -1;
+	if ((r = redis_track_setup(c, 2, id_argv)) == NULL ||
+	    r->type != REDIS_REPLY_INTEGER) {
+		freeReplyObject(r);
+		redisFree(c);
+		return -1;
+	}
+	snprintf(id, sizeof id, "%lld", r->integer);
+	freeReplyObject(r);
+	argv[4] = id;
+	for (i = 0; i < n; i++) {
+		argv[6 + 2 * i] = "PREFIX";
+		argv[7 + 2 * i] = prefixes[i];
+	}
+	r = redis_track_setup(c, 6 + 2 * n, argv);
+	freeReplyObject(r);
+	if (r == NULL || (r = redis_track_setup(c, 2, sub_argv)) == NULL ||
+	    r->type != REDIS_REPLY_ARRAY) {
+		freeReplyObject(r);
+		redisFree(c);
+		return -1;
+	}
+	freeReplyObject(r);
+	redis_track_ctx = c;
+	return 0;
+}
+
+/* One pushed reply: "message", "__redis__:invalidate", then the keys (an
+ * array) or nil (a flush).  Returns how many keys it reported. */
+static int
+redis_track_message(const redisReply *r,
+    void (*fn)(const char *key, size_t len, void *arg), void *arg)
+{
+	const redisReply *keys;
+	size_t i;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    strcmp(r->element[0]->str, "message") != 0)
+		return 0;	/* the subscription's confirmation */
+	keys = r->element[2];
+	if (keys->type != REDIS_REPLY_ARRAY) {
+		fn(NULL, 0, arg);
+		return 1;
+	}
+	for (i = 0; i < keys->elements; i++)
+		if (keys->element[i]->type == REDIS_REPLY_STRING)
+			fn(keys->element[i]->str, keys->element[i]->len, arg);
+	return (int)keys->elements;
+}
+
+int
+redis_track_drain(void (*fn)(const char *key, size_t len, void *arg),
+    void *arg)
+{
+	struct pollfd p;
+	redisReply *r;
+	void *reply;
+	int n = 0;
+
+	if (redis_track_ctx == NULL)
+		return -1;
+	p.fd = redis_track_ctx->fd;
+	p.events = POLLIN;
+	while (poll(&p, 1, 0) == 1) {
+		/* Readable (or closed): one read cannot block. */
+		if (redisBufferRead(redis_track_ctx) != REDIS_OK)
+			goto broken;
+		for (;;) {
+			if (redisGetReplyFromReader(redis_track_ctx, &reply) !=
+			    REDIS_OK)
+				goto broken;
+			if ((r = reply) == NULL)
+				break;
+			n += redis_track_message(r, fn, arg);
+			freeReplyObject(r);
+		}
+	}
+	return n;
+broken:
+	LOG_WARN("redis: the tracking connection broke: %s",
+	    redis_track_ctx->errstr[0] ? redis_track_ctx->errstr : "closed");
+	redis_track_close();
+	return -1;
+}
+
+bool
+redis_track_is_open(void)
+{
+	return redis_track_ctx != NULL;
+}
+
+void
+redis_track_close(void)
+{
+	if (redis_track_ctx != NULL)
+		redisFree(redis_track_ctx);
+	redis_track_ctx = NULL;
 }
 
 int

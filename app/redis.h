@@ -119,7 +119,27 @@ int redis_get_value(const char *key, char **value, size_t *len);
  * array), the next cursor into *next (caller frees; "0" at the end).
  * Returns how many keys, or -1. */
 int redis_scan(const char *cursor, const char *match, char **next, char ***keys);
-/* Close the connection. */
+/* Close the connection (and the tracking connection with it). */
 void redis_close(void);
+
+/* The tracking connection of the first-level cache (l1.c): a second
+ * connection with CLIENT TRACKING on in broadcast mode for the key
+ * prefixes given, redirected to itself and subscribed to
+ * __redis__:invalidate (RESP2).  It is closed whenever the data
+ * connection is reopened (a restart, a failover), so that a caller that
+ * sees it down knows invalidations may have been lost. */
+/* Open it for n prefixes (at most 4).  Returns 0, or -1 (Redis
+ * unreachable, the circuit open, or tracking refused). */
+int redis_track_open(const char *const *prefixes, int n);
+/* Read the invalidations that have arrived, without blocking: fn(key,
+ * len, arg) for each invalidated key, key NULL when the whole database
+ * was flushed.  Returns how many keys were reported, or -1 when the
+ * connection is not open or broke (it is closed then). */
+int redis_track_drain(void (*fn)(const char *key, size_t len, void *arg),
+    void *arg);
+/* Whether it is open. */
+bool redis_track_is_open(void);
+/* Close it. */
+void redis_track_close(void);
 
 #endif

@@ -20,6 +20,31 @@ check "CONFIG too" refused CONFIG GET maxmemory
 check "KEYS too" refused KEYS '*'
 check "and the keys are all still there" test "$(rc DBSIZE)" -gt 0
 check "while ordinary commands work" eq "$(app PING)" PONG
+# The first-level cache's tracking connection (l1.c), as the ACL user:
+# CLIENT ID, CLIENT TRACKING redirected to itself in broadcast mode,
+# SUBSCRIBE to the invalidation channel; a write of a tracked key then
+# reaches it.
+python3 - "$VAR/run/redis.sock" "$pw" > "$OUT/track" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(5)
+def cmd(*a):
+    s.sendall(b"*%d\r\n" % len(a) + b"".join(b"$%d\r\n%s\r\n" % (len(x), x.encode()) for x in a))
+    time.sleep(0.1); return s.recv(65536).decode()
+print("auth", cmd("AUTH", "exodrive-app", sys.argv[2]).strip())
+cid = cmd("CLIENT", "ID").strip().lstrip(":")
+print("tracking", cmd("CLIENT", "TRACKING", "on", "REDIRECT", cid, "BCAST", "PREFIX", "c:v2:", "PREFIX", "ns:v1:").strip())
+print("subscribe", cmd("SUBSCRIBE", "__redis__:invalidate").replace("\r\n", " "))
+sys.stdout.flush()
+print("message", s.recv(65536).decode().replace("\r\n", " "))
+PY
+tp=$!
+until_ok 30 grep -q '^subscribe' "$OUT/track"
+app INCR ns:v1:acltest:x >/dev/null
+wait "$tp"
+check "the ACL allows the first level's tracking connection (CLIENT ID, TRACKING, SUBSCRIBE)" \
+	bash -c "grep -qx 'auth +OK' '$OUT/track' && grep -qx 'tracking +OK' '$OUT/track' && grep -q '^subscribe .*__redis__:invalidate' '$OUT/track'"
+check "and a write of a tracked key reaches it" grep -q '^message .*ns:v1:acltest:x' "$OUT/track"
+rc DEL ns:v1:acltest:x >/dev/null
 
 out=$(REDIS_URL=$url "$BIN" --config "$VAR/exodrive.env" warm-cache --popular-only 2>/dev/null | tail -1)
 check "the API warms the cache as the ACL user (scripts, writes)" test "$(echo "$out" | jq -r .keysWarmed)" -gt 0
