@@ -132,7 +132,7 @@ fault_sigstop() {	# stop a responder in the middle of a request
 		p=$(responders | head -1)
 		kill -STOP "$p"
 		if busy "$p"; then STOPPED=$p; return; fi
-		kill -CONT "$p"
+		kill -CONT "$p" 2>/dev/null
 		sleep 0.02
 	done
 }
@@ -223,8 +223,8 @@ scenario() {
 	wrk -t2 -c20 -d"${LOAD}s" --timeout 10s -s "$FDIR/../load/tally.lua" "$BASE/api/cars" > "$OUT/r-$name" 2>&1 &
 	local rpid=$!
 	sleep "$FAULT_AT"
-	t_heal=$(now_ms)
 	"fault_$name"
+	t_heal=$(now_ms)	# once the fault is in place (sigstop may look a while)
 	if [ "$(type -t "heal_$name")" = function ]; then
 		sleep "$HEAL_AFTER"
 		"heal_$name"

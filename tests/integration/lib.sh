@@ -150,6 +150,15 @@ allowance() {
 }
 own_allowance() { allowance ip "$CLIENT_IP" "$@"; }
 
+# redis_start: start the stack's Redis again and return once it answers
+# and every responder's circuit breaker has let a call through again
+# (REDIS_BREAKER_OPEN, 1 s here), so what follows meets a whole stack.
+redis_start() {
+	"$DEV" redis-start
+	until_ok 100 redis-cli -s "$VAR/run/redis.sock" ping >/dev/null
+	sleep 1.2
+}
+
 # until_ok TENTHS COMMAND...: retry until the command succeeds.
 until_ok() {
 	local n=$1; shift

@@ -21,5 +21,5 @@ check "ready again after PostgreSQL returns" until_ok 100 ready_is 200 .status r
 "$DEV" redis-stop
 check "Redis down is degraded with 200" until_ok 30 ready_is 200 .status degraded
 check "degraded names redis down" eq "$(js .checks.redis.status)" down
-"$DEV" redis-start
+redis_start
 check "ready again after Redis returns" until_ok 100 ready_is 200 .status ready

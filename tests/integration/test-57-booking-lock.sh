@@ -77,5 +77,4 @@ redis-cli -s "$VAR/run/redis.sock" del "lock:v1:booking:car:$car" >/dev/null
 
 "$DEV" redis-stop
 run "Redis down" 3 400
-"$DEV" redis-start
-until_ok 50 redis-cli -s "$VAR/run/redis.sock" ping >/dev/null
+redis_start

@@ -173,6 +173,6 @@ stagger normal 150 3
 "$DEV" redis-stop
 race redis-down 110 2
 stagger redis-down 210 4
-"$DEV" redis-start
+redis_start
 # Leave the public fleet as seeded for the other server's run.
 req PATCH "/api/admin/cars/$rcar/visibility" "${A[@]}" -d '{"hidden":true}'

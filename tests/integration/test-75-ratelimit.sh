@@ -163,7 +163,7 @@ took=$(( $(date +%s) - t0 ))
 n=$(grep -c '^429$' "$OUT/login-down")
 check "login stays limited: 10 per IP on the host (and a refill per 6 s of $took s), so about 50 of 60 are 429 ($n)" \
 	test "$n" -le 50 -a "$n" -ge $(( 50 - (took + 1) / 6 ))
-"$DEV" redis-start
+redis_start
 in_redis() {
 	curl -s -o /dev/null -H "X-Forwarded-For: $1" "$BASE/api/cars/slug/ferrari-296-gtb"
 	redis-cli -s "$VAR/run/redis.sock" --scan --pattern "rl:v1:public:ip:$1" | grep -q .

@@ -86,7 +86,7 @@ check "with the answer's shape" eq "$(js .car.id)" "$car"
 # back, so the answer cached before the outage is not served after it.
 req PATCH "/api/admin/cars/$car/visibility" -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' -d '{"hidden":true}'
 check "writes still work without Redis" eq "$STATUS" 200
-"$DEV" redis-start
+redis_start
 gone() { req GET "/api/cars/$car"; [ "$STATUS" = 404 ]; }
 check "Redis back: the lost invalidation is replayed (hidden car 404)" until_ok 100 gone
 req PATCH "/api/admin/cars/$car/visibility" -H "Authorization: Bearer $adm" -H 'Content-Type: application/json' -d '{"hidden":false}'

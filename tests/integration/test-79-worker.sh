@@ -161,7 +161,7 @@ check "the worker parent replaced the killed process" until_ok 50 replaced
 start=$(rc GET 'jq:{email}:id')
 psql_q "insert into outbox (queue, job_name, payload, dedupe_key) select 'email', 'booking_confirmation', json_build_object('bookingId', '$bid')::jsonb, 'aof-$start-' || g from generate_series(1, 500) g" >/dev/null
 sleep 0.3
-"$DEV" redis-stop; "$DEV" redis-start
+"$DEV" redis-stop; redis_start
 check "after a Redis restart all 500 jobs drain" until_ok 600 drained
 end=$(rc GET 'jq:{email}:id')
 check "each relayed once ($((end - start)) jobs for 500 rows)" eq $((end - start)) 500
