@@ -230,7 +230,7 @@ static const struct conf_row conf_rows[] = {
 	{ "RATE_LIMIT_STORE", CONF_ENUM, OFF(rate_limit_store), "auto", 0, 0, conf_rl_stores,
 	  "Where rate-limit decisions are taken: local (a table in a file every process of this host maps, no Redis round trip; exact per host), redis (a script on Redis: exact across hosts), or auto (the default): local unless REDIS_SENTINELS is set or REDIS_URL names a remote Redis (not loopback, not a unix socket)." },
 	{ "RATE_LIMIT_FILE", CONF_STR, OFF(rate_limit_file), "", 0, 0, NULL,
-	  "File of the local rate-limit table (empty: METRICS_FILE with -ratelimit appended); every process of the host must map the same one, so it must be writable by all of them." },
+	  "File of the local rate-limit table (empty: METRICS_FILE with -ratelimit appended; none when both are empty); every process of the host must map the same one, so it must be writable by all of them." },
 	{ "RATE_LIMIT_LOCAL_SLOTS", CONF_INT, OFF(rate_limit_local_slots), "65536", 64, 16777216, NULL,
 	  "Buckets of the local rate-limit table (16 bytes each); an identity that finds no room is decided by Redis and counted in /metrics." },
 	{ "RATE_LIMIT_EXEMPT", CONF_CIDRS, OFF(rate_limit_exempt), "", 0, 0, NULL,

@@ -227,13 +227,16 @@ ratelimit_table(void)
 		return ratelimit_tab;
 	if (conf->rate_limit_file[0] != '\0')
 		snprintf(path, sizeof path, "%s", conf->rate_limit_file);
-	else
+	else if (conf->metrics_file[0] != '\0')
 		snprintf(path, sizeof path, "%s-ratelimit", conf->metrics_file);
-	ratelimit_tab = rltable_open(path, (size_t)conf->rate_limit_local_slots);
+	else
+		path[0] = '\0';	/* neither file named: no host table */
+	ratelimit_tab = path[0] != '\0' ? rltable_open(path,
+	    (size_t)conf->rate_limit_local_slots) : NULL;
 	ratelimit_tab_state = ratelimit_tab != NULL ? 1 : -1;
 	if (ratelimit_tab == NULL) {
 		LOG_WARN("rate-limit table %s unavailable: decisions go to Redis",
-		    path);
+		    path[0] != '\0' ? path : "(no RATE_LIMIT_FILE, no METRICS_FILE)");
 		return NULL;
 	}
 	ratelimit_load_overrides(ratelimit_tab);
