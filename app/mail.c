@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -287,6 +288,31 @@ mail_resend(const char *kind, const char *booking, const char *to,
 	return rc;
 }
 
+
+/* Records a send's outcome in email_events.  The email has already gone
+ * (or failed) and is never sent again for it, so a PostgreSQL that is
+ * restarting is waited for: MAIL_RECORD_TRIES tries, a second apart. */
+#define MAIL_RECORD_TRIES 30
+static enum api_err
+mail_record(const char *booking, const char *kind, const char *to,
+    const char *subject, const char *sent_id, const char *err)
+{
+	enum api_err e = API_SERVICE_UNAVAILABLE;
+	int i;
+
+	for (i = 0; i < MAIL_RECORD_TRIES; i++) {
+		if (i > 0)
+			sleep(1);
+		if ((e = db_begin()) == API_OK &&
+		    ((e = repo_email_sent(booking, kind, to, subject, sent_id,
+		    err)) != API_OK || (e = db_commit()) != API_OK))
+			db_rollback();
+		if (e != API_SERVICE_UNAVAILABLE)
+			break;		/* done, or an error a retry won't mend */
+	}
+	return e;
+}
+
 /* Render and send the email kind with data d to to, through Resend when
  * RESEND_API_KEY is set, else over SMTP with Message-ID mid; writes its
  * subject and the id it was sent as (mid, or Resend's).  Returns 0, or
@@ -361,13 +387,11 @@ mail_send(const char *kind, const char *job_data, const char *job_id,
 	} else
 		rc = mail_submit(kind, booking, d, to, mail_str(j, "replyTo"), mid,
 		    &subject, sent_id, sizeof sent_id, err, errlen);
-	if ((e = db_begin()) == API_OK &&
-	    ((e = repo_email_sent(booking, kind, to, subject.data ? subject.data : "",
-	    rc == 0 ? sent_id : NULL, rc == 0 ? NULL : err)) != API_OK ||
-	    (e = db_commit()) != API_OK))
-		db_rollback();
+	e = mail_record(booking, kind, to, subject.data ? subject.data : "",
+	    rc == 0 ? sent_id : NULL, rc == 0 ? NULL : err);
 	if (e != API_OK)
-		LOG_ERR("email %s (job %s): status not recorded", kind, job_id);
+		LOG_ERR("email %s (job %s, %s): status not recorded", kind, job_id,
+		    rc == 0 ? sent_id : "not sent");
 	if (rc == 0)
 		LOG_INFO("email %s (job %s) sent as %s", kind, job_id, sent_id);
 	buf_free(&subject);
