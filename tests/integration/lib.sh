@@ -159,6 +159,13 @@ redis_start() {
 	sleep 1.2
 }
 
+# until_s SECONDS COMMAND...: retry (every 0.2 s) until the command
+# succeeds or SECONDS of wall time have passed, however long each try takes.
+until_s() {
+	local end=$(( $(date +%s) + $1 )); shift
+	until "$@"; do [ "$(date +%s)" -lt "$end" ] || return 1; sleep 0.2; done
+}
+
 # until_ok TENTHS COMMAND...: retry until the command succeeds.
 until_ok() {
 	local n=$1; shift
