@@ -89,6 +89,12 @@ for try in 1 2 3 4 5 6; do
 	[ "$made" = 2 ] && break
 done
 check "two bookings of our own customer (201)" eq "$made" 2
+# Their confirmation emails are recorded on the bookings (the worker, a
+# moment later): dump once both are, so the live rows do not move after.
+recorded() { [ "$(pgq "select count(*) from email_events e join bookings b on b.id = e.booking_id
+	join customers c on c.id = b.customer_id where c.email = '$email'
+	and e.email_type = 'booking_confirmation' and e.status = 'sent'")" = 2 ]; }
+check "both confirmations are sent and recorded before the dump" until_s 60 recorded
 
 DB=exodrive_restore_$$
 DUMP=$OUT/exodrive.dump
