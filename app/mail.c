@@ -288,7 +288,6 @@ mail_resend(const char *kind, const char *booking, const char *to,
 	return rc;
 }
 
-
 /* Records a send's outcome in email_events.  The email has already gone
  * (or failed) and is never sent again for it, so a PostgreSQL that is
  * restarting is waited for: MAIL_RECORD_TRIES tries, a second apart. */
